@@ -1,0 +1,39 @@
+"""The only error type a plan reader or the validator raises: every problem at once, each with a location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class PlanError(Exception):
+    """A plan that cannot be used; `problems` holds every error (and the warnings found alongside)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class NotAWavePlan(PlanError):
+    """A document that is not a wave plan (one effort's plan, a merge order): rejected, not guessed at."""
+
+    def __init__(self, path: str, why: str, line: int | None = None):
+        super().__init__([Problem(path, line, "error", f"not a wave plan: {why}")])

@@ -1,0 +1,36 @@
+"""Read any plan file: the format follows the file's suffix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import PlanError, Problem
+from .model import Plan
+from .read_markdown import read_markdown
+from .read_yaml import read_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+PLAN_SUFFIXES = YAML_SUFFIXES + MARKDOWN_SUFFIXES
+MAX_PLAN_BYTES = 2 * 1024 * 1024
+
+
+def read_text(text: str, path: str) -> Plan:
+    suffix = Path(path).suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return read_markdown(text, path)
+    if suffix in YAML_SUFFIXES:
+        return read_yaml(text, path)
+    raise PlanError([Problem(path, None, "error", f"unknown plan format {suffix!r}: use one of {PLAN_SUFFIXES}")])
+
+
+def read_plan(path: str | Path) -> Plan:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise PlanError([Problem(str(p), None, "error", f"plan is {size} bytes; the limit is {MAX_PLAN_BYTES}")])
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError([Problem(str(p), None, "error", f"cannot read plan: {exc}")]) from None
+    return read_text(text, str(p))

@@ -1,0 +1,187 @@
+"""The one plan model every reader produces and every consumer reads.
+
+No Airflow here: the DAG factory, the runner and the CLI all depend on this module, never the reverse.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+DEFAULT_TEST_COMMAND = ["make", "test"]
+DEFAULT_SCHEDULE = "0 2 * * *"
+
+
+class _Strict(BaseModel):
+    # Unknown keys in a hand-written YAML plan are almost always typos; reject them.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class PortRange(_Strict):
+    start: int = Field(ge=1, le=65535)
+    end: int = Field(ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PortRange:
+        if self.end < self.start:
+            raise ValueError(f"port range end {self.end} is below its start {self.start}")
+        return self
+
+    def overlaps(self, other: PortRange) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+class Duration(_Strict):
+    """A planned duration such as the seed's `4-6 hours`."""
+
+    min_hours: float = Field(ge=0)
+    max_hours: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Duration:
+        if self.max_hours < self.min_hours:
+            raise ValueError("max_hours is below min_hours")
+        return self
+
+
+class Resources(_Strict):
+    cpu: str | None = None
+    memory: str | None = None
+    cpu_limit: str | None = None
+    memory_limit: str | None = None
+
+
+class Commands(_Strict):
+    implement: list[str] | None = None
+    test: list[str] = Field(default_factory=lambda: list(DEFAULT_TEST_COMMAND))
+
+
+class Effort(_Strict):
+    id: str
+    name: str
+    wave: int
+    branch: str | None = None
+    worktree: str | None = Field(default=None, description="worktree directory, relative to the workspace")
+    lines: int | None = Field(default=None, ge=0, description="estimated lines of change")
+    agent: str | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    namespace: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict, description="labels of the effort's namespace")
+    ports: PortRange | None = None
+    image: str | None = None
+    commands: Commands = Field(default_factory=Commands)
+    resources: Resources | None = None
+    timeout_minutes: int | None = Field(default=None, gt=0)
+    retries: int | None = Field(default=None, ge=0)
+
+
+class Wave(_Strict):
+    number: int = Field(ge=0)
+    name: str = ""
+    duration: Duration | None = None
+    agents: int | None = Field(default=None, ge=0)
+    total_lines: int | None = Field(default=None, ge=0)
+
+
+class Gate(_Strict):
+    metric: str
+    target: str = ""
+    measurement: str = ""
+    required: bool = Field(default=False, description="fail the gate when no effort reports the metric")
+    evaluator: str | None = Field(default=None, description="custom evaluator as module:function")
+
+
+class Defaults(_Strict):
+    image: str = "waveflow-runner:latest"
+    commands: Commands = Field(default_factory=Commands)
+    resources: Resources = Field(default_factory=lambda: Resources(cpu="500m", memory="512Mi"))
+    timeout_minutes: int | None = Field(default=None, gt=0)
+    retries: int = Field(default=2, ge=0)
+
+
+class Isolation(_Strict):
+    namespaces: bool = True
+    ports: bool = True
+
+
+class WaveGate(_Strict):
+    """How Wave N+1 waits for Wave N: branches pushed with a passing result, or also merged into the base ref."""
+
+    mode: Literal["pushed", "merged"] = "pushed"
+    timeout_minutes: int = Field(default=60, gt=0)
+    poke_interval_seconds: int = Field(default=30, gt=0)
+    checkpoint: bool = Field(default=False, description="ask a person to approve before the next wave starts")
+
+
+class Plan(_Strict):
+    name: str
+    title: str = ""
+    repo: str | None = Field(default=None, description="git URL of the repository the efforts change")
+    base_ref: str = "main"
+    backend: Literal["kubernetes", "local"] = "kubernetes"
+    schedule: str | None = DEFAULT_SCHEDULE
+    max_parallel_agents: int | None = Field(default=None, gt=0)
+    git_secret: str = Field(default="waveflow-git", description="Kubernetes Secret holding git credentials")
+    follows: str | None = Field(default=None, description="name of the phase plan this one builds on")
+    defaults: Defaults = Field(default_factory=Defaults)
+    isolation: Isolation = Field(default_factory=Isolation)
+    wave_gate: WaveGate = Field(default_factory=WaveGate)
+    waves: list[Wave] = Field(default_factory=list)
+    efforts: list[Effort] = Field(default_factory=list)
+    gates: list[Gate] = Field(default_factory=list)
+
+    # Where each part was read from, for `path:line` messages; never serialized.
+    _source: Source = PrivateAttr(default_factory=lambda: Source())
+
+    @property
+    def source(self) -> Source:
+        return self._source
+
+    def wave_efforts(self, number: int) -> list[Effort]:
+        return [e for e in self.efforts if e.wave == number]
+
+    def effort(self, effort_id: str) -> Effort:
+        for e in self.efforts:
+            if e.id == effort_id:
+                return e
+        raise KeyError(effort_id)
+
+    @property
+    def agents(self) -> int:
+        """How many efforts may run at once: the plan's own figure, else the widest wave."""
+        if self.max_parallel_agents:
+            return self.max_parallel_agents
+        widest = max((len(self.wave_efforts(w.number)) for w in self.waves), default=1)
+        return max(widest, 1)
+
+
+class Source(BaseModel):
+    """Locations (`key -> line`) and reader warnings of one plan file."""
+
+    path: str = "<plan>"
+    locations: dict[str, int] = Field(default_factory=dict)
+    warnings: list[tuple[str, str]] = Field(default_factory=list, description="(location key, message)")
+
+    def line(self, *keys: str) -> int | None:
+        """The line of the first key found, falling back to each key's parents (`a/b/c` -> `a/b` -> `a`)."""
+        for key in keys:
+            k = key
+            while k:
+                if k in self.locations:
+                    return self.locations[k]
+                k = k.rpartition("/")[0]
+        return None
+
+
+def effort_key(effort_id: str) -> str:
+    # Location keys nest with `/` (`efforts[10.2.1]/depends_on`) because ids contain dots.
+    return f"efforts[{effort_id}]"
+
+
+def wave_key(number: int) -> str:
+    return f"waves[{number}]"
+
+
+def gate_key(index: int) -> str:
+    return f"gates[{index}]"
