@@ -1,0 +1,47 @@
+"""The normalized reading of a plan (`waveflow convert`): the shape the shared expected readings use, plus more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Plan
+
+
+def to_reading(plan: Plan) -> dict[str, Any]:
+    return {
+        "name": plan.name,
+        "title": plan.title,
+        "waves": [
+            {
+                "number": w.number,
+                "name": w.name,
+                "efforts": [e.id for e in plan.wave_efforts(w.number)],
+                "duration": w.duration.model_dump() if w.duration else None,
+                "agents": w.agents,
+                "total_lines": w.total_lines,
+            }
+            for w in plan.waves
+        ],
+        "efforts": [
+            {
+                "id": e.id,
+                "name": e.name,
+                "wave": e.wave,
+                "branch": e.branch,
+                "lines": e.lines,
+                "agent": e.agent,
+                "depends_on": list(e.depends_on),
+                "namespace": e.namespace,
+                "labels": dict(e.labels),
+                "ports": [e.ports.start, e.ports.end] if e.ports else None,
+            }
+            for e in plan.efforts
+        ],
+        "gates": [g.model_dump(exclude_defaults=True) | {"metric": g.metric} for g in plan.gates],
+        "warnings": [msg for _, msg in plan.source.warnings],
+    }
+
+
+def to_yaml_data(plan: Plan) -> dict[str, Any]:
+    """The plan as a canonical YAML document: defaults left out so the file stays readable."""
+    return plan.model_dump(mode="json", exclude_defaults=True) | {"name": plan.name}

@@ -1,0 +1,30 @@
+"""Test-wide setup: Airflow never touches the developer's own home, and shared/ is optional."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+_home = tempfile.mkdtemp(prefix="waveflow-airflow-home-")
+os.environ.setdefault("AIRFLOW_HOME", _home)
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__PARALLELISM", "4")
+os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("shared/ (reference plans) is not beside the checkout")
+    return SHARED
