@@ -21,7 +21,8 @@ def read_yaml(text: str, path: str = "<plan>") -> Plan:
         reason = getattr(exc, "problem", None) or str(exc)
         raise PlanError([Problem(path, line, "error", f"malformed YAML: {reason}")]) from None
     if not isinstance(data, dict) or root is None:
-        raise PlanError([Problem(path, 1, "error", "a plan is a YAML mapping with at least `name`, `waves` and `efforts`")])
+        need = "a plan is a YAML mapping with at least `name`, `waves` and `efforts`"
+        raise PlanError([Problem(path, 1, "error", need)])
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

@@ -35,7 +35,7 @@ class Metrics(BaseModel):
 class Timing(BaseModel):
     started_at: str = Field(description="ISO 8601, UTC")
     finished_at: str | None = None
-    seconds: dict[str, float] = Field(default_factory=dict, description="step -> seconds (fetch, implement, test, push)")
+    seconds: dict[str, float] = Field(default_factory=dict, description="step -> seconds (fetch, implement, push...)")
 
 
 class EffortResult(BaseModel):
