@@ -5,6 +5,7 @@ No Airflow here: the DAG factory, the runner and the CLI all depend on this modu
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -147,6 +148,10 @@ class Plan(_Strict):
                 return e
         raise KeyError(effort_id)
 
+    def branch_of(self, effort: Effort) -> str:
+        """The effort's branch; plans that name none (task lists) get one derived from plan and id."""
+        return effort.branch or f"waveflow/{self.name}/{slug(effort.id)}"
+
     @property
     def agents(self) -> int:
         """How many efforts may run at once: the plan's own figure, else the widest wave."""
@@ -174,6 +179,15 @@ class Source(BaseModel):
         return None
 
 
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def task_id(effort_id: str) -> str:
+    """The Airflow task id of an effort: `10.2.1` -> `e10_2_1` (kept here so validation can catch collisions)."""
+    return "e" + re.sub(r"[^A-Za-z0-9_]+", "_", effort_id).strip("_").lower()
+
+
 def effort_key(effort_id: str) -> str:
     # Location keys nest with `/` (`efforts[10.2.1]/depends_on`) because ids contain dots.
     return f"efforts[{effort_id}]"
@@ -185,3 +199,11 @@ def wave_key(number: int) -> str:
 
 def gate_key(index: int) -> str:
     return f"gates[{index}]"
+
+
+def plan_schema() -> dict[str, object]:
+    """The JSON Schema editors use to complete and check YAML plans (include/schema/plan.schema.json)."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Waveflow wave plan"
+    return schema

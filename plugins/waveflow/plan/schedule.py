@@ -1,0 +1,160 @@
+"""Order, critical path and makespan estimates of a plan, with the arithmetic shown.
+
+Efforts wait for their dependencies and for every effort of the previous wave (the wave-gate sensor does the same in
+the DAG), so the estimate models both.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from .model import Effort, Plan
+
+DEFAULT_LINES_PER_HOUR = 100.0
+DEFAULT_EFFORT_HOURS = 4.0
+WORKDAY_HOURS = 8.0
+
+
+@dataclass
+class Estimate:
+    order: list[str]
+    hours: dict[str, float]
+    basis: dict[str, str]
+    critical_path: list[str]
+    critical_hours: float
+    sequential_hours: float
+    parallel_hours: float
+    agents: int
+    starts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def speedup(self) -> float:
+        return self.sequential_hours / self.parallel_hours if self.parallel_hours else 1.0
+
+
+def topological_order(plan: Plan) -> list[str]:
+    """Efforts in the order they can start: by wave, then dependencies, ties by document order."""
+    position = {e.id: i for i, e in enumerate(plan.efforts)}
+    waiting = {e.id: {d for d in e.depends_on if d in position and d != e.id} for e in plan.efforts}
+    dependents: dict[str, list[str]] = {e.id: [] for e in plan.efforts}
+    for eid, deps in waiting.items():
+        for d in deps:
+            dependents[d].append(eid)
+    rank = {e.id: (e.wave, position[e.id]) for e in plan.efforts}
+    ready = [(rank[eid], eid) for eid, deps in waiting.items() if not deps]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, eid = heapq.heappop(ready)
+        order.append(eid)
+        for nxt in dependents[eid]:
+            waiting[nxt].discard(eid)
+            if not waiting[nxt]:
+                heapq.heappush(ready, (rank[nxt], nxt))
+    if len(order) != len(plan.efforts):
+        raise ValueError("the plan has a dependency cycle; `waveflow validate` names it")
+    return order
+
+
+def effort_hours(plan: Plan, effort: Effort) -> tuple[float, str]:
+    """Planned hours of one effort, and how they were derived.
+
+    A wave's planned duration (midpoint of `4-6 hours`) is the time of its largest effort; the others scale by lines.
+    """
+    wave = next((w for w in plan.waves if w.number == effort.wave), None)
+    if wave and wave.duration:
+        mid = (wave.duration.min_hours + wave.duration.max_hours) / 2
+        sizes = [e.lines for e in plan.wave_efforts(wave.number) if e.lines]
+        if effort.lines and sizes:
+            hours = mid * effort.lines / max(sizes)
+            return hours, f"wave {wave.number} {mid:g} h x {effort.lines}/{max(sizes)} lines"
+        return mid, f"wave {wave.number} planned {mid:g} h"
+    if effort.lines:
+        return effort.lines / DEFAULT_LINES_PER_HOUR, f"{effort.lines} lines at {DEFAULT_LINES_PER_HOUR:g} lines/h"
+    return DEFAULT_EFFORT_HOURS, f"no size given: {DEFAULT_EFFORT_HOURS:g} h assumed"
+
+
+def estimate(plan: Plan, agents: int | None = None) -> Estimate:
+    agents = agents or plan.agents
+    order = topological_order(plan)
+    by_id = {e.id: e for e in plan.efforts}
+    hours: dict[str, float] = {}
+    basis: dict[str, str] = {}
+    for eid in order:
+        hours[eid], basis[eid] = effort_hours(plan, by_id[eid])
+    unbounded, _ = _simulate(plan, order, hours, agents=len(order) or 1)
+    parallel, starts = _simulate(plan, order, hours, agents=agents)
+    path = _critical_path(plan, order, hours)
+    return Estimate(
+        order=order,
+        hours=hours,
+        basis=basis,
+        critical_path=path,
+        critical_hours=unbounded,
+        sequential_hours=sum(hours.values()),
+        parallel_hours=parallel,
+        agents=agents,
+        starts=starts,
+    )
+
+
+def _simulate(plan: Plan, order: list[str], hours: dict[str, float], agents: int) -> tuple[float, dict[str, float]]:
+    """List scheduling: an effort starts once its dependencies and previous waves are done and an agent is free."""
+    by_id = {e.id: e for e in plan.efforts}
+    finish: dict[str, float] = {}
+    starts: dict[str, float] = {}
+    free_at = [0.0] * max(agents, 1)
+    wave_done = 0.0
+    for number in sorted({e.wave for e in plan.efforts}):
+        wave_end = wave_done
+        for eid in (x for x in order if by_id[x].wave == number):
+            ready = max([wave_done, *(finish[d] for d in by_id[eid].depends_on if d in finish)])
+            agent_free = heapq.heappop(free_at)
+            starts[eid] = max(ready, agent_free)
+            finish[eid] = starts[eid] + hours[eid]
+            heapq.heappush(free_at, finish[eid])
+            wave_end = max(wave_end, finish[eid])
+        wave_done = wave_end
+    return wave_done, starts
+
+
+def _critical_path(plan: Plan, order: list[str], hours: dict[str, float]) -> list[str]:
+    """The chain of efforts that sets the unbounded makespan: per wave, the longest dependency chain inside it."""
+    by_id = {e.id: e for e in plan.efforts}
+    path: list[str] = []
+    for number in sorted({e.wave for e in plan.efforts}):
+        ids = [x for x in order if by_id[x].wave == number]
+        best: dict[str, tuple[float, list[str]]] = {}
+        for eid in ids:
+            prev = [best[d] for d in by_id[eid].depends_on if d in best]
+            length, chain = max(prev, default=(0.0, []), key=lambda p: p[0])
+            best[eid] = (length + hours[eid], [*chain, eid])
+        if best:
+            path += max(best.values(), key=lambda p: p[0])[1]
+    return path
+
+
+def explain(plan: Plan, est: Estimate) -> str:
+    """The estimate as text, arithmetic included (what `waveflow schedule` prints)."""
+    lines = [
+        f"Plan {plan.name}: {len(plan.efforts)} efforts in {len(plan.waves)} waves",
+        "",
+        "Order and planned hours:",
+    ]
+    for eid in est.order:
+        e = plan.effort(eid)
+        lines.append(f"  wave {e.wave}  {eid:<14} {est.hours[eid]:6.2f} h  ({est.basis[eid]})")
+    seq_terms = " + ".join(f"{est.hours[e]:.2f}" for e in est.order)
+    crit_terms = " + ".join(f"{est.hours[e]:.2f}" for e in est.critical_path)
+    lines += [
+        "",
+        f"Critical path: {' -> '.join(est.critical_path)}",
+        f"  {crit_terms} = {est.critical_hours:.2f} h",
+        f"Sequential (one agent): {seq_terms} = {est.sequential_hours:.2f} h"
+        f" = {est.sequential_hours / WORKDAY_HOURS:.2f} days of {WORKDAY_HOURS:g} h",
+        f"Parallel ({est.agents} agents, waves in order): {est.parallel_hours:.2f} h"
+        f" = {est.parallel_hours / WORKDAY_HOURS:.2f} days of {WORKDAY_HOURS:g} h",
+        f"Speed-up: {est.sequential_hours:.2f} / {est.parallel_hours:.2f} = {est.speedup:.2f}x",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,205 @@
+"""Every problem of a plan at once, each pointing at the row or key it comes from."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .errors import PlanError, Problem, Severity
+from .model import Effort, Plan, effort_key, gate_key, task_id, wave_key
+from .names import branch_name_problem, dns_label_problem, label_problem, shell_problem
+
+
+def validate(plan: Plan) -> list[Problem]:
+    """Errors and warnings, errors first; the reader's own warnings come along."""
+    out = _Collector(plan)
+    for key, message in plan.source.warnings:
+        out.add("warning", message, key)
+    _check_waves(plan, out)
+    _check_unique(plan, out)
+    _check_names(plan, out)
+    _check_dependencies(plan, out)
+    _check_ports(plan, out)
+    _check_sizes(plan, out)
+    return sorted(out.problems, key=lambda p: (p.severity != "error", p.line or 0))
+
+
+def check(plan: Plan) -> list[Problem]:
+    """Validate; raise PlanError when any problem is an error, else return the warnings."""
+    problems = validate(plan)
+    if any(p.severity == "error" for p in problems):
+        raise PlanError(problems)
+    return problems
+
+
+class _Collector:
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.problems: list[Problem] = []
+
+    def add(self, severity: Severity, message: str, *keys: str) -> None:
+        self.problems.append(Problem(self.plan.source.path, self.plan.source.line(*keys), severity, message))
+
+
+def _check_waves(plan: Plan, out: _Collector) -> None:
+    if not plan.efforts:
+        out.add("error", "the plan has no efforts", "efforts", "name")
+    declared: set[int] = set()
+    for wave in plan.waves:
+        if wave.number in declared:
+            out.add("error", f"wave {wave.number} is declared twice", wave_key(wave.number))
+        declared.add(wave.number)
+        if not plan.wave_efforts(wave.number):
+            out.add("error", f"wave {wave.number} ({wave.name or 'unnamed'}) has no efforts", wave_key(wave.number))
+    for effort in plan.efforts:
+        if effort.wave not in declared:
+            out.add(
+                "error",
+                f"effort {effort.id} is in wave {effort.wave}, which the plan does not declare",
+                effort_key(effort.id) + "/wave",
+            )
+
+
+def _check_unique(plan: Plan, out: _Collector) -> None:
+    fields: dict[str, dict[str, list[Effort]]] = {
+        "id": defaultdict(list),
+        "branch": defaultdict(list),
+        "task id": defaultdict(list),
+        "namespace": defaultdict(list),
+    }
+    for e in plan.efforts:
+        fields["id"][e.id].append(e)
+        fields["task id"][task_id(e.id)].append(e)
+        fields["branch"][plan.branch_of(e)].append(e)
+        if e.namespace and plan.isolation.namespaces:
+            fields["namespace"][e.namespace].append(e)
+    reported_ids = {v for v, es in fields["id"].items() if len(es) > 1}
+    for field, values in fields.items():
+        for value, efforts in values.items():
+            if len(efforts) < 2 or (field == "task id" and efforts[0].id in reported_ids):
+                continue
+            ids = ", ".join(e.id for e in efforts)
+            sub = {"id": "", "task id": "", "branch": "/branch", "namespace": "/namespace"}[field]
+            out.add("error", f"duplicate {field} {value!r}: efforts {ids}", effort_key(efforts[1].id) + sub)
+
+
+def _check_names(plan: Plan, out: _Collector) -> None:
+    for why in filter(None, [label_problem(plan.name), shell_problem(plan.name)]):
+        out.add("error", f"plan name {plan.name!r}: {why}", "name")
+    for e in plan.efforts:
+        key = effort_key(e.id)
+        for field, value, checks in (
+            ("id", e.id, (shell_problem, label_problem)),
+            ("branch", plan.branch_of(e), (shell_problem, branch_name_problem)),
+            ("namespace", e.namespace, (shell_problem, dns_label_problem)),
+            ("worktree", e.worktree, (shell_problem, _relative_path_problem)),
+            ("image", e.image, (shell_problem,)),
+            ("agent", e.agent, (shell_problem,)),
+        ):
+            if value is None:
+                continue
+            for why in filter(None, (check_(value) for check_ in checks)):
+                out.add("error", f"effort {e.id}: {field} {value!r}: {why}", f"{key}/{field}", key)
+        for k, v in e.labels.items():
+            for why in filter(None, [label_problem(k, key=True), label_problem(v)]):
+                out.add("error", f"effort {e.id}: label {k}={v}: {why}", f"{key}/labels", key)
+        if not e.branch:
+            out.add("warning", f"effort {e.id} names no branch; it will use {plan.branch_of(e)!r}", key)
+        if not e.agent:
+            out.add("warning", f"effort {e.id} names no agent", key)
+
+
+def _relative_path_problem(path: str) -> str | None:
+    if path.startswith("/") or ".." in path.split("/"):
+        return "must be a relative path inside the workspace (no leading '/', no '..')"
+    return None
+
+
+def _check_dependencies(plan: Plan, out: _Collector) -> None:
+    by_id = {e.id: e for e in plan.efforts}
+    for e in plan.efforts:
+        key = effort_key(e.id) + "/depends_on"
+        for dep in e.depends_on:
+            target = by_id.get(dep)
+            if target is None:
+                out.add("error", f"effort {e.id} depends on {dep!r}, which is not an effort of this plan", key)
+            elif dep == e.id:
+                out.add("error", f"effort {e.id} depends on itself", key)
+            elif target.wave > e.wave:
+                out.add(
+                    "error", f"effort {e.id} (wave {e.wave}) depends on {dep} from a later wave ({target.wave})", key
+                )
+    for cycle in _cycles(plan):
+        path = " -> ".join([*cycle, cycle[0]])
+        out.add("error", f"dependency cycle: {path}", effort_key(cycle[0]) + "/depends_on")
+
+
+def _cycles(plan: Plan) -> Iterable[list[str]]:
+    """Each cycle once, found by an iterative DFS (plans can be large; no recursion limit)."""
+    graph = {e.id: [d for d in e.depends_on if d != e.id] for e in plan.efforts}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    seen_cycles: set[frozenset[str]] = set()
+    for root in graph:
+        if root in state:
+            continue
+        stack: list[tuple[str, Iterable[str]]] = [(root, iter(graph[root]))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)  # type: ignore[call-overload]
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif child in graph and state.get(child) == 1:
+                cycle = path[path.index(child) :]
+                if frozenset(cycle) not in seen_cycles:
+                    seen_cycles.add(frozenset(cycle))
+                    yield cycle
+            elif child in graph and child not in state:
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(graph[child])))
+
+
+def _check_ports(plan: Plan, out: _Collector) -> None:
+    if not plan.isolation.ports:
+        return
+    ranged = sorted((e for e in plan.efforts if e.ports), key=lambda e: e.ports.start)  # type: ignore[union-attr]
+    # Sorted by start, a range can only overlap the ranges that start before it ends.
+    for i, a in enumerate(ranged):
+        for b in ranged[i + 1 :]:
+            assert a.ports and b.ports
+            if b.ports.start > a.ports.end:
+                break
+            severity: Severity = "error" if a.wave == b.wave else "warning"
+            out.add(
+                severity,
+                f"port ranges overlap: {a.id} {a.ports.start}-{a.ports.end} and {b.id} {b.ports.start}-{b.ports.end}",
+                effort_key(b.id) + "/ports",
+            )
+
+
+_PR_SIZE = re.compile(r"pr\s*size|diff\s*size|lines\s*changed", re.I)
+_NUMBER = re.compile(r"(\d[\d,]*)")
+
+
+def _check_sizes(plan: Plan, out: _Collector) -> None:
+    for index, gate in enumerate(plan.gates):
+        if not _PR_SIZE.search(gate.metric):
+            continue
+        m = _NUMBER.search(gate.target)
+        if not m:
+            continue
+        limit = int(m.group(1).replace(",", ""))
+        for e in plan.efforts:
+            if e.lines is not None and e.lines >= limit:
+                out.add(
+                    "warning",
+                    f"effort {e.id} is estimated at {e.lines} lines, over the {gate.metric} gate "
+                    f"({gate.target}); consider splitting it",
+                    effort_key(e.id) + "/lines",
+                    gate_key(index),
+                )
