@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import yaml
 
 from .plan.convert import to_reading, to_yaml_data
-from .plan.errors import PlanError
+from .plan.errors import PlanError, Problem
 from .plan.graph import mermaid
 from .plan.load import read_plan
 from .plan.model import Plan, plan_schema
@@ -38,7 +38,7 @@ def _load(path: str) -> Plan:
     return plan
 
 
-def _gate_problems(plan: Plan) -> list:  # type: ignore[type-arg]
+def _gate_problems(plan: Plan) -> list[Problem]:
     try:
         from .gates.registry import gate_problems
     except ImportError:

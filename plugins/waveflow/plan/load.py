@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import PlanError, Problem
+from .front_matter import apply_front_matter, split_front_matter
 from .model import Plan
 from .read_markdown import read_markdown
 from .read_yaml import read_yaml
@@ -18,7 +19,8 @@ MAX_PLAN_BYTES = 2 * 1024 * 1024
 def read_text(text: str, path: str) -> Plan:
     suffix = Path(path).suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
-        return read_markdown(text, path)
+        options, key_lines, body = split_front_matter(text, path)
+        return apply_front_matter(read_markdown(body, path), options, key_lines)
     if suffix in YAML_SUFFIXES:
         return read_yaml(text, path)
     raise PlanError([Problem(path, None, "error", f"unknown plan format {suffix!r}: use one of {PLAN_SUFFIXES}")])

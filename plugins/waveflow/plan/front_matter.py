@@ -1,0 +1,72 @@
+"""Plan options for markdown plans: an optional YAML front matter block (`---` ... `---`) at the top.
+
+Prose and tables carry waves and efforts; what they cannot say (repo, backend, schedule, commands, wave gate) goes in
+the front matter, under the same keys as a YAML plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import PlanError, Problem
+from .model import Plan
+
+# Waves, efforts and gates come from the document itself; the front matter may not contradict them.
+_ALLOWED = set(Plan.model_fields) - {"waves", "efforts"}
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """(options, option -> line, body); the body keeps its line numbers (front matter lines become blank)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, {}, text
+    try:
+        end = next(i for i in range(1, min(len(lines), 500)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        return {}, {}, text
+    block = "\n".join(lines[1:end])
+    try:
+        data = yaml.safe_load(block) or {}
+        root = yaml.compose(block, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise PlanError([Problem(path, line, "error", f"malformed front matter: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise PlanError([Problem(path, 2, "error", "front matter must be a YAML mapping of plan options")])
+    key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in getattr(root, "value", [])}
+    unknown = [
+        Problem(path, key_lines.get(str(k)), "error", f"front matter: {k!r} is not a plan option")
+        for k in data
+        if k not in _ALLOWED
+    ]
+    if unknown:
+        raise PlanError(unknown)
+    body = "\n" * end + "\n".join(lines[end:])
+    return data, key_lines, body
+
+
+def apply_front_matter(plan: Plan, options: dict[str, Any], key_lines: dict[str, int]) -> Plan:
+    if not options:
+        return plan
+    try:
+        merged = Plan.model_validate(plan.model_dump() | options)
+    except ValidationError as exc:
+        path = plan.source.path
+        raise PlanError(
+            [
+                Problem(
+                    path,
+                    key_lines.get(str(e["loc"][0])),
+                    "error",
+                    f"front matter: {'.'.join(map(str, e['loc']))}: {e['msg']}",
+                )
+                for e in exc.errors()
+            ]
+        ) from None
+    merged._source = plan.source
+    merged.source.locations.update({k: v for k, v in key_lines.items()})
+    return merged

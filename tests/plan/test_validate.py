@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from waveflow.plan.errors import PlanError
+from waveflow.plan.load import read_text
+from waveflow.plan.validate import check, validate
+
+HEADER = """\
+name: demo
+waves:
+  - {number: 1, name: One}
+  - {number: 2, name: Two}
+gates:
+  - {metric: PR Size, target: "<800 lines"}
+efforts:
+"""
+
+
+def problems(efforts: str, header: str = HEADER) -> list[str]:
+    plan = read_text(header + textwrap.dedent(efforts), "plan.yaml")
+    return [str(p) for p in validate(plan)]
+
+
+def test_a_clean_plan_has_no_problems():
+    assert (
+        problems("""\
+      - {id: a, name: A, wave: 1, branch: feat/a, agent: x, namespace: ns-a, ports: {start: 1000, end: 1099}}
+      - {id: b, name: B, wave: 2, branch: feat/b, agent: y, depends_on: [a], ports: {start: 1100, end: 1199}}
+    """)
+        == []
+    )
+
+
+def test_every_problem_is_reported_at_once_with_its_line():
+    found = problems("""\
+      - {id: a, name: A, wave: 1, branch: feat/a, agent: x, depends_on: [ghost, b]}
+      - {id: b, name: B, wave: 2, branch: feat/a, agent: x, namespace: Bad_NS}
+      - {id: c, name: C, wave: 2, branch: "feat/c; rm -rf /", agent: x, lines: 900}
+    """)
+    assert "plan.yaml:8: error: effort a depends on 'ghost', which is not an effort of this plan" in found
+    assert "plan.yaml:8: error: effort a (wave 1) depends on b from a later wave (2)" in found
+    assert "plan.yaml:9: error: duplicate branch 'feat/a': efforts a, b" in found
+    assert any(
+        p.startswith("plan.yaml:9: error: effort b: namespace 'Bad_NS': not a valid Kubernetes name") for p in found
+    )
+    assert any(p.startswith("plan.yaml:10: error: effort c: branch 'feat/c; rm -rf /': contains ';'") for p in found)
+    assert any(
+        p.startswith("plan.yaml:10: warning: effort c is estimated at 900 lines, over the PR Size gate") for p in found
+    )
+    # Errors come before warnings.
+    severities = [p.split(": ")[1] for p in found]
+    assert severities == sorted(severities)
+
+
+def test_cycles_are_named():
+    found = problems("""\
+      - {id: a, name: A, wave: 1, agent: x, depends_on: [c]}
+      - {id: b, name: B, wave: 1, agent: x, depends_on: [a]}
+      - {id: c, name: C, wave: 1, agent: x, depends_on: [b]}
+      - {id: d, name: D, wave: 2, agent: x}
+    """)
+    assert "plan.yaml:8: error: dependency cycle: a -> c -> b -> a" in found
+
+
+def test_self_dependency_and_duplicate_ids():
+    found = problems("""\
+      - {id: a, name: A, wave: 1, agent: x, depends_on: [a]}
+      - {id: a, name: A2, wave: 2, agent: x}
+    """)
+    assert "plan.yaml:8: error: effort a depends on itself" in found
+    assert any("duplicate id 'a'" in p for p in found)
+    assert not any("duplicate task id" in p for p in found)
+
+
+def test_task_id_collisions_are_caught():
+    found = problems("""\
+      - {id: "1.1", name: A, wave: 1, agent: x}
+      - {id: "1_1", name: B, wave: 2, agent: x}
+    """)
+    assert any("duplicate task id 'e1_1': efforts 1.1, 1_1" in p for p in found)
+
+
+def test_ports_overlap_in_one_wave_is_an_error_across_waves_a_warning():
+    found = problems("""\
+      - {id: a, name: A, wave: 1, agent: x, ports: {start: 100, end: 200}}
+      - {id: b, name: B, wave: 1, agent: x, ports: {start: 150, end: 250}}
+      - {id: c, name: C, wave: 2, agent: x, ports: {start: 240, end: 260}}
+    """)
+    assert "plan.yaml:9: error: port ranges overlap: a 100-200 and b 150-250" in found
+    assert "plan.yaml:10: warning: port ranges overlap: b 150-250 and c 240-260" in found
+
+
+def test_empty_and_undeclared_waves():
+    found = problems("""\
+      - {id: a, name: A, wave: 1, agent: x}
+      - {id: z, name: Z, wave: 7, agent: x}
+    """)
+    assert "plan.yaml:4: error: wave 2 (Two) has no efforts" in found
+    assert any(
+        p.startswith("plan.yaml:9: error: effort z is in wave 7, which the plan does not declare") for p in found
+    )
+
+
+@pytest.mark.parametrize(
+    "branch",
+    ["feat/a..b", "feat/a.lock", "-feat", "feat/a b", "feat/a\nb", "feat/", "feat//a", "feat/.hidden", "a@{b", "x~1"],
+)
+def test_git_branch_rules(branch):
+    plan = read_text(HEADER + f"  - {{id: a, name: A, wave: 1, agent: x, branch: {branch!r}}}\n", "plan.yaml")
+    assert any("branch" in p.message and p.severity == "error" for p in validate(plan)), branch
+
+
+@pytest.mark.parametrize("worktree", ["../escape", "/abs/path", "a/../../b"])
+def test_worktree_must_stay_in_workspace(worktree):
+    plan = read_text(HEADER + f"  - {{id: a, name: A, wave: 1, agent: x, worktree: {worktree!r}}}\n", "plan.yaml")
+    assert any("relative path inside the workspace" in p.message for p in validate(plan))
+
+
+def test_missing_branch_and_agent_are_warnings_and_check_raises_only_on_errors():
+    plan = read_text(HEADER + "  - {id: a, name: A, wave: 1}\n  - {id: b, name: B, wave: 2}\n", "plan.yaml")
+    warnings = check(plan)
+    assert "plan.yaml:8: warning: effort a names no branch; it will use 'waveflow/demo/a'" in map(str, warnings)
+    assert all(w.severity == "warning" for w in warnings)
+    bad = read_text(HEADER + "  - {id: a, name: A, wave: 1, depends_on: [nope]}\n", "plan.yaml")
+    with pytest.raises(PlanError) as exc:
+        check(bad)
+    assert exc.value.errors
+
+
+def test_phase10_is_clean(repo_root):
+    plan = read_text((repo_root / "include/plans/phase10.yaml").read_text(), "phase10.yaml")
+    assert validate(plan) == []
