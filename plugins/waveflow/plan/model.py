@@ -166,17 +166,26 @@ class Source(BaseModel):
 
     path: str = "<plan>"
     locations: dict[str, int] = Field(default_factory=dict)
+    # `efforts[10.2.1]` -> `efforts/3`: lets a reader record positional keys once and still answer semantic ones.
+    aliases: dict[str, str] = Field(default_factory=dict)
     warnings: list[tuple[str, str]] = Field(default_factory=list, description="(location key, message)")
 
     def line(self, *keys: str) -> int | None:
         """The line of the first key found, falling back to each key's parents (`a/b/c` -> `a/b` -> `a`)."""
         for key in keys:
-            k = key
+            k = self._resolve(key)
             while k:
                 if k in self.locations:
                     return self.locations[k]
                 k = k.rpartition("/")[0]
         return None
+
+    def _resolve(self, key: str) -> str:
+        if not self.aliases or "[" not in key:
+            return key
+        end = key.find("]") + 1
+        head = self.aliases.get(key[:end])
+        return head + key[end:] if head is not None else key
 
 
 def slug(text: str) -> str:

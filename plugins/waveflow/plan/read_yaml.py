@@ -12,9 +12,9 @@ from .model import Plan, Source, effort_key, gate_key, wave_key
 
 
 def read_yaml(text: str, path: str = "<plan>") -> Plan:
+    locations: dict[str, int] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _parse(text, locations)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -27,8 +27,54 @@ def read_yaml(text: str, path: str = "<plan>") -> Plan:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanError([_problem(path, root, err) for err in exc.errors()]) from None
-    plan._source = Source(path=path, locations=_locations(root, plan))
+    aliases: dict[str, str] = {}
+    # A duplicated id or wave keeps its first place: messages about it then point at the first definition.
+    for i, e in enumerate(plan.efforts):
+        aliases.setdefault(effort_key(e.id), f"efforts/{i}")
+    for i, w in enumerate(plan.waves):
+        aliases.setdefault(wave_key(w.number), f"waves/{i}")
+    aliases |= {gate_key(i): f"gates/{i}" for i in range(len(plan.gates))}
+    plan._source = Source(path=path, locations=locations, aliases=aliases)
     return plan
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+
+
+def _parse(text: str, locations: dict[str, int]) -> tuple[yaml.Node | None, Any]:
+    """One parse (libyaml when present) gives the node tree; one walk builds the data and records each key's line."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (_build(root, "", locations, loader) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _build(node: yaml.Node, prefix: str, locations: dict[str, int], loader: Any) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        # Plain strings are most of a plan; other tags (int, bool, null, ...) take PyYAML's own rules.
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        out = []
+        for i, item in enumerate(node.value):
+            key = f"{prefix}/{i}"
+            locations[key] = item.start_mark.line + 1
+            out.append(_build(item, key, locations, loader))
+        return out
+    if isinstance(node, yaml.MappingNode) and not any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+        mapping: dict[Any, Any] = {}
+        for k, v in node.value:
+            name = _build(k, prefix, {}, loader)
+            key = f"{prefix}/{name}" if prefix else str(name)
+            locations[key] = k.start_mark.line + 1
+            try:
+                mapping[name] = _build(v, key, locations, loader)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, "unhashable key", k.start_mark) from None
+        return mapping
+    return loader.construct_object(node, deep=True)
 
 
 def _problem(path: str, root: yaml.Node, err: Any) -> Problem:
@@ -62,33 +108,3 @@ def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node] | N
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return None, node.value[part]
     return None
-
-
-def _locations(root: yaml.Node, plan: Plan) -> dict[str, int]:
-    locations: dict[str, int] = {}
-    _record(locations, "", root)
-    sections = {
-        "efforts": [effort_key(e.id) for e in plan.efforts],
-        "waves": [wave_key(w.number) for w in plan.waves],
-        "gates": [gate_key(i) for i in range(len(plan.gates))],
-    }
-    for section, keys in sections.items():
-        found = _child(root, section)
-        if found is not None and isinstance(found[1], yaml.SequenceNode):
-            for key, item in zip(keys, found[1].value, strict=False):
-                locations[key] = item.start_mark.line + 1
-                _record(locations, key, item)
-    return locations
-
-
-def _record(locations: dict[str, int], prefix: str, node: yaml.Node) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = f"{prefix}/{k.value}" if prefix else str(k.value)
-            locations[key] = k.start_mark.line + 1
-            _record(locations, key, v)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            key = f"{prefix}/{i}"
-            locations[key] = item.start_mark.line + 1
-            _record(locations, key, item)
