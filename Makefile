@@ -25,7 +25,8 @@ test-fast: setup
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not e2e"
 
 lint: setup
-	$(VENV)/bin/ruff check plugins dags tests bench scripts include
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 bench: setup

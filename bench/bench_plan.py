@@ -10,11 +10,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plangen import as_markdown, as_yaml, generated_plan  # noqa: E402
+from plangen import as_markdown, as_yaml, generated_plan
 
-from waveflow.plan.errors import PlanError  # noqa: E402
-from waveflow.plan.load import read_text  # noqa: E402
-from waveflow.plan.validate import validate  # noqa: E402
+from waveflow.plan.errors import PlanError
+from waveflow.plan.load import read_text
+from waveflow.plan.validate import validate
 
 TARGET_MS = 100.0
 
@@ -46,7 +46,9 @@ def main() -> int:
         total_ms = _time(lambda t=text, n=name: validate(read_text(t, n)))  # type: ignore[misc]
         verdict = "ok" if total_ms < TARGET_MS and not errors else "MISSED"
         failed |= verdict != "ok"
-        rows.append((fmt, f"{len(read.efforts)}", f"{read_ms:.1f}", f"{total_ms:.1f}", f"{verdict} (< {TARGET_MS:g} ms)"))
+        rows.append(
+            (fmt, f"{len(read.efforts)}", f"{read_ms:.1f}", f"{total_ms:.1f}", f"{verdict} (< {TARGET_MS:g} ms)")
+        )
     print(f"{'format':<10} {'efforts':>8} {'read ms':>9} {'read+validate ms':>17}  target")
     for row in rows:
         print(f"{row[0]:<10} {row[1]:>8} {row[2]:>9} {row[3]:>17}  {row[4]}")

@@ -11,22 +11,28 @@ def generated_plan(efforts: int, waves: int) -> dict:
     for i in range(efforts):
         wave = min(i // per_wave, waves - 1) + 1
         deps = [f"{wave - 1}.{(i + k) % per_wave + 1}" for k in range(2)] if wave > 1 else []
-        out.append({
-            "id": f"{wave}.{i % per_wave + 1}" if i < per_wave * waves else f"{wave}.{i - per_wave * (waves - 1) + 1}",
-            "name": f"Effort {i}",
-            "wave": wave,
-            "branch": f"feature/gen/w{wave}-e{i}",
-            "lines": 100 + i % 600,
-            "agent": f"Agent-{i % 8 + 1}",
-            "depends_on": sorted(set(deps)),
-            "namespace": f"ns-{i}",
-            "ports": {"start": 20000 + i * 10, "end": 20000 + i * 10 + 9},
-        })
+        out.append(
+            {
+                "id": f"{wave}.{i % per_wave + 1}"
+                if i < per_wave * waves
+                else f"{wave}.{i - per_wave * (waves - 1) + 1}",
+                "name": f"Effort {i}",
+                "wave": wave,
+                "branch": f"feature/gen/w{wave}-e{i}",
+                "lines": 100 + i % 600,
+                "agent": f"Agent-{i % 8 + 1}",
+                "depends_on": sorted(set(deps)),
+                "namespace": f"ns-{i}",
+                "ports": {"start": 20000 + i * 10, "end": 20000 + i * 10 + 9},
+            }
+        )
     return {
         "name": "generated",
         "title": f"Phase 99: Generated plan ({efforts} efforts)",
-        "waves": [{"number": w, "name": f"Wave {w}", "duration": {"min_hours": 2, "max_hours": 4}}
-                  for w in range(1, waves + 1)],
+        "waves": [
+            {"number": w, "name": f"Wave {w}", "duration": {"min_hours": 2, "max_hours": 4}}
+            for w in range(1, waves + 1)
+        ],
         "efforts": out,
         "gates": [{"metric": "PR Size", "target": "<800 lines", "measurement": "Line counter"}],
     }
@@ -57,9 +63,16 @@ def as_markdown(plan: dict) -> str:
         ]
         for e in members:
             deps = ", ".join(by_id[d]["id"] for d in e["depends_on"]) or "None"
-            lines.append(f"| {e['id']} | `{e['branch']}` | {e['lines']} | {e['agent']} | {deps} | "
-                         f"Test ns: `{e['namespace']}` |")
+            lines.append(
+                f"| {e['id']} | `{e['branch']}` | {e['lines']} | {e['agent']} | {deps} | Test ns: `{e['namespace']}` |"
+            )
         lines.append("")
-    lines += ["### Quality Gates", "", "| Metric | Target | Measurement |", "|---|---|---|",
-              "| PR Size | <800 lines | Line counter |", ""]
+    lines += [
+        "### Quality Gates",
+        "",
+        "| Metric | Target | Measurement |",
+        "|---|---|---|",
+        "| PR Size | <800 lines | Line counter |",
+        "",
+    ]
     return "\n".join(lines)
