@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from waveflow.plan.errors import PlanError
+from waveflow.plan.front_matter import apply_front_matter, split_front_matter
+from waveflow.plan.load import read_text
+
+FRONT = "---\nname: phase10-md\nbackend: local\nwave_gate: {mode: merged, poke_interval_seconds: 5}\n---\n"
+
+
+def test_front_matter_lines_become_blank_so_line_numbers_hold():
+    options, key_lines, body = split_front_matter(FRONT + "# Title\n", "p.md")
+    assert options["name"] == "phase10-md" and options["wave_gate"]["mode"] == "merged"
+    assert key_lines == {"name": 2, "backend": 3, "wave_gate": 4}
+    assert body.split("\n")[5] == "# Title"
+
+
+def test_documents_without_front_matter_pass_through():
+    assert split_front_matter("# Title\n---\n", "p.md") == ({}, {}, "# Title\n---\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("---\nname: [x\n---\n", "p.md:2: error: malformed front matter"),
+        ("---\n- a\n---\n", "p.md:2: error: front matter must be a YAML mapping"),
+        ("---\nname: x\nefforts: []\n---\n", "p.md:3: error: front matter: 'efforts' is not a plan option"),
+    ],
+)
+def test_bad_front_matter_is_refused_with_its_line(text, message):
+    with pytest.raises(PlanError) as exc:
+        split_front_matter(text, "p.md")
+    assert str(exc.value.problems[0]).startswith(message)
+
+
+def test_options_apply_on_top_of_a_read_plan(repo_root):
+    plan = read_text((repo_root / "include/plans/phase10.yaml").read_text(), "phase10.yaml")
+    options, key_lines, _ = split_front_matter(FRONT, "p.md")
+    merged = apply_front_matter(plan, options, key_lines)
+    assert (merged.name, merged.backend, merged.wave_gate.mode) == ("phase10-md", "local", "merged")
+    assert merged.efforts == plan.efforts and merged.source.line("backend") == 3
+    with pytest.raises(PlanError, match=r"phase10\.yaml:3: error: front matter: backend: Input should be"):
+        apply_front_matter(plan, {"backend": "mainframe"}, {"backend": 3})
