@@ -1,0 +1,71 @@
+"""Preflight checks against the git remote: the base ref, and the phase this plan follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import git
+
+from ..plan.model import Plan
+from . import CheckResult
+
+_ENV = {"GIT_TERMINAL_PROMPT": "0"}
+
+
+def remote_head(repo_url: str, ref: str, timeout: float = 60) -> str | None:
+    """The commit `ref` points at on the remote, or None when the remote has no such branch or tag."""
+    out = str(git.cmd.Git().ls_remote(repo_url, ref, env=_ENV, kill_after_timeout=timeout))
+    wanted = {ref, f"refs/heads/{ref}", f"refs/tags/{ref}"}
+    for line in out.splitlines():
+        sha, _, name = line.partition("\t")
+        if name in wanted:
+            return sha
+    return None
+
+
+def base_ref(repo_url: str | None, ref: str) -> CheckResult:
+    if not repo_url:
+        return CheckResult("base-ref", False, "no repository: set `repo` in the plan or WAVEFLOW_REPO_URL")
+    try:
+        head = remote_head(repo_url, ref)
+    except git.GitCommandError as exc:
+        why = (exc.stderr or str(exc)).strip().splitlines()[-1:] or ["git failed"]
+        return CheckResult("base-ref", False, f"cannot reach {_redact(repo_url)}: {why[0]}; check the URL/credentials")
+    if head is None:
+        return CheckResult("base-ref", False, f"{ref!r} does not exist on {_redact(repo_url)}; push it or fix base_ref")
+    return CheckResult("base-ref", True, f"{ref} is at {head[:12]}; the run builds on that commit", {"head": head})
+
+
+def previous_phase(
+    previous: Plan | None, follows: str | None, repo_url: str | None, base: str, branch_status: Callable[..., Any]
+) -> CheckResult:
+    """Every effort branch of the phase this plan follows is merged into the base ref ("previous phase PRs merged")."""
+    if not follows:
+        return CheckResult("previous-phase", True, "the plan follows no other phase")
+    if previous is None:
+        return CheckResult("previous-phase", False, f"plan {follows!r} (named in `follows`) was not found")
+    if not repo_url:
+        return CheckResult("previous-phase", False, "no repository to check the previous phase against")
+    unmerged = []
+    for effort in previous.efforts:
+        status = branch_status(repo_url, previous.branch_of(effort), base)
+        if not status.exists:
+            unmerged.append(f"{previous.branch_of(effort)} (not on the remote)")
+        elif not status.merged:
+            unmerged.append(previous.branch_of(effort))
+    if unmerged:
+        return CheckResult(
+            "previous-phase", False, f"{follows}: not merged into {base}: {', '.join(unmerged)}; merge those first"
+        )
+    return CheckResult(
+        "previous-phase", True, f"all {len(previous.efforts)} branches of {follows} are merged into {base}"
+    )
+
+
+def _redact(url: str) -> str:
+    # https://user:token@host/... -> https://***@host/...
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest.split("/", 1)[0]:
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

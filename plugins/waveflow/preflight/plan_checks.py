@@ -1,0 +1,55 @@
+"""Preflight checks that need only the plan and the run's settings."""
+
+from __future__ import annotations
+
+import itertools
+
+from ..plan.model import Plan
+from . import CheckResult
+
+
+def agents(plan: Plan, pool_slots: int | None) -> CheckResult:
+    missing = [e.id for e in plan.efforts if not e.agent]
+    if missing:
+        return CheckResult("agents", False, f"efforts without an agent: {', '.join(missing)}; name one per effort")
+    if pool_slots is not None and plan.agents > pool_slots:
+        return CheckResult(
+            "agents",
+            False,
+            f"the plan runs {plan.agents} agents at once but the pool has {pool_slots} slots; "
+            f"raise the `waveflow` pool to {plan.agents} slots or lower max_parallel_agents",
+        )
+    return CheckResult("agents", True, f"{len(plan.efforts)} efforts assigned; {plan.agents} agents fit the pool")
+
+
+def isolation(plan: Plan) -> CheckResult:
+    """Efforts of one wave run at once, so inside a wave namespaces and port ranges must be disjoint."""
+    clashes: list[str] = []
+    for wave in plan.waves:
+        members = plan.wave_efforts(wave.number)
+        seen: dict[str, str] = {}
+        for e in members:
+            if e.namespace and plan.isolation.namespaces:
+                if e.namespace in seen:
+                    clashes.append(f"namespace {e.namespace} shared by {seen[e.namespace]} and {e.id}")
+                seen[e.namespace] = e.id
+        ranged = sorted((e for e in members if e.ports), key=lambda e: e.ports.start if e.ports else 0)
+        for a, b in itertools.pairwise(ranged):
+            if plan.isolation.ports and a.ports and b.ports and a.ports.overlaps(b.ports):
+                clashes.append(f"ports of {a.id} and {b.id} overlap")
+    if clashes:
+        return CheckResult("isolation", False, "; ".join(clashes) + ": give each effort of a wave its own")
+    return CheckResult("isolation", True, "namespaces and port ranges are disjoint inside every wave")
+
+
+def image_and_secret(plan: Plan, image: str | None, backend: str) -> CheckResult:
+    if backend != "kubernetes":
+        return CheckResult("image-and-secret", True, f"{backend} backend: no image or Secret needed")
+    problems = []
+    if not (image or plan.defaults.image):
+        problems.append("no effort image: set defaults.image in the plan or the `image` param")
+    if not plan.git_secret:
+        problems.append("no git credentials Secret: set git_secret in the plan")
+    if problems:
+        return CheckResult("image-and-secret", False, "; ".join(problems))
+    return CheckResult("image-and-secret", True, f"image {image or plan.defaults.image}, Secret {plan.git_secret}")
