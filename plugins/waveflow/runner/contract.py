@@ -1,0 +1,103 @@
+"""What the effort runner takes: one contract for the pod (env) and the local backend (env too, as a subprocess).
+
+Every input is an environment variable so a pod spec, a subprocess and a person at a shell pass it the same way;
+`waveflow run-effort --help` documents the same names as flags. Lists (commands, branches) are JSON so an argv element
+may hold spaces or commas without any shell quoting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+POD_RESULT_PATH = "/airflow/xcom/return.json"
+
+# field name -> environment variable
+ENV_NAMES: dict[str, str] = {
+    "plan": "WAVEFLOW_PLAN",
+    "effort": "WAVEFLOW_EFFORT",
+    "run_id": "WAVEFLOW_RUN_ID",
+    "repo": "WAVEFLOW_REPO",
+    "base_ref": "WAVEFLOW_BASE_REF",
+    "branch": "WAVEFLOW_BRANCH",
+    "dependency_branches": "WAVEFLOW_DEPENDENCY_BRANCHES",
+    "implement": "WAVEFLOW_IMPLEMENT",
+    "test": "WAVEFLOW_TEST",
+    "workspace": "WAVEFLOW_WORKSPACE",
+    "worktree": "WAVEFLOW_WORKTREE",
+    "mode": "WAVEFLOW_MODE",
+    "port_start": "PORT_RANGE_START",
+    "port_end": "PORT_RANGE_END",
+    "namespace": "WAVEFLOW_NAMESPACE",
+    "implement_timeout": "WAVEFLOW_IMPLEMENT_TIMEOUT",
+    "test_timeout": "WAVEFLOW_TEST_TIMEOUT",
+    "result_path": "WAVEFLOW_RESULT",
+    "effort_spec": "WAVEFLOW_EFFORT_SPEC",
+    "exclude": "WAVEFLOW_EXCLUDE",
+}
+_JSON_FIELDS = {"dependency_branches", "implement", "test", "exclude"}
+_INT_FIELDS = {"port_start", "port_end", "implement_timeout", "test_timeout"}
+
+
+@dataclass(frozen=True)
+class RunnerInputs:
+    plan: str
+    effort: str
+    repo: str
+    branch: str
+    base_ref: str = "main"
+    run_id: str = ""
+    dependency_branches: list[str] = field(default_factory=list)  # in dependency order; merged into the start point
+    implement: list[str] = field(default_factory=list)  # argv; empty: nothing to implement, test what is there
+    test: list[str] = field(default_factory=lambda: ["make", "test"])
+    workspace: str = ".work/workspace"
+    worktree: str = ""  # directory name under the workspace; default derived from the branch
+    mode: str = "local"  # local: shared bare mirror + git worktree; pod: partial clone of one branch
+    port_start: int | None = None
+    port_end: int | None = None
+    namespace: str = ""
+    implement_timeout: int = 3600  # seconds
+    test_timeout: int = 3600
+    result_path: str = ""  # where the result JSON goes; POD_RESULT_PATH in a pod
+    effort_spec: str = ""  # the plan's effort as canonical JSON: part of the memoization key
+    exclude: list[str] = field(default_factory=list)  # glob patterns left out of the PR size (generated, vendored)
+
+    def to_env(self) -> dict[str, str]:
+        env: dict[str, str] = {}
+        for name, value in asdict(self).items():
+            if value is None:
+                continue
+            env[ENV_NAMES[name]] = json.dumps(value) if name in _JSON_FIELDS else str(value)
+        return env
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> RunnerInputs:
+        """Read the inputs from the environment; `overrides` (e.g. parsed flags) win over it."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for name, var in ENV_NAMES.items():
+            raw = environ.get(var)
+            if raw is None or raw == "":
+                continue
+            if name in _JSON_FIELDS:
+                try:
+                    parsed = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{var} must be a JSON list of strings: {exc}") from None
+                if not isinstance(parsed, list) or not all(isinstance(x, str) for x in parsed):
+                    raise ValueError(f"{var} must be a JSON list of strings")
+                values[name] = parsed
+            elif name in _INT_FIELDS:
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    raise ValueError(f"{var} must be an integer, not {raw!r}") from None
+            else:
+                values[name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        missing = [ENV_NAMES[k] for k in ("plan", "effort", "repo", "branch") if not values.get(k)]
+        if missing:
+            raise ValueError(f"missing runner inputs: {', '.join(missing)}")
+        return cls(**values)  # type: ignore[arg-type]
