@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import yaml
 
@@ -83,6 +84,15 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dags(args: argparse.Namespace) -> int:
+    from .airflow.dag_files import sync
+    from .airflow.paths import plans_dir
+
+    for line in sync(Path(args.plans) if args.plans else plans_dir(), Path(args.out)):
+        print(line)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="waveflow", description="Wave implementation plans, run as Airflow DAGs.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_schedule)
     p = sub.add_parser("schema", help="print the JSON Schema of YAML plans")
     p.set_defaults(func=_cmd_schema)
+    p = sub.add_parser("dags", help="write one Airflow DAG file per plan (and remove those of deleted plans)")
+    p.add_argument("--plans", help="plans directory (default: WAVEFLOW_PLANS_DIR or include/plans)")
+    p.add_argument("--out", default="dags/plans", help="where the DAG files go (default: dags/plans)")
+    p.set_defaults(func=_cmd_dags)
     sub.add_parser("run-effort", help="run one effort (see `waveflow run-effort --help`)", add_help=False)
     sub.add_parser("k8s", help="render Kubernetes manifests for a plan", add_help=False)
     return parser

@@ -1,0 +1,68 @@
+"""The runner's inputs for one effort, as both backends pass them: environment variables, some templated per run."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from ..plan.model import Commands, Effort, Plan
+from ..runner.contract import RunnerInputs
+
+HOUR = 3600
+
+
+def repo_url(plan: Plan) -> str:
+    return os.environ.get("WAVEFLOW_REPO_URL") or plan.repo or ""
+
+
+def backend(plan: Plan) -> str:
+    return os.environ.get("WAVEFLOW_BACKEND") or plan.backend
+
+
+def commands(plan: Plan, effort: Effort) -> Commands:
+    return effort.commands if "commands" in effort.model_fields_set else plan.defaults.commands
+
+
+def timeout_seconds(plan: Plan, effort: Effort) -> int:
+    """The effort's own limit, else the plan default, else the longest its wave was planned to take."""
+    minutes = effort.timeout_minutes or plan.defaults.timeout_minutes
+    if minutes:
+        return minutes * 60
+    wave = next((w for w in plan.waves if w.number == effort.wave), None)
+    hours = wave.duration.max_hours if wave and wave.duration and wave.duration.max_hours else 8.0
+    return int(hours * HOUR)
+
+
+def effort_spec(plan: Plan, effort: Effort) -> str:
+    """Canonical JSON of what the effort is asked to do: a change here makes the runner redo the effort."""
+    spec = effort.model_dump(mode="json", exclude={"retries", "timeout_minutes", "resources", "image"})
+    spec["commands"] = commands(plan, effort).model_dump(mode="json")
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"))
+
+
+def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:
+    cmds = commands(plan, effort)
+    seconds = timeout_seconds(plan, effort)
+    inputs = RunnerInputs(
+        plan=plan.name,
+        effort=effort.id,
+        repo=repo_url(plan),
+        branch=plan.branch_of(effort),
+        base_ref=f"{{{{ params.base_ref or '{plan.base_ref}' }}}}",
+        run_id="{{ run_id }}",
+        dependency_branches=[plan.branch_of(plan.effort(d)) for d in effort.depends_on],
+        implement=list(cmds.implement or []),
+        test=list(cmds.test),
+        worktree=effort.worktree or "",
+        port_start=effort.ports.start if effort.ports else None,
+        port_end=effort.ports.end if effort.ports else None,
+        namespace=effort.namespace or "",
+        implement_timeout=seconds,
+        test_timeout=seconds,
+        effort_spec=effort_spec(plan, effort),
+    )
+    env = inputs.to_env()
+    # The backend decides these two (worktree on the worker, or the pod's xcom path).
+    for var in ("WAVEFLOW_MODE", "WAVEFLOW_RESULT", "WAVEFLOW_WORKSPACE"):
+        env.pop(var, None)
+    return env

@@ -1,0 +1,130 @@
+"""A validated plan becomes one DAG: a task group per wave, a task per effort, a landing sensor between waves, and the
+quality gates at the end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule
+
+from ..plan.model import Effort, Plan, Wave, task_id
+from ..plan.schedule import topological_order
+from .doc import plan_doc
+from .effort_env import backend, repo_url, runner_env, timeout_seconds
+from .gate_tasks import add_quality_gates
+from .loading import load_valid_plan
+from .params import run_params
+from .paths import plans_dir
+from .wave_gate import WaveLandedSensor
+
+START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def pool_name(plan: Plan) -> str:
+    return f"waveflow-{plan.name}"
+
+
+def plan_dag(plan_file: str) -> DAG:
+    """The DAG of one plan file, named relative to the plans directory (what the per-plan DAG files call)."""
+    path = plans_dir() / plan_file
+    return build_dag(load_valid_plan(path), path)
+
+
+def build_dag(plan: Plan, path: Path) -> DAG:
+    with DAG(
+        dag_id=plan.name,
+        description=plan.title or None,
+        schedule=plan.schedule,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        params=run_params(plan),
+        doc_md=plan_doc(plan, path.name),
+        tags=["waveflow", f"plan:{plan.name}"],
+        default_args={"retries": plan.defaults.retries, "retry_exponential_backoff": True},
+    ) as dag:
+        order = topological_order(plan)
+        tasks: dict[str, BaseOperator] = {}
+        previous: TaskGroup | None = None
+        previous_wave: Wave | None = None
+        for wave in plan.waves:
+            with TaskGroup(f"wave_{wave.number}", tooltip=_tooltip(wave)) as group:
+                for effort in plan.wave_efforts(wave.number):
+                    earlier = [_qualified(plan, e) for e in order[: order.index(effort.id)]]
+                    tasks[effort.id] = _effort_task(plan, effort, earlier)
+            if previous is not None and previous_wave is not None:
+                first, last = _between_waves(plan, previous_wave, wave)
+                previous >> first
+                last >> group
+            previous, previous_wave = group, wave
+        for effort in plan.efforts:
+            for dep in effort.depends_on:
+                tasks[dep] >> tasks[effort.id]
+        gates = add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()})
+        if previous is not None:
+            previous >> gates
+    return dag
+
+
+def _tooltip(wave: Wave) -> str:
+    parts = [f"Wave {wave.number}: {wave.name}"]
+    if wave.duration:
+        parts.append(f"planned {wave.duration.min_hours:g}-{wave.duration.max_hours:g} h")
+    if wave.agents is not None:
+        parts.append(f"{wave.agents} agents")
+    return " · ".join(parts)
+
+
+def _qualified(plan: Plan, effort_id: str) -> str:
+    return f"wave_{plan.effort(effort_id).wave}.{task_id(effort_id)}"
+
+
+def _effort_task(plan: Plan, effort: Effort, earlier: list[str]) -> BaseOperator:
+    common: dict[str, Any] = {
+        "task_id": task_id(effort.id),
+        "pool": pool_name(plan),
+        # A skipped (unselected) dependency must not skip its dependents; a failed one still stops them.
+        "trigger_rule": TriggerRule.NONE_FAILED,
+        "execution_timeout": timedelta(seconds=timeout_seconds(plan, effort)),
+        "retries": effort.retries if effort.retries is not None else plan.defaults.retries,
+        "retry_exponential_backoff": True,
+        "doc_md": f"**{effort.id}: {effort.name}** — branch `{plan.branch_of(effort)}`",
+    }
+    if backend(plan) == "local":
+        from .local import LocalEffortOperator
+
+        return LocalEffortOperator(effort_id=effort.id, env=runner_env(plan, effort), earlier=earlier, **common)
+    from .kpo import effort_pod_task
+
+    return effort_pod_task(plan, effort, env=runner_env(plan, effort), **common)
+
+
+def _between_waves(plan: Plan, done: Wave, following: Wave) -> tuple[BaseOperator, BaseOperator]:
+    """The landing sensor, then (if the plan asks for one) a person's approval: the first and last task between."""
+    gate = plan.wave_gate
+    sensor = WaveLandedSensor(
+        task_id=f"wave_{done.number}_landed",
+        wave=done.number,
+        efforts={e.id: plan.branch_of(e) for e in plan.wave_efforts(done.number)},
+        repo=repo_url(plan),
+        base_ref=f"{{{{ params.base_ref or '{plan.base_ref}' }}}}",
+        landing_mode=gate.mode,
+        poke_interval=gate.poke_interval_seconds,
+        timeout=gate.timeout_minutes * 60,
+        trigger_rule=TriggerRule.NONE_FAILED,
+        doc_md=f"Holds wave {following.number} until every effort of wave {done.number} has landed ({gate.mode}).",
+    )
+    if not gate.checkpoint:
+        return sensor, sensor
+    from airflow.providers.standard.operators.hitl import ApprovalOperator
+
+    approval = ApprovalOperator(
+        task_id=f"wave_{following.number}_approval",
+        subject=f"{plan.name}: start wave {following.number} ({following.name})?",
+        body=f"Wave {done.number} has landed. Review its branches, then approve wave {following.number}.",
+        execution_timeout=timedelta(hours=24),
+    )
+    sensor >> approval
+    return sensor, approval

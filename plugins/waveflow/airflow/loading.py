@@ -1,0 +1,36 @@
+"""Plan file -> validated Plan, failing with every problem at once (the text Airflow shows as the import error)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..plan.errors import PlanError, Problem
+from ..plan.load import read_plan
+from ..plan.model import Plan
+from ..plan.validate import validate
+
+
+class PlanImportError(Exception):
+    """Raised at parse time; Airflow lists it under the DAG file's import errors, one `path:line` per line."""
+
+
+def _gate_problems(plan: Plan) -> list[Problem]:
+    from ..gates.registry import gate_problems
+
+    return gate_problems(plan)
+
+
+def load_valid_plan(path: Path) -> Plan:
+    try:
+        plan = read_plan(path)
+    except PlanError as exc:
+        raise PlanImportError(_message(path, [str(p) for p in exc.problems])) from None
+    problems = validate(plan) + _gate_problems(plan)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise PlanImportError(_message(path, [str(p) for p in problems]))
+    return plan
+
+
+def _message(path: Path, lines: list[str]) -> str:
+    return f"wave plan {path} is invalid:\n" + "\n".join(lines)

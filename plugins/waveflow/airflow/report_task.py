@@ -1,0 +1,72 @@
+"""The run report task and `run_outcome`, the task that gives the run its final state."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from airflow.sdk import BaseOperator, ObjectStoragePath
+from airflow.sdk.exceptions import AirflowFailException
+
+from ..gates.registry import evaluate_gate
+from ..plan.model import Plan
+from .gate_tasks import FAILED_STATES, _ResultsMixin
+from .paths import reports_dir
+
+
+def report_root() -> Any:
+    """Local directory, or object storage (`s3://...`, `gs://...`) when WAVEFLOW_REPORTS_URL names one."""
+    url = os.environ.get("WAVEFLOW_REPORTS_URL")
+    return ObjectStoragePath(url) if url else reports_dir()
+
+
+class ReportOperator(_ResultsMixin, BaseOperator):
+    ui_color = "#f3eefb"
+
+    def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.plan, self.effort_tasks, self.gate_tasks = plan, dict(effort_tasks), list(gate_tasks)
+
+    def execute(self, context: Any) -> dict[str, str]:
+        from ..gates.report import RunInfo, write_report
+
+        results, problems = self.pull_results(context)
+        outcomes = [evaluate_gate(self.plan, gate, results) for gate in self.plan.gates]
+        states = self.effort_states(context)
+        run = RunInfo(
+            dag_id=context["dag"].dag_id,
+            run_id=context["run_id"],
+            ui_base_url=os.environ.get("WAVEFLOW_UI_BASE_URL", ""),
+            effort_states=states,
+            problems=problems,
+        )
+        out_dir = report_root() / run.dag_id / run.run_id
+        paths = write_report(self.plan, run, results, outcomes, out_dir)
+        self.log.info("report written: %s and %s", paths.html, paths.markdown)
+        return {"html": str(paths.html), "markdown": str(paths.markdown)}
+
+
+class RunOutcomeOperator(_ResultsMixin, BaseOperator):
+    """Fails the run when an effort failed or an enforced gate failed, saying which; the only leaf of the DAG."""
+
+    ui_color = "#fbeeee"
+
+    def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.plan, self.effort_tasks, self.gate_tasks = plan, dict(effort_tasks), list(gate_tasks)
+
+    def execute(self, context: Any) -> None:
+        ti = context["ti"]
+        failed_efforts = [e for e, state in self.effort_states(context).items() if state in FAILED_STATES]
+        states = ti.get_task_states(dag_id=ti.dag_id, task_ids=self.gate_tasks, run_ids=[ti.run_id])
+        by_task = states.get(ti.run_id, states)
+        failed_gates = [t.split(".")[-1] for t in self.gate_tasks if str(by_task.get(t, "")).lower() == "failed"]
+        problems = []
+        if failed_efforts:
+            problems.append(f"efforts failed: {', '.join(failed_efforts)}")
+        if failed_gates:
+            problems.append(f"gates failed: {', '.join(failed_gates)}")
+        if problems:
+            raise AirflowFailException("; ".join(problems) + " (the report says why)")
+        self.log.info("every selected effort succeeded and every enforced gate passed")

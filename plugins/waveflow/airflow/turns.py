@@ -1,0 +1,32 @@
+"""Before an effort starts: skip it if the run leaves it out, and in `sequential` mode wait for its turn.
+
+`sequential` is the seed's fallback for resource contention: one effort at a time, in plan order. Pools are fixed at
+parse time, so the turn is taken at run time: an effort waits until every effort before it in this run is finished.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .selection import skip_if_not_selected
+
+_FINISHED = {"success", "failed", "skipped", "upstream_failed", "removed"}
+_TURN_POLL_SECONDS = 5.0
+
+
+def _pending(context: Mapping[str, Any], earlier: Sequence[str]) -> list[str]:
+    ti = context["ti"]
+    states = ti.get_task_states(dag_id=ti.dag_id, task_ids=list(earlier), run_ids=[ti.run_id])
+    by_task = states.get(ti.run_id, states)
+    return [t for t in earlier if str(by_task.get(t, "")).lower() not in _FINISHED]
+
+
+def before_effort(context: Mapping[str, Any], effort_id: str, earlier: Sequence[str], log: Any) -> None:
+    skip_if_not_selected(context, effort_id)
+    if not (context.get("params") or {}).get("sequential") or not earlier:
+        return
+    while pending := _pending(context, earlier):
+        log.info("sequential run: waiting for %s to finish", ", ".join(pending))
+        time.sleep(_TURN_POLL_SECONDS)

@@ -1,0 +1,96 @@
+"""Start and stop Airflow's components as separate processes, each in its own process group.
+
+Stopping sends SIGTERM to the whole group (the scheduler's LocalExecutor workers, the api-server's workers, task
+subprocesses), waits, then SIGKILLs what is left, so nothing outlives the stack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from .settings import StackSettings
+
+COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+
+
+def airflow_bin() -> str:
+    beside = Path(sys.executable).with_name("airflow")
+    return str(beside) if beside.exists() else (shutil.which("airflow") or "airflow")
+
+
+@dataclass
+class Stack:
+    settings: StackSettings
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def logs(self) -> Path:
+        return self.settings.home / "component-logs"
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, **self.settings.env()}
+
+    def airflow(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([airflow_bin(), *args], env=self.env(), check=check, capture_output=True, text=True)
+
+    def migrate(self) -> None:
+        self.airflow("db", "migrate")
+
+    def start(self, components: tuple[str, ...] = COMPONENTS) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        for name in components:
+            self.start_one(name)
+
+    def start_one(self, name: str) -> None:
+        log = (self.logs / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen(
+            [airflow_bin(), name], env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def wait_healthy(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        url = f"{self.settings.base_url}/api/v2/monitor/health"
+        while time.monotonic() < deadline:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.logs / (name + '.log')}")
+            try:
+                if httpx.get(url, timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        raise TimeoutError(f"the api-server did not answer on {url} within {timeout:.0f} s")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+
+    def stop(self, grace: float = 20) -> None:
+        for proc in self.procs.values():
+            _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for proc in self.procs.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for proc in self.procs.values():
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait()
+        self.procs.clear()
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)

@@ -1,0 +1,74 @@
+"""The environment every component of one local Airflow shares (home, database, folders, secrets, ports)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..airflow.paths import PROJECT_ROOT
+
+ADMIN = "admin"
+
+
+@dataclass
+class StackSettings:
+    home: Path
+    port: int = 8080
+    database_url: str = ""  # empty: SQLite in the home
+    parallelism: int = 4
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def passwords_file(self) -> Path:
+        return self.home / "passwords.json"
+
+    def admin_password(self) -> str:
+        """The UI login, made once per home and kept (a second `make run` logs in the same way)."""
+        if not self.passwords_file.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            self.passwords_file.write_text(json.dumps({ADMIN: secrets.token_urlsafe(12)}), encoding="utf-8")
+            self.passwords_file.chmod(0o600)
+        return str(json.loads(self.passwords_file.read_text(encoding="utf-8"))[ADMIN])
+
+    def _secret(self, name: str) -> str:
+        path = self.home / f".{name}"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8")
+
+    def env(self) -> dict[str, str]:
+        self.admin_password()
+        database = self.database_url or f"sqlite:///{self.home / 'airflow.db'}"
+        env = {
+            "AIRFLOW_HOME": str(self.home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(self.passwords_file),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": database,
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(self.port),
+            "AIRFLOW__API__BASE_URL": self.base_url,
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__API_AUTH__JWT_SECRET": self._secret("jwt_secret"),
+            "AIRFLOW__API__SECRET_KEY": self._secret("secret_key"),
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            "WAVEFLOW_UI_BASE_URL": self.base_url,
+        }
+        env.update(self.extra_env)
+        return env

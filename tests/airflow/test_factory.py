@@ -1,0 +1,107 @@
+"""The DAG a plan becomes, as Airflow's own DagBag loads it from per-plan DAG files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def _bag(folder: Path):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(folder))
+
+
+def test_phase10_dag_shape(dag_folder, shipped_plans):
+    bag = _bag(dag_folder({"phase10.yaml": shipped_plans["phase10.yaml"]}))
+    assert bag.import_errors == {}
+    dag = bag.dags.get("phase10")
+    assert dag is not None
+    assert dag.schedule == "0 2 * * *"
+    assert dag.catchup is False
+    groups = set(dag.task_group.children)
+    assert {"wave_1", "wave_2", "quality_gates", "wave_1_landed"} <= groups
+    efforts = {"wave_1.e10_1_1", "wave_2.e10_2_1", "wave_2.e10_2_2", "wave_2.e10_2_3", "wave_2.e10_2_4"}
+    assert efforts <= set(dag.task_ids)
+    sensor = dag.get_task("wave_1_landed")
+    assert sensor.upstream_task_ids == {"wave_1.e10_1_1"}
+    assert sensor.downstream_task_ids == {f"wave_2.e10_2_{i}" for i in range(1, 5)}
+    for i in range(1, 5):
+        task = dag.get_task(f"wave_2.e10_2_{i}")
+        assert task.upstream_task_ids == {"wave_1_landed", "wave_1.e10_1_1"}
+        assert task.pool == "waveflow-phase10"
+        assert task.trigger_rule == "none_failed"
+    gates = {t for t in dag.task_ids if t.startswith("quality_gates.gate_")}
+    assert gates == {
+        "quality_gates.gate_test_coverage",
+        "quality_gates.gate_benchmark_stability",
+        "quality_gates.gate_chaos_recovery",
+        "quality_gates.gate_doc_completeness",
+        "quality_gates.gate_pr_size",
+        "quality_gates.gate_test_isolation",
+    }
+    for g in gates:
+        assert dag.get_task(g).trigger_rule == "all_done"
+        assert dag.get_task(g).upstream_task_ids == {f"wave_2.e10_2_{i}" for i in range(1, 5)}
+    assert dag.get_task("quality_gates.report").upstream_task_ids == gates
+    assert [t.task_id for t in dag.leaves] == ["quality_gates.run_outcome"]
+    assert set(dag.params.keys()) == {"efforts", "base_ref", "image", "dry_run", "sequential", "enforce_gates"}
+    assert dag.params["base_ref"] == "main"
+    assert "10.2.4" in dag.doc_md and "mermaid" in dag.doc_md and "Critical path" in dag.doc_md
+
+
+def test_task_ids_are_deterministic(dag_folder, shipped_plans):
+    folder = dag_folder({"phase10.yaml": shipped_plans["phase10.yaml"]})
+    assert _bag(folder).dags.get("phase10").task_ids == _bag(folder).dags.get("phase10").task_ids
+
+
+def test_broken_plan_is_an_import_error_and_hides_nothing(dag_folder, shipped_plans):
+    broken = yaml.safe_load(shipped_plans["phase10.yaml"])
+    broken["name"] = "broken"
+    broken["efforts"][1]["depends_on"] = ["10.9.9"]
+    broken["efforts"][2]["branch"] = broken["efforts"][3]["branch"]
+    text = yaml.safe_dump(broken, sort_keys=False)
+    bag = _bag(dag_folder({"phase10.yaml": shipped_plans["phase10.yaml"], "broken.yaml": text}))
+    assert bag.dags.get("phase10") is not None
+    assert bag.dags.get("broken") is None
+    [(file, message)] = bag.import_errors.items()
+    assert file.endswith("plan_broken_yaml.py")
+    assert "10.9.9" in message and "duplicate" in message.lower()
+    # Every problem with its line in the plan file.
+    lines = [line for line in message.splitlines() if "broken.yaml:" in line and ": error:" in line]
+    assert len(lines) >= 2
+
+
+def test_local_backend_runs_the_runner_as_a_subprocess(dag_folder, shipped_plans):
+    from waveflow.airflow.local import LocalEffortOperator
+
+    dag = _bag(dag_folder({"phase10.yaml": shipped_plans["phase10.yaml"]}, backend="local")).dags.get("phase10")
+    task = dag.get_task("wave_2.e10_2_3")
+    assert isinstance(task, LocalEffortOperator)
+    assert task.env["WAVEFLOW_BRANCH"] == "feature/tmc-completion/p10w2-chaos-testing"
+    assert task.env["WAVEFLOW_DEPENDENCY_BRANCHES"] == '["feature/tmc-completion/p10w1-e2e-framework"]'
+    assert (task.env["PORT_RANGE_START"], task.env["PORT_RANGE_END"]) == ("30300", "30399")
+    assert "params.base_ref" in task.env["WAVEFLOW_BASE_REF"]
+    assert task.execution_timeout.total_seconds() == 8 * 3600
+
+
+def test_checkpoint_puts_an_approval_between_waves(dag_folder, shipped_plans):
+    plan = yaml.safe_load(shipped_plans["phase10.yaml"])
+    plan["wave_gate"]["checkpoint"] = True
+    dag = _bag(dag_folder({"phase10.yaml": yaml.safe_dump(plan)})).dags.get("phase10")
+    approval = dag.get_task("wave_2_approval")
+    assert approval.upstream_task_ids == {"wave_1_landed"}
+    assert dag.get_task("wave_2.e10_2_1").upstream_task_ids == {"wave_2_approval", "wave_1.e10_1_1"}
+
+
+def test_shipped_dag_files_match_the_plans(repo_root, tmp_path):
+    from waveflow.airflow.dag_files import sync
+
+    assert sync(repo_root / "include" / "plans", tmp_path) != []
+    shipped = {p.name: p.read_text() for p in (repo_root / "dags" / "plans").glob("plan_*.py")}
+    generated = {p.name: p.read_text() for p in tmp_path.glob("plan_*.py")}
+    assert shipped == generated
