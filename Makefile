@@ -16,7 +16,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 run: setup
-	$(PY) scripts/run_demo.py
+	$(PY) -m waveflow.stack.demo
 
 test: setup lint
 	$(PY) -m pytest -q -p no:cacheprovider
