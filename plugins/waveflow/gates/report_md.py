@@ -1,0 +1,62 @@
+"""The run report as Markdown: readable as plain text in a log, a PR comment or a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .report_model import RunReport
+from .report_text import EFFORT_HEADER, GATE_ROW_HEADER, WAVE_HEADER, effort_cells, headline, schedule_text, wave_cells
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|") or " "
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def render_markdown(report: RunReport) -> str:
+    plan, run = report.plan, report.run
+    links = [f"[Run in Airflow]({run.run_url()})"]
+    if run.status_log:
+        links.append(f"[Status log]({run.status_log})")
+    out = [
+        f"# Run report: {plan.title or plan.name}",
+        "",
+        f"Plan `{plan.name}` · DAG `{run.dag_id}` · run `{run.run_id}` · "
+        f"generated {report.generated_at:%Y-%m-%d %H:%M:%S} UTC",
+        "",
+        f"**Verdict: {report.verdict.upper()}**: {headline(report)}",
+        "",
+        " · ".join(links),
+        "",
+        "## Waves: planned and actual",
+        "",
+        schedule_text(report),
+        "",
+        *_table(WAVE_HEADER, (wave_cells(w) for w in report.waves)),
+        "## Efforts",
+        "",
+        *_table(
+            (*EFFORT_HEADER, "Failure", "Log"),
+            ((*effort_cells(e), e.failure or "—", f"[log]({e.log_url})") for e in report.efforts),
+        ),
+        "## Gate verdicts by effort",
+        "",
+        *_table(
+            ("Effort", *(g.metric for g in report.gates)),
+            ((e.id, *(e.verdicts.get(g.metric, "—") for g in report.gates)) for e in report.efforts),
+        ),
+        "## Gates",
+        "",
+    ]
+    for gate in report.gates:
+        out += [f"### {gate.metric} ({gate.target}): {gate.verdict.upper()}", ""]
+        if gate.error:
+            out += [gate.error, ""]
+        else:
+            out += _table(GATE_ROW_HEADER, ((r.effort, r.shown, r.target, r.verdict, r.note) for r in gate.rows))
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,55 @@
+"""Sentences and table rows the Markdown and HTML reports share, as plain text (each renderer escapes its own way)."""
+
+from __future__ import annotations
+
+from .report_model import EffortLine, RunReport, WaveLine
+from .timing import duration_text
+
+EFFORT_HEADER = ("Effort", "Wave", "Branch", "Status", "Commits", "Lines", "Tests", "Coverage", "Benchmark CV")
+WAVE_HEADER = ("Wave", "Name", "Efforts", "Planned", "Actual")
+GATE_ROW_HEADER = ("Effort", "Value", "Target", "Verdict", "Note")
+
+
+def headline(report: RunReport) -> str:
+    failed = [g for g in report.gates if not g.passed]
+    broken = [e.id for e in report.efforts if not e.status.startswith(("succeeded", "skipped"))]
+    parts = []
+    if broken:
+        parts.append(f"efforts without success: {', '.join(broken)}")
+    if failed:
+        parts.append("gates failed: " + "; ".join(f"{g.metric} ({', '.join(g.failing) or g.error})" for g in failed))
+    return "; ".join(parts) or "every effort succeeded and every gate passed"
+
+
+def schedule_text(report: RunReport) -> str:
+    est = report.estimate
+    path = " → ".join(est.critical_path) or "none"
+    text = (
+        f"Critical path estimate: {path}, {est.critical_hours:.1f} h; "
+        f"{est.parallel_hours:.1f} h with {est.agents} agents. Real makespan: {report.makespan}"
+    )
+    if report.makespan_seconds is not None and est.parallel_hours:
+        text += f" ({report.makespan_seconds / 3600 / est.parallel_hours:.1%} of the estimate)"
+    return text + "."
+
+
+def wave_cells(wave: WaveLine) -> tuple[str, ...]:
+    actual = duration_text(wave.actual_seconds) if wave.actual_seconds is not None else "—"
+    return (str(wave.number), wave.name, ", ".join(wave.efforts), wave.planned, actual)
+
+
+def effort_cells(effort: EffortLine) -> tuple[str, ...]:
+    commits = "—" if effort.commits is None else str(effort.commits)
+    if effort.head:
+        commits += f" ({effort.head})"
+    return (
+        f"{effort.id} {effort.name}",
+        str(effort.wave),
+        effort.branch,
+        effort.status,
+        commits,
+        effort.lines,
+        effort.tests,
+        effort.coverage,
+        effort.benchmark_cv,
+    )
