@@ -37,8 +37,8 @@ ENV_NAMES: dict[str, str] = {
     "effort_spec": "WAVEFLOW_EFFORT_SPEC",
     "exclude": "WAVEFLOW_EXCLUDE",
 }
-_JSON_FIELDS = {"dependency_branches", "implement", "test", "exclude"}
-_INT_FIELDS = {"port_start", "port_end", "implement_timeout", "test_timeout"}
+JSON_FIELDS = {"dependency_branches", "implement", "test", "exclude"}
+INT_FIELDS = {"port_start", "port_end", "implement_timeout", "test_timeout"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class RunnerInputs:
         for name, value in asdict(self).items():
             if value is None:
                 continue
-            env[ENV_NAMES[name]] = json.dumps(value) if name in _JSON_FIELDS else str(value)
+            env[ENV_NAMES[name]] = json.dumps(value) if name in JSON_FIELDS else str(value)
         return env
 
     @classmethod
@@ -81,7 +81,7 @@ class RunnerInputs:
             raw = environ.get(var)
             if raw is None or raw == "":
                 continue
-            if name in _JSON_FIELDS:
+            if name in JSON_FIELDS:
                 try:
                     parsed = json.loads(raw)
                 except json.JSONDecodeError as exc:
@@ -89,7 +89,7 @@ class RunnerInputs:
                 if not isinstance(parsed, list) or not all(isinstance(x, str) for x in parsed):
                     raise ValueError(f"{var} must be a JSON list of strings")
                 values[name] = parsed
-            elif name in _INT_FIELDS:
+            elif name in INT_FIELDS:
                 try:
                     values[name] = int(raw)
                 except ValueError:

@@ -1,10 +1,12 @@
 """The runner's result JSON: what an effort did, as the DAG, the gates and the report read it.
 
-Versioned: readers check `schema_version` and refuse a newer major version rather than misread it.
+Versioned: readers check `schema_version` and refuse a newer version rather than misread it (`load_result`).
+Fields are only ever added within a version, each optional, so older results still read.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -23,6 +25,8 @@ class Metrics(BaseModel):
     undocumented_apis: list[str] | None = None
     lines_added: int | None = None
     lines_deleted: int | None = None
+    excluded_files: list[str] = Field(default_factory=list, description="left out of the PR size (generated, vendored)")
+    sources: dict[str, str] = Field(default_factory=dict, description="metric -> the file or output it was read from")
     unavailable: dict[str, str] = Field(default_factory=dict, description="metric -> why it could not be measured")
 
     @property
@@ -53,8 +57,23 @@ class EffortResult(BaseModel):
     commits: list[str] = Field(default_factory=list, description="commits this effort added")
     pushed: bool = False
     memoized: bool = Field(default=False, description="returned from a recorded result, no work done")
+    recorded_by_run: str | None = Field(default=None, description="memoized: the run that did the work")
     inputs_key: str | None = None
     namespace: str | None = None
     ports: tuple[int, int] | None = None
+    worktree: str | None = Field(default=None, description="where the effort's files are (local backend)")
+    logs: dict[str, str] = Field(default_factory=dict, description="step -> log file of its command's output")
     timing: Timing
     metrics: Metrics = Field(default_factory=Metrics)
+
+
+def load_result(data: object) -> EffortResult:
+    """Read a result JSON (text or parsed), refusing a schema newer than this code rather than misreading it."""
+    if isinstance(data, str | bytes):
+        data = json.loads(data)
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise ValueError(
+            f"result schema_version {version} is newer than this reader ({SCHEMA_VERSION}); upgrade waveflow"
+        )
+    return EffortResult.model_validate(data)

@@ -1,0 +1,80 @@
+"""Memoization: the result of an effort, recorded as a git note on the commit it pushed.
+
+The note is keyed by everything that decides what the effort does: the plan's effort spec, the commits it starts
+from, and its commands. A rerun whose key matches the note on the branch head returns the recorded result without
+doing anything; only succeeded results are reused, so a rerun re-does exactly the efforts that failed or changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .contract import RunnerInputs
+from .errors import StepFailed
+from .gitcmd import Git
+from .remote import NOTES_REF, RemoteState
+from .result import EffortResult
+
+MEMO_VERSION = 1
+PUSH_ATTEMPTS = 5
+
+
+def inputs_key(inputs: RunnerInputs, remote: RemoteState) -> str:
+    material = {
+        "memo_version": MEMO_VERSION,
+        "plan": inputs.plan,
+        "effort": inputs.effort,
+        "effort_spec": inputs.effort_spec,
+        "branch": inputs.branch,
+        "base": [remote.base.ref, remote.base.sha],
+        "dependencies": [[d.ref, d.sha] for d in remote.dependencies],
+        "implement": inputs.implement,
+        "test": inputs.test,
+        "exclude": inputs.exclude,
+        "namespace": inputs.namespace,
+        "ports": [inputs.port_start, inputs.port_end],
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def read_note(repo: Git, commit: str) -> dict[str, object] | None:
+    status, out, _ = repo.status("notes", f"--ref={NOTES_REF}", "show", commit)
+    if status != 0:
+        return None
+    try:
+        note = json.loads(out)
+    except json.JSONDecodeError:
+        return None  # someone else's note text on the same ref: not ours to reuse
+    return note if isinstance(note, dict) else None
+
+
+def recorded_result(repo: Git, remote: RemoteState, key: str) -> EffortResult | None:
+    """The succeeded result recorded on the remote branch head for exactly these inputs, if any."""
+    if remote.branch is None or remote.notes is None:
+        return None
+    note = read_note(repo, remote.branch.sha)
+    if not note or note.get("key") != key:
+        return None
+    try:
+        result = EffortResult.model_validate(note.get("result"))
+    except ValueError:
+        return None
+    if result.status != "succeeded" or result.head != remote.branch.sha:
+        return None
+    return result
+
+
+def record(repo: Git, commit: str, key: str, result: EffortResult) -> None:
+    """Attach the result to `commit` and push the notes ref; other efforts push it too, so retry on a race."""
+    note = json.dumps({"key": key, "result": result.model_dump(mode="json")}, sort_keys=True)
+    last = ""
+    for _ in range(PUSH_ATTEMPTS):
+        # Start from the remote's notes so the push is a fast-forward; a missing ref (first note ever) is fine.
+        repo.status("fetch", "--quiet", "origin", f"+{NOTES_REF}:{NOTES_REF}")
+        repo("notes", f"--ref={NOTES_REF}", "add", "--force", "--message", note, commit, step="record")
+        status, _, err = repo.status("push", "--quiet", "origin", f"{NOTES_REF}:{NOTES_REF}")
+        if status == 0:
+            return
+        last = repo.describe_failure(("push",), err)
+    raise StepFailed("record", f"could not record the result as a git note: {last}")

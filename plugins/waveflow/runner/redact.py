@@ -1,0 +1,64 @@
+"""Keep credentials out of logs and the result: URL user-info and the values of credential variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+MASK = "***"
+# Variables whose values are secrets wherever they show up (git's own output, a command's log, an error message).
+SECRET_VARS = ("GIT_PASSWORD", "GIT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN")
+SECRET_FILE_VARS = ("GIT_PASSWORD_FILE",)
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
+_MIN_SECRET = 3  # masking every "a" in a log would make it unreadable and protect nothing
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """`https://user:token@host/x` -> (`https://host/x`, user, token); other URLs come back unchanged."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc or parts.scheme in ("ssh", "git+ssh"):
+        return url, None, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    return urlunsplit(parts._replace(netloc=host)), user or None, password or None
+
+
+def secrets_from_env(environ: Mapping[str, str]) -> list[str]:
+    found = [environ[v] for v in SECRET_VARS if environ.get(v)]
+    for var in SECRET_FILE_VARS:
+        path = environ.get(var)
+        if path and Path(path).is_file():
+            found.append(Path(path).read_text().strip())
+    return found
+
+
+class Redactor:
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets: list[str] = []
+        self.add(*secrets)
+
+    @classmethod
+    def for_run(cls, repo_url: str, environ: Mapping[str, str] | None = None) -> Redactor:
+        environ = os.environ if environ is None else environ
+        _, _, password = split_credentials(repo_url)
+        return cls([password, *secrets_from_env(environ)])
+
+    def add(self, *secrets: str | None) -> None:
+        for s in secrets:
+            if s and len(s) >= _MIN_SECRET and s not in self._secrets:
+                self._secrets.append(s)
+                escaped = json.dumps(s)[1:-1]  # the same secret inside a JSON string
+                if escaped != s:
+                    self._secrets.append(escaped)
+        # Longest first, so a secret that contains another is masked whole.
+        self._secrets.sort(key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        text = _USERINFO.sub(lambda m: m.group("scheme") + MASK + "@", text)
+        for s in self._secrets:
+            text = text.replace(s, MASK)
+        return text
