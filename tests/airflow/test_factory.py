@@ -24,7 +24,12 @@ def test_phase10_dag_shape(dag_folder, shipped_plans):
     assert dag.schedule == "0 2 * * *"
     assert dag.catchup is False
     groups = set(dag.task_group.children)
-    assert {"wave_1", "wave_2", "quality_gates", "wave_1_landed"} <= groups
+    assert {"preflight", "wave_1", "wave_2", "quality_gates", "wave_1_landed"} <= groups
+    preflight = {t for t in dag.task_ids if t.startswith("preflight.")}
+    assert preflight == {
+        f"preflight.{c}" for c in ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
+    }
+    assert dag.get_task("wave_1.e10_1_1").upstream_task_ids == preflight
     efforts = {"wave_1.e10_1_1", "wave_2.e10_2_1", "wave_2.e10_2_2", "wave_2.e10_2_3", "wave_2.e10_2_4"}
     assert efforts <= set(dag.task_ids)
     sensor = dag.get_task("wave_1_landed")

@@ -17,6 +17,7 @@ from .gate_tasks import add_quality_gates
 from .loading import load_valid_plan
 from .params import run_params
 from .paths import plans_dir
+from .preflight_tasks import add_preflight
 from .wave_gate import WaveLandedSensor
 
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
@@ -47,14 +48,16 @@ def build_dag(plan: Plan, path: Path) -> DAG:
     ) as dag:
         order = topological_order(plan)
         tasks: dict[str, BaseOperator] = {}
-        previous: TaskGroup | None = None
+        previous: TaskGroup = add_preflight(plan)
         previous_wave: Wave | None = None
         for wave in plan.waves:
             with TaskGroup(f"wave_{wave.number}", tooltip=_tooltip(wave)) as group:
                 for effort in plan.wave_efforts(wave.number):
                     earlier = [_qualified(plan, e) for e in order[: order.index(effort.id)]]
                     tasks[effort.id] = _effort_task(plan, effort, earlier)
-            if previous is not None and previous_wave is not None:
+            if previous_wave is None:
+                previous >> group
+            else:
                 first, last = _between_waves(plan, previous_wave, wave)
                 previous >> first
                 last >> group
@@ -62,9 +65,7 @@ def build_dag(plan: Plan, path: Path) -> DAG:
         for effort in plan.efforts:
             for dep in effort.depends_on:
                 tasks[dep] >> tasks[effort.id]
-        gates = add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()})
-        if previous is not None:
-            previous >> gates
+        previous >> add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()})
     return dag
 
 

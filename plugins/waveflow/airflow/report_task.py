@@ -29,7 +29,8 @@ class ReportOperator(_ResultsMixin, BaseOperator):
         self.plan, self.effort_tasks, self.gate_tasks = plan, dict(effort_tasks), list(gate_tasks)
 
     def execute(self, context: Any) -> dict[str, str]:
-        from ..gates.report import RunInfo, write_report
+        from ..gates.report import write_report
+        from ..gates.report_model import RunInfo
 
         results, problems = self.pull_results(context)
         outcomes = [evaluate_gate(self.plan, gate, results) for gate in self.plan.gates]
@@ -40,6 +41,7 @@ class ReportOperator(_ResultsMixin, BaseOperator):
             ui_base_url=os.environ.get("WAVEFLOW_UI_BASE_URL", ""),
             effort_states=states,
             problems=problems,
+            task_ids=self.effort_tasks,
         )
         out_dir = report_root() / run.dag_id / run.run_id
         paths = write_report(self.plan, run, results, outcomes, out_dir)

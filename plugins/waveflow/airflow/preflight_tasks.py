@@ -1,0 +1,82 @@
+"""The `preflight` group: the seed's Pre-Wave Checklist as one task per check, before any effort starts.
+
+Each task fails with the check's own message, which says what to fix. A `dry_run` run stops after these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.sdk import BaseOperator, TaskGroup
+from airflow.sdk.exceptions import AirflowFailException
+
+from ..landing import check as landing_check
+from ..plan.errors import PlanError
+from ..plan.load import PLAN_SUFFIXES, read_plan
+from ..plan.model import Plan
+from ..preflight import CheckResult, git_checks, plan_checks
+from .effort_env import backend, repo_url
+from .paths import plans_dir
+
+CHECKS = ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
+
+
+def _branch_status(repo: str, branch: str, base: str) -> Any:
+    return landing_check(repo, [branch], base).statuses[0]
+
+
+def find_plan(name: str) -> Plan | None:
+    """The plan called `name` among the plans beside this one (for `follows`)."""
+    for path in sorted(plans_dir().iterdir()):
+        if path.suffix.lower() not in PLAN_SUFFIXES:
+            continue
+        try:
+            plan = read_plan(path)
+        except PlanError:
+            continue
+        if plan.name == name:
+            return plan
+    return None
+
+
+class PreflightOperator(BaseOperator):
+    template_fields = ("base_ref", "image")
+    ui_color = "#eaf6fb"
+
+    def __init__(self, *, plan: Plan, check: str, base_ref: str, image: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.plan, self.check, self.base_ref, self.image = plan, check, base_ref, image
+
+    def run_check(self) -> CheckResult:
+        plan, repo = self.plan, repo_url(self.plan)
+        if self.check == "base_ref":
+            return git_checks.base_ref(repo, self.base_ref)
+        if self.check == "previous_phase":
+            previous = find_plan(plan.follows) if plan.follows else None
+            return git_checks.previous_phase(previous, plan.follows, repo, self.base_ref, _branch_status)
+        if self.check == "agents":
+            return plan_checks.agents(plan, None)
+        if self.check == "isolation":
+            return plan_checks.isolation(plan)
+        return plan_checks.image_and_secret(plan, self.image, backend(plan))
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        result = self.run_check()
+        self.log.info("%s", result)
+        if not result.ok:
+            raise AirflowFailException(f"preflight {result.name}: {result.message}")
+        return {"check": result.name, "message": result.message, **result.detail}
+
+
+def add_preflight(plan: Plan) -> TaskGroup:
+    with TaskGroup("preflight", tooltip="The pre-wave checklist: every check must pass before wave 1") as group:
+        for name in CHECKS:
+            PreflightOperator(
+                task_id=name,
+                plan=plan,
+                check=name,
+                base_ref="{{ params.base_ref }}",
+                image="{{ params.image }}",
+                retries=0,
+            )
+    return group
