@@ -55,6 +55,13 @@ def _bar(x0: float, y: float, start: float, length: float, total: float, css: st
     )
 
 
+def _label(x: int, y: float, css: str, text: str) -> str:
+    """A row label cut to fit beside the chart; the whole text stays in its tooltip."""
+    room = (LABEL_W - x - 8) // 7
+    shown = text if len(text) <= room else text[: room - 1] + "…"
+    return f'<text x="{x}" y="{y + 16}" class="{css}">{escape(shown)}<title>{escape(text)}</title></text>'
+
+
 def render_gantt(report: RunReport) -> str:
     est = report.estimate
     planned_total = max((est.starts[i] + est.hours[i] for i in est.order), default=0.0) or 1.0
@@ -65,7 +72,7 @@ def render_gantt(report: RunReport) -> str:
     for wave in report.waves:
         ids = wave.efforts
         w_start = min((est.starts[i] for i in ids), default=0.0)
-        rows.append(f'<text x="6" y="{y + 16}" class="wave">Wave {wave.number}: {escape(wave.name)}</text>')
+        rows.append(_label(6, y, "wave", f"Wave {wave.number}: {wave.name}"))
         rows.append(_bar(px, y, w_start, wave.planned_hours, planned_total, "planned wave", f"planned {wave.planned}"))
         spans = [e.span for e in report.efforts if e.id in ids and e.span]
         if spans and report.run_start and wave.actual_seconds is not None:
@@ -74,7 +81,7 @@ def render_gantt(report: RunReport) -> str:
             rows.append(_bar(ax, y, offset, wave.actual_seconds, actual_total, "actual wave", title))
         y += ROW_H
         for effort in (e for e in report.efforts if e.id in ids):
-            rows.append(f'<text x="18" y="{y + 16}" class="effort">{escape(effort.id)} {escape(effort.name)}</text>')
+            rows.append(_label(18, y, "effort", f"{effort.id} {effort.name}"))
             hours = est.hours[effort.id]
             rows.append(_bar(px, y, est.starts[effort.id], hours, planned_total, "planned", f"planned {hours:.1f} h"))
             if effort.span and report.run_start:

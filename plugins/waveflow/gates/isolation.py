@@ -56,14 +56,18 @@ def _wave_row(ctx: GateContext, label: str, ids: list[str]) -> Row:
     missing = [eid for eid in ids if eid not in ran]
     found = conflicts(ctx.plan, ran)
     if found:
-        return judge(label, float(len(found)), f"{len(found)} conflicts", "; ".join(found), target, SCALE)
+        return judge(label, float(len(found)), _count(len(found), "conflict"), "; ".join(found), target, SCALE)
     if missing:
         return no_data(label, wanted, f"no result: {', '.join(missing)}")
     working = [s for eid, r in ran.items() if not r.memoized and (s := span_of(eid, r))]
     if len(ran) > 1 and peak_concurrency(working) < 2:
         return no_data(label, wanted, "efforts ran one at a time (or were memoized): isolation not exercised")
-    shown = f"0 conflicts, {len(ran)} efforts, {peak_concurrency(working)} at once"
+    shown = f"0 conflicts, {_count(len(ran), 'effort')}, {peak_concurrency(working)} at once"
     return judge(label, 0.0, shown, "", target, SCALE)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def evaluate(ctx: GateContext) -> list[Row]:

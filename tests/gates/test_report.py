@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from waveflow.gates.gantt import nice_step
+from waveflow.gates.registry import evaluate_gates
+from waveflow.gates.report import RunInfo, write_report
+
+RUN_ID = "scheduled__2025-03-04T02:00:00+00:00"  # the run the conftest results belong to
+NOW = datetime(2025, 3, 4, 4, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def failing_run(clean_run, result_of):
+    """One effort misses coverage, one is too large, one fails its tests; the status log is named."""
+    clean_run["10.2.2"] = result_of("10.2.2", start_min=42.5, minutes=50, coverage_percent=72.5)
+    clean_run["10.2.3"] = result_of("10.2.3", start_min=43, minutes=70, lines_added=870, lines_deleted=42)
+    clean_run["10.2.4"] = result_of(
+        "10.2.4",
+        start_min=42,
+        minutes=25,
+        status="failed",
+        failed_step="test",
+        failure_reason="make test exited 2: 3 tests failed in docs/examples_test.go",
+        tests_failed=3,
+        coverage_percent=None,
+    )
+    return clean_run
+
+
+@pytest.fixture
+def run_info():
+    return RunInfo(
+        dag_id="waveflow_phase10",
+        run_id=RUN_ID,
+        ui_base_url="https://airflow.example.com/",
+        task_ids={"10.2.2": "wave_2.e10_2_2"},
+        status_log="status.log",
+    )
+
+
+@pytest.fixture
+def written(phase10, failing_run, run_info, tmp_path):
+    outcomes = evaluate_gates(phase10, failing_run)
+    out = tmp_path / run_info.dag_id / run_info.run_id
+    return write_report(phase10, run_info, failing_run, outcomes, out, now=NOW)
+
+
+def test_markdown_names_efforts_verdicts_and_failure_reasons(written):
+    md = written.markdown.read_text()
+    assert md.startswith("# Run report: Phase 10: Integration & Hardening\n")
+    assert f"run `{RUN_ID}`" in md
+    assert (
+        "**Verdict: FAIL**: efforts without success: 10.2.4; gates failed: Test Coverage (10.2.2); "
+        "PR Size (10.2.3); Test Isolation (wave 2)" in md
+    )
+    assert "| 10.2.4 Documentation | 2 | feature/tmc-completion/p10w2-documentation | failed |" in md
+    assert "test: make test exited 2: 3 tests failed in docs/examples_test.go" in md
+    assert "| 10.2.3 Chaos Testing | 2 | feature/tmc-completion/p10w2-chaos-testing | succeeded | 2 (" in md
+    assert "| 912 (+870 −42) |" in md
+    assert "| 10.2.2 | fail | pass | pass | pass | pass | fail |" in md  # coverage and isolation fail for 10.2.2
+    assert "### PR Size (<800 lines): FAIL" in md
+    assert "| 10.2.3 | 912 lines | < 800 lines | fail | 912 lines (+870 -42) |" in md
+    assert "Critical path estimate: 10.1.1 → 10.2.1, 12.0 h; 12.0 h with 4 agents." in md
+    assert "Real makespan: 1 h 53 min" in md
+    assert "| 1 | E2E Test Framework Foundation | 10.1.1 | 4–6 h | 40 min 00 s |" in md
+    assert "[Status log](status.log)" in md
+
+
+def test_log_links_point_at_the_airflow_3_task_pages(written):
+    md = written.markdown.read_text()
+    run = "https://airflow.example.com/dags/waveflow_phase10/runs/scheduled__2025-03-04T02%3A00%3A00%2B00%3A00"
+    assert f"[log]({run}/tasks/e10_1_1)" in md
+    assert f"[log]({run}/tasks/wave_2.e10_2_2)" in md  # the full id, task group prefix included
+    assert f"[Run in Airflow]({run})" in md
+
+
+def test_html_is_self_contained_with_an_inline_svg_timeline(written):
+    html = written.html.read_text()
+    assert html.count("<svg") == 1 and "</svg>" in html
+    assert not re.search(r"<(script|link|img|iframe)\b", html, re.I)
+    assert not re.search(r"""(src|srcset)\s*=|url\(|@import""", html, re.I)
+    # Every http(s) URL is a plain link the reader may follow, never something the page loads.
+    for m in re.finditer(r"https?://", html):
+        assert html.rfind('href="', 0, m.start()) == m.start() - len('href="')
+
+
+def test_html_shows_efforts_verdicts_and_failures(written):
+    html = written.html.read_text()
+    assert '<span class="verdict v-fail">fail</span>' in html
+    assert "make test exited 2: 3 tests failed in docs/examples_test.go" in html
+    assert "Phase 10: Integration &amp; Hardening" in html
+    assert '<rect x="' in html and "<title>failed, 25 min 00 s</title>" in html
+    assert html.count('class="gate"') == 6
+
+
+def test_summary_lists_the_run_for_the_ui(written):
+    summary = json.loads(written.summary.read_text())
+    assert summary["verdict"] == "fail"
+    assert summary["efforts"] == {"succeeded": 4, "failed": 1}
+    assert {g["metric"]: g["verdict"] for g in summary["gates"]} == {
+        "Test Coverage": "fail",
+        "Benchmark Stability": "pass",
+        "Chaos Recovery": "pass",
+        "Doc Completeness": "pass",
+        "PR Size": "fail",
+        "Test Isolation": "fail",
+    }
+
+
+def test_a_clean_run_passes_and_skipped_efforts_are_shown(phase10, clean_run, tmp_path):
+    run = {k: v for k, v in clean_run.items() if k != "10.2.4"}
+    info = RunInfo(dag_id="d", run_id="manual__1", effort_states={"10.2.4": "skipped"})
+    paths = write_report(phase10, info, run, evaluate_gates(phase10, run), tmp_path, now=NOW)
+    md = paths.markdown.read_text()
+    assert "**Verdict: PASS**: every effort succeeded and every gate passed" in md
+    assert "| 10.2.4 Documentation | 2 | feature/tmc-completion/p10w2-documentation | skipped | — |" in md
+    assert "[log](/dags/d/runs/manual__1/tasks/e10_2_4)" in md
+
+
+def test_the_writer_fills_object_storage_through_objectstoragepath(phase10, clean_run, tmp_path):
+    from airflow.sdk import ObjectStoragePath
+
+    root = ObjectStoragePath(f"file://{tmp_path}/bucket")
+    out = root / "dag" / "run"
+    paths = write_report(phase10, RunInfo("dag", "run"), clean_run, evaluate_gates(phase10, clean_run), out)
+    assert str(paths.html) == f"file://{tmp_path}/bucket/dag/run/report.html"
+    assert (tmp_path / "bucket" / "dag" / "run" / "report.md").read_text().startswith("# Run report")
+
+
+@pytest.mark.parametrize(("total", "step"), [(12.0, 5.0), (1.0, 0.2), (4500.0, 1000.0), (0.0, 1.0)])
+def test_axis_steps_are_round(total, step):
+    assert nice_step(total) == pytest.approx(step)
