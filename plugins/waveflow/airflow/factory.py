@@ -18,6 +18,7 @@ from .loading import load_valid_plan
 from .params import run_params
 from .paths import plans_dir
 from .preflight_tasks import add_preflight
+from .status import EffortStatus, wave_deadlines
 from .wave_gate import WaveLandedSensor
 
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
@@ -44,6 +45,7 @@ def build_dag(plan: Plan, path: Path) -> DAG:
         params=run_params(plan),
         doc_md=plan_doc(plan, path.name),
         tags=["waveflow", f"plan:{plan.name}"],
+        deadline=wave_deadlines(plan) or None,
         default_args={"retries": plan.defaults.retries, "retry_exponential_backoff": True},
     ) as dag:
         order = topological_order(plan)
@@ -83,6 +85,7 @@ def _qualified(plan: Plan, effort_id: str) -> str:
 
 
 def _effort_task(plan: Plan, effort: Effort, earlier: list[str]) -> BaseOperator:
+    status = EffortStatus(effort.id, plan.branch_of(effort), effort.wave)
     common: dict[str, Any] = {
         "task_id": task_id(effort.id),
         "pool": pool_name(plan),
@@ -92,6 +95,9 @@ def _effort_task(plan: Plan, effort: Effort, earlier: list[str]) -> BaseOperator
         "retries": effort.retries if effort.retries is not None else plan.defaults.retries,
         "retry_exponential_backoff": True,
         "doc_md": f"**{effort.id}: {effort.name}** — branch `{plan.branch_of(effort)}`",
+        "on_execute_callback": status.started,
+        "on_success_callback": status.succeeded,
+        "on_failure_callback": status.failed,
     }
     if backend(plan) == "local":
         from .local import LocalEffortOperator

@@ -13,6 +13,7 @@ from ..gates.registry import evaluate_gate
 from ..plan.model import Plan
 from .gate_tasks import FAILED_STATES, _ResultsMixin
 from .paths import reports_dir
+from .status import run_finished, status_log
 
 
 def report_root() -> Any:
@@ -42,8 +43,12 @@ class ReportOperator(_ResultsMixin, BaseOperator):
             effort_states=states,
             problems=problems,
             task_ids=self.effort_tasks,
+            status_log=str(status_log(context).path),
         )
         out_dir = report_root() / run.dag_id / run.run_id
+        log = status_log(context)
+        for outcome in outcomes:
+            log.append("gate", metric=outcome.metric, verdict=outcome.verdict, detail=outcome.summary())
         paths = write_report(self.plan, run, results, outcomes, out_dir)
         self.log.info("report written: %s and %s", paths.html, paths.markdown)
         return {"html": str(paths.html), "markdown": str(paths.markdown)}
@@ -70,5 +75,7 @@ class RunOutcomeOperator(_ResultsMixin, BaseOperator):
         if failed_gates:
             problems.append(f"gates failed: {', '.join(failed_gates)}")
         if problems:
+            run_finished(context, "failed", "; ".join(problems))
             raise AirflowFailException("; ".join(problems) + " (the report says why)")
+        run_finished(context, "succeeded", "every selected effort succeeded, every enforced gate passed")
         self.log.info("every selected effort succeeded and every enforced gate passed")

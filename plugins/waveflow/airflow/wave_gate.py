@@ -16,6 +16,7 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from ..landing import check
 from .selection import selected
+from .status import wave_landed
 
 
 class WaveLandedTrigger(BaseTrigger):
@@ -92,6 +93,7 @@ class WaveLandedSensor(BaseSensorOperator):
         landing = check(self.repo, branches, self.base_ref)
         if not landing.missing(self.landing_mode):
             self.log.info("wave %s has landed: %s", self.wave, ", ".join(branches))
+            wave_landed(context, self.wave)
             return
         self.log.info("waiting for wave %s: %s", self.wave, landing.describe_missing(self.landing_mode))
         deadline = datetime.now(UTC) + timedelta(seconds=float(self.timeout))
@@ -106,3 +108,4 @@ class WaveLandedSensor(BaseSensorOperator):
                 f"wave {self.wave} did not land within {int(float(self.timeout)) // 60} min: {event.get('missing')}"
             )
         self.log.info("wave %s has landed", self.wave)
+        wave_landed(context, self.wave)

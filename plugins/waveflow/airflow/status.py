@@ -1,0 +1,138 @@
+"""Status people can follow: the run's append-only status log, failure notifications, and wave deadline alerts.
+
+The status log is the seed's `phase10-status.log`, one per run beside its report (`tail -f` it). Notifications go
+through Airflow's notifier interface: once per failed effort, once per finished run. WAVEFLOW_NOTIFY_URL names a
+webhook that receives them as JSON; without it they are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from airflow.sdk import BaseNotifier
+from airflow.sdk.definitions.callback import AsyncCallback
+from airflow.sdk.definitions.deadline import DeadlineAlert, DeadlineReference
+
+from ..plan.model import Plan
+from ..status_log import StatusLog
+from .paths import reports_dir
+from .selection import selected
+
+log = logging.getLogger(__name__)
+
+
+def run_dir(dag_id: str, run_id: str) -> Path:
+    return reports_dir() / dag_id / run_id
+
+
+def status_log(context: Any) -> StatusLog:
+    return StatusLog(run_dir(context["dag"].dag_id, context["run_id"]) / "status.log")
+
+
+def _once(context: Any, marker: str) -> bool:
+    """True for the first caller only, across concurrent workers (an O_EXCL marker file per event)."""
+    path = run_dir(context["dag"].dag_id, context["run_id"]) / f".{marker}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:
+        return False
+    return True
+
+
+class WaveflowNotifier(BaseNotifier):
+    """Posts `message` to WAVEFLOW_NOTIFY_URL as JSON, or logs it when no URL is configured."""
+
+    template_fields = ("message",)
+
+    def __init__(self, message: str):
+        super().__init__()
+        self.message = message
+
+    def notify(self, context: Any) -> None:
+        url = os.environ.get("WAVEFLOW_NOTIFY_URL")
+        if not url:
+            log.warning("waveflow notification: %s", self.message)
+            return
+        import httpx
+
+        try:
+            httpx.post(url, json={"text": self.message, "run_id": context.get("run_id")}, timeout=10)
+        except httpx.HTTPError as exc:  # a notification must never fail the task it reports on
+            log.error("waveflow notification to the webhook failed (%s): %s", exc, self.message)
+
+
+class EffortStatus:
+    """Task callbacks of one effort: status log lines, and a notification when it has failed for good."""
+
+    def __init__(self, effort_id: str, branch: str, wave: int):
+        self.effort_id, self.branch, self.wave = effort_id, branch, wave
+
+    def _ran(self, context: Any) -> bool:
+        params = context.get("params") or {}
+        return not params.get("dry_run") and selected(params, self.effort_id)
+
+    def started(self, context: Any) -> None:
+        if not self._ran(context):
+            return
+        if _once(context, f"wave-{self.wave}-started"):
+            status_log(context).append("wave started", wave=self.wave)
+        status_log(context).append("effort started", effort=self.effort_id, branch=self.branch, wave=self.wave)
+
+    def succeeded(self, context: Any) -> None:
+        if not self._ran(context):
+            return
+        result = context["ti"].xcom_pull(task_ids=context["ti"].task_id) or {}
+        status_log(context).append(
+            "effort finished",
+            effort=self.effort_id,
+            branch=self.branch,
+            outcome="succeeded",
+            memoized=result.get("memoized"),
+        )
+
+    def failed(self, context: Any) -> None:
+        reason = str(context.get("exception") or "see the task log")
+        status_log(context).append(
+            "effort finished", effort=self.effort_id, branch=self.branch, outcome="failed", reason=reason
+        )
+        WaveflowNotifier(f"{context['dag'].dag_id}: effort {self.effort_id} ({self.branch}) failed: {reason}")(context)
+
+
+def wave_landed(context: Any, wave: int) -> None:
+    status_log(context).append("wave complete", wave=wave)
+
+
+def run_finished(context: Any, outcome: str, detail: str) -> None:
+    status_log(context).append("run finished", outcome=outcome, detail=detail)
+    WaveflowNotifier(f"{context['dag'].dag_id} run {context['run_id']} finished: {outcome}: {detail}")(context)
+
+
+async def wave_overrun(plan: str, wave: int, planned_hours: float, **kwargs: Any) -> None:
+    """Deadline callback (runs in the triggerer): a wave is still going past its planned end."""
+    log.warning(
+        "waveflow deadline: %s wave %s is over its planned %s h since the run was queued", plan, wave, planned_hours
+    )
+
+
+def wave_deadlines(plan: Plan) -> list[DeadlineAlert]:
+    """One alert per wave, due when the waves up to it have used their planned maximum durations."""
+    alerts, elapsed = [], 0.0
+    for wave in plan.waves:
+        if not wave.duration or not wave.duration.max_hours:
+            continue
+        elapsed += wave.duration.max_hours
+        alerts.append(
+            DeadlineAlert(
+                reference=DeadlineReference.DAGRUN_QUEUED_AT,
+                interval=timedelta(hours=elapsed),
+                callback=AsyncCallback(
+                    wave_overrun, kwargs={"plan": plan.name, "wave": wave.number, "planned_hours": elapsed}
+                ),
+            )
+        )
+    return alerts
