@@ -128,6 +128,7 @@ def test_reports_are_listed_from_object_storage(reports, monkeypatch):
     assert client.get(f"/dags/billing/runs/{MANUAL}/report.html").status_code == 200
 
 
+@pytest.mark.slow
 def test_airflow_loads_the_plugin_from_the_plugins_folder(repo_root, tmp_path):
     """In a fresh interpreter, as the api-server would: the app is mounted and the views are valid for the UI."""
     code = (
