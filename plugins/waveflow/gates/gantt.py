@@ -12,7 +12,7 @@ from html import escape
 from .report_model import RunReport
 from .timing import duration_text
 
-LABEL_W, PANEL_W, GAP, ROW_H, TOP = 230, 330, 30, 24, 48
+LABEL_W, PANEL_W, GAP, ROW_H, TOP = 230, 330, 50, 24, 48
 COLORS = {"planned": "#8da2c0", "succeeded": "#3f9d5a", "failed": "#c8473d", "other": "#a0a0a0"}
 
 
@@ -93,7 +93,7 @@ def render_gantt(report: RunReport) -> str:
                 rows.append(f'<text x="{ax + 4}" y="{y + 16}" class="none">{escape(effort.status)}</text>')
             y += ROW_H
     height = y + 8
-    width = ax + PANEL_W + 12
+    width = ax + PANEL_W + 30  # room for the last tick label
     axes = _axis(px, planned_total * 3600, f"Planned: {est.parallel_hours:.1f} h", _unit(planned_total * 3600))
     axes += _axis(ax, actual_total, f"Actual: {report.makespan}", _unit(actual_total))
     return "\n".join(
