@@ -1,0 +1,105 @@
+"""include/helm/values.yaml for the official Apache Airflow chart.
+
+The chart rejects unknown keys (its values.schema.json sets additionalProperties: false almost everywhere), so every
+key path used here must be one the schema declares. CHART_KEYS lists the ones checked against the chart's
+values.schema.json (apache/airflow, chart/); `config` and list items (`env`) are free-form or item-typed there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from waveflow.k8s.quota import XCOM_SIDECAR_RESOURCES
+
+CHART_KEYS = {
+    "images",
+    "images.airflow",
+    "images.airflow.repository",
+    "images.airflow.tag",
+    "images.airflow.pullPolicy",
+    "airflowVersion",
+    "defaultAirflowTag",
+    "executor",
+    "dags",
+    "dags.persistence",
+    "dags.persistence.enabled",
+    "dags.gitSync",
+    "dags.gitSync.enabled",
+    "dags.gitSync.repo",
+    "dags.gitSync.ref",
+    "dags.gitSync.subPath",
+    "dags.gitSync.depth",
+    "dags.gitSync.period",
+    "dags.gitSync.credentialsSecret",
+    "env",
+    "migrateDatabaseJob",
+    "migrateDatabaseJob.args",
+    "config",
+}
+FREE_FORM = {"config"}
+
+
+def key_paths(node: object, prefix: str = "") -> set[str]:
+    if not isinstance(node, dict) or prefix in FREE_FORM:
+        return set()
+    out = set()
+    for key, value in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        out.add(path)
+        out |= key_paths(value, path)
+    return out
+
+
+@pytest.fixture(scope="module")
+def values(repo_root: Path) -> dict:
+    return yaml.safe_load((repo_root / "include" / "helm" / "values.yaml").read_text(encoding="utf-8"))
+
+
+def env(values: dict) -> dict[str, str]:
+    return {item["name"]: item["value"] for item in values["env"]}
+
+
+def test_only_keys_the_chart_declares(values):
+    assert key_paths(values) <= CHART_KEYS, sorted(key_paths(values) - CHART_KEYS)
+
+
+def test_env_items_have_the_shape_the_chart_requires(values):
+    # schema: items {name: string, value: string}, both required, nothing else
+    for item in values["env"]:
+        assert set(item) == {"name", "value"}
+        assert isinstance(item["name"], str) and isinstance(item["value"], str)
+
+
+def test_kubernetes_executor_on_the_image_this_project_builds(values):
+    assert values["executor"] == "KubernetesExecutor"
+    assert values["images"]["airflow"]["tag"] == values["airflowVersion"] == values["defaultAirflowTag"] == "3.3.2"
+
+
+def test_plans_dir_is_where_git_sync_puts_the_repositorys_plans(values):
+    sync = values["dags"]["gitSync"]
+    assert sync["enabled"] is True and values["dags"]["persistence"]["enabled"] is False
+    # git-sync checks out under <dags mountPath, /opt/airflow/dags>/repo; the DAG folder is repo/<subPath>.
+    dags_folder = Path("/opt/airflow/dags/repo") / sync["subPath"]
+    assert dags_folder.name == "dags"
+    assert env(values)["WAVEFLOW_PLANS_DIR"] == str(dags_folder.parent / "include" / "plans")
+
+
+def test_kubernetes_connection_is_in_cluster_with_the_sidecar_size_the_quota_expects(values, monkeypatch):
+    from airflow.providers.cncf.kubernetes.hooks.kubernetes import KubernetesHook
+
+    monkeypatch.setenv("AIRFLOW_CONN_KUBERNETES_DEFAULT", env(values)["AIRFLOW_CONN_KUBERNETES_DEFAULT"])
+    hook = KubernetesHook()
+    assert hook._get_field("in_cluster") is True
+    assert hook.get_xcom_sidecar_container_resources() == XCOM_SIDECAR_RESOURCES
+
+
+def test_migration_job_creates_the_pools_from_the_plans_the_image_carries(values, repo_root: Path):
+    script = " ".join(values["migrateDatabaseJob"]["args"])
+    assert script.index("airflow db migrate") < script.index("airflow pools import")
+    dockerfile = (repo_root / "include" / "airflow" / "Dockerfile").read_text(encoding="utf-8")
+    assert "python /opt/waveflow/pools.py /opt/waveflow/plans" in script
+    assert "include/airflow/pools.py /opt/waveflow/pools.py" in dockerfile
+    assert "include/plans /opt/waveflow/plans" in dockerfile
