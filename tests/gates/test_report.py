@@ -39,7 +39,7 @@ def run_info():
         run_id=RUN_ID,
         ui_base_url="https://airflow.example.com/",
         task_ids={"10.2.2": "wave_2.e10_2_2"},
-        status_log="status.log",
+        status_log="https://logs.example.com/waveflow/phase10/status.log",
     )
 
 
@@ -68,7 +68,7 @@ def test_markdown_names_efforts_verdicts_and_failure_reasons(written):
     assert "Critical path estimate: 10.1.1 → 10.2.1, 12.0 h; 12.0 h with 4 agents." in md
     assert "Real makespan: 1 h 53 min" in md
     assert "| 1 | E2E Test Framework Foundation | 10.1.1 | 4–6 h | 40 min 00 s |" in md
-    assert "[Status log](status.log)" in md
+    assert "[Status log](https://logs.example.com/waveflow/phase10/status.log)" in md
 
 
 def test_log_links_point_at_the_airflow_3_task_pages(written):
@@ -114,12 +114,14 @@ def test_summary_lists_the_run_for_the_ui(written):
 
 def test_a_clean_run_passes_and_skipped_efforts_are_shown(phase10, clean_run, tmp_path):
     run = {k: v for k, v in clean_run.items() if k != "10.2.4"}
-    info = RunInfo(dag_id="d", run_id="manual__1", effort_states={"10.2.4": "skipped"})
+    info = RunInfo(dag_id="d", run_id="manual__1", effort_states={"10.2.4": "skipped"}, status_log="/var/wf/status.log")
     paths = write_report(phase10, info, run, evaluate_gates(phase10, run), tmp_path, now=NOW)
     md = paths.markdown.read_text()
     assert "**Verdict: PASS**: every effort succeeded and every gate passed" in md
     assert "| 10.2.4 Documentation | 2 | feature/tmc-completion/p10w2-documentation | skipped | — |" in md
     assert "[log](/dags/d/runs/manual__1/tasks/e10_2_4)" in md
+    assert "Status log: `/var/wf/status.log`" in md  # a worker's path is no link a browser could follow
+    assert "Status log: <code>/var/wf/status.log</code>" in paths.html.read_text()
 
 
 def test_the_writer_fills_object_storage_through_objectstoragepath(phase10, clean_run, tmp_path):

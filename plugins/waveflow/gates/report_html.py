@@ -46,8 +46,10 @@ def _link(url: str, text: str) -> str:
 def render_html(report: RunReport) -> str:
     plan, run = report.plan, report.run
     links = [_link(run.run_url(), "Run in Airflow"), _link("report.md", "Markdown")]
-    if run.status_log:
+    if run.status_log and run.status_log_is_url:
         links.append(_link(run.status_log, "Status log"))
+    elif run.status_log:
+        links.append(f"Status log: <code>{escape(run.status_log)}</code>")
     efforts = _table(
         (*EFFORT_HEADER, "Failure", "Log"),
         (

@@ -22,7 +22,7 @@ def render_markdown(report: RunReport) -> str:
     plan, run = report.plan, report.run
     links = [f"[Run in Airflow]({run.run_url()})"]
     if run.status_log:
-        links.append(f"[Status log]({run.status_log})")
+        links.append(f"[Status log]({run.status_log})" if run.status_log_is_url else f"Status log: `{run.status_log}`")
     out = [
         f"# Run report: {plan.title or plan.name}",
         "",

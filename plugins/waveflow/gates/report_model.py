@@ -27,6 +27,11 @@ class RunInfo:
     task_ids: Mapping[str, str] = field(default_factory=dict)  # effort id -> full task id (task groups prefix it)
     status_log: str | None = None  # URL or path of the run's status log
 
+    @property
+    def status_log_is_url(self) -> bool:
+        """A path on a worker is no link a reader's browser can follow; it is shown as text instead."""
+        return "://" in (self.status_log or "")
+
     def run_url(self) -> str:
         return f"{self.ui_base_url.rstrip('/')}/dags/{quote(self.dag_id, safe='')}/runs/{quote(self.run_id, safe='')}"
 
