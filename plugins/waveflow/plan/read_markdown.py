@@ -1,10 +1,98 @@
-"""Markdown wave plans as people write them (placeholder until the reader lands)."""
+"""Markdown wave plans as people write them.
+
+Waves come from `Wave N` sections; efforts from the tables, effort or agent blocks and branch lists inside them;
+ids, names and dependencies are completed from the mermaid graph, dependency matrices and sentences; namespaces,
+ports and gates from their own blocks. Every fact keeps its line, so the validator's messages point at the row.
+"""
 
 from __future__ import annotations
 
-from .errors import PlanError, Problem
-from .model import Plan
+import re
+
+from .errors import NotAWavePlan
+from .markdown.assemble import Reading, to_plan
+from .markdown.blocks import Block, parse_blocks
+from .markdown.deps import Resolver
+from .markdown.extract import section_efforts, table_efforts
+from .markdown.graph import flowcharts, learn_aliases, learn_labels, match_charts
+from .markdown.identity import settle
+from .markdown.index import Index
+from .markdown.isolation import isolation
+from .markdown.prose import contradictions
+from .markdown.resources import gates
+from .markdown.sections import Section, wave_sections
+from .markdown.text import plain
+from .markdown.wiring import Wiring
+from .model import Plan, slug
+
+# `Phase 10: Integration & Hardening - Wave Implementation Plan`: the part after the dash says what the file is.
+_KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
+_GENERIC = re.compile(r"\b(?:wave[- ]based|wave|implementation|plan|guide|for|optimal|parallelization)\b", re.I)
 
 
 def read_markdown(text: str, path: str = "<plan>") -> Plan:
-    raise PlanError([Problem(path, None, "error", "markdown reader not built yet")])
+    blocks = parse_blocks(text)
+    title, title_line = _title(blocks)
+    sections = wave_sections(blocks)
+    drafts = section_efforts(sections) or table_efforts(blocks)
+    if not drafts:
+        raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
+    charts = match_charts(flowcharts(blocks), drafts)
+    learn_labels(charts)
+    drafts, warnings, merged = settle(drafts)
+    for chart in charts:
+        chart.remap(merged)
+    index = Index(drafts)
+    learn_aliases(charts, index)
+    wiring = Wiring(drafts, index, Resolver(index, drafts))
+    wiring.own()
+    wiring.matrices(_outside(blocks, sections))
+    wiring.prose(sections)
+    wiring.charts(charts)
+    labels, found = isolation(blocks, drafts, index)
+    warnings += wiring.warnings + found
+    warnings += [(f"efforts[{d.id}]/depends_on", message) for d, message in contradictions(text, drafts, wiring.stated)]
+    reading = Reading(
+        path=path,
+        name=_name(title),
+        title=_KIND_SUFFIX.sub("", title).strip(),
+        title_line=title_line,
+        sections=sections,
+        drafts=drafts,
+        deps=wiring.deps,
+        labels=labels,
+        gates=gates(blocks),
+        warnings=warnings,
+    )
+    return to_plan(reading)
+
+
+def _title(blocks: list[Block]) -> tuple[str, int]:
+    headings = [b for b in blocks if b.kind == "heading"]
+    top = next((b for b in headings if b.level == 1), headings[0] if headings else None)
+    return (plain(top.text), top.line) if top else ("", 1)
+
+
+def _name(title: str) -> str:
+    """`phase10` for `Phase 10: ...`; else the title's distinctive words as a Kubernetes-safe slug."""
+    m = re.match(r"^\W*phase\s+(\d+)\b", title, re.I)
+    if m:
+        return f"phase{m.group(1)}"
+    words = slug(_GENERIC.sub(" ", _KIND_SUFFIX.sub("", title)))
+    return words[:63].rstrip("-") if words != "x" else "plan"
+
+
+def _outside(blocks: list[Block], sections: list[Section]) -> list[Block]:
+    inside = {id(b) for s in sections for b in s.blocks}
+    return [b for b in blocks if b.kind == "table" and id(b) not in inside]
+
+
+def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:
+    headings = " ".join(plain(b.text).lower() for b in blocks if b.kind == "heading")
+    if "merge order" in headings or "merge sequence" in headings:
+        return "it sets out a merge order, not efforts grouped into waves"
+    if re.match(r"^\W*effort\b", title, re.I):
+        return f'it plans a single effort ("{title}"), not efforts grouped into waves'
+    if sections:
+        return "its `Wave N` sections list no efforts (no effort table, effort or agent blocks, or branch list)"
+    return "no `Wave N` sections and no effort table with a Wave column"

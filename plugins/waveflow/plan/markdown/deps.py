@@ -1,0 +1,134 @@
+"""What a dependency cell or line says, as effort ids: `None`, `-`, ids, branches, names, `Wave 1 complete`,
+`Waves 1-3`, `Wave 2.1 downstream core`, `all previous`, `8.2.1 → 8.2.3`; other phases' work is outside the plan."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .draft import Draft
+from .index import Index
+from .text import ID, plain
+
+_NONE = re.compile(
+    r"^(?:none|n/?a|nothing|immediate|-+|—|–|independent|no(?:ne)?\b.*|\(?none\)?.*|start immediately)?$", re.I
+)
+_WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)\s*(?:wave\s+)?\d+(?![.\d]))*)", re.I)
+_PHASE = re.compile(r"\bphases?\s+\d", re.I)
+_PREVIOUS = re.compile(r"\ball\s+(?:previous|prior|earlier|preceding)\b|\beverything\s+before\b", re.I)
+_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\s→\s|->|\bthen\b)\s*", re.I)
+_FILLER = re.compile(
+    r"\b(?:complete[ds]?|completion|done|finished|merged|ready|landed|outputs?|tasks?|efforts?|branch(?:es)?|all|"
+    r"the|of|only|interfaces?\s+from|must\s+be|is|are|be|first|in\s+place)\b",
+    re.I,
+)
+_PLACEHOLDER = "\x00{}\x00"
+
+
+@dataclass
+class Resolved:
+    ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why a part was left out, for warnings
+
+    def add(self, ident: str) -> None:
+        if ident not in self.ids:
+            self.ids.append(ident)
+
+
+class Resolver:
+    def __init__(self, index: Index, drafts: list[Draft]):
+        self.index = index
+        self.drafts = drafts
+        self.waves = sorted({d.wave for d in drafts})
+        # Ids of this plan share a first part (`7.` of `7.2.1`); an unknown id with another first part is elsewhere.
+        self.families = {_family(d.id) for d in drafts if d.id}
+
+    def resolve(self, text: str, effort: Draft, names: bool = True, waves: bool = True) -> Resolved:
+        out = Resolved()
+        cleaned = plain(text).strip()
+        if _NONE.match(cleaned.strip(" .")):
+            return out
+        protected: list[str] = []
+
+        def protect(m: re.Match[str]) -> str:
+            protected.append(m.group(0))
+            return _PLACEHOLDER.format(len(protected) - 1)
+
+        # Keep `Waves 2&3`, `Wave 1 and Wave 2` and parentheses whole while splitting on `,` and `and`.
+        masked = re.sub(r"\([^()]*\)", protect, _WAVES.sub(protect, cleaned))
+        for clause in _SPLIT.split(masked):
+            clause = re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], clause).strip(" .:")
+            if clause:
+                self._clause(clause, effort, out, names, waves)
+        return out
+
+    def _clause(self, clause: str, effort: Draft, out: Resolved, names: bool, waves: bool) -> None:
+        named = self.index.explicit(clause)
+        if named:
+            for d, _, _ in named:
+                out.add(d.id or "")
+            return
+        unknown = [m.group(0) for m in ID.finditer(clause)]
+        if unknown:
+            for ident in unknown:
+                if _family(ident) in self.families:
+                    out.add(ident)  # the validator reports it as unknown: a typo, not another plan's work
+                else:
+                    out.notes.append(f"{ident!r} is not in this plan; taken as earlier work")
+            return
+        if _PHASE.search(clause):
+            return
+        wave = _WAVES.search(clause)
+        if wave and waves:
+            numbers = _wave_numbers(wave)
+            rest = _FILLER.sub(" ", clause[: wave.start()] + " " + clause[wave.end() :]).strip(" ()-:,")
+            members = [d for d in self.drafts if d.wave in numbers and d is not effort]
+            if rest and names:
+                found = self.index.by_name(rest, members)
+                if len(found) == 1:
+                    out.add(found[0].id or "")
+                    return
+            if wave.group(2):
+                position = int(wave.group(2)) - 1
+                ordered = [d for d in self.drafts if d.wave == numbers[0]]
+                if 0 <= position < len(ordered):
+                    out.add(ordered[position].id or "")
+                    return
+            for d in members:
+                out.add(d.id or "")
+            return
+        if _PREVIOUS.search(clause) and waves:
+            for d in self.drafts:
+                if d.wave < effort.wave:
+                    out.add(d.id or "")
+            return
+        if names:
+            self._name(clause, effort, out)
+
+    def _name(self, clause: str, effort: Draft, out: Resolved) -> None:
+        text = _FILLER.sub(" ", clause).strip(" ()-:,")
+        if not text:
+            return
+        others = [d for d in self.drafts if d is not effort]
+        earlier = [d for d in others if d.wave <= effort.wave]
+        found = self.index.by_name(text, earlier) or self.index.by_name(text, others)
+        if len(found) == 1:
+            out.add(found[0].id or "")
+        elif found:
+            ids = ", ".join(d.id or "" for d in found)
+            out.notes.append(f"{clause!r} could be any of {ids}; left out")
+        else:
+            out.notes.append(f"{clause!r} names no effort of this plan; left out")
+
+
+def _family(ident: str) -> str:
+    return re.split(r"[.-]", ident)[0].lower()
+
+
+def _wave_numbers(m: re.Match[str]) -> list[int]:
+    first = int(m.group(1))
+    tail = m.group(3) or ""
+    numbers = [first] + [int(n) for n in re.findall(r"\d+", tail)]
+    if re.match(r"\s*(?:-|–|to)\s*", tail) and len(numbers) == 2:
+        return list(range(numbers[0], numbers[1] + 1))
+    return numbers

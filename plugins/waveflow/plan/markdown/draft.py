@@ -1,0 +1,60 @@
+"""One effort as read from a table row, an effort or agent block, or a bullet, before ids and dependencies settle."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import CODE, plain
+
+_NAMESPACE = re.compile(r"\b(?:test\s+)?(?:ns|namespace)\s*:?\s*`?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)`?", re.I)
+_PORTS = re.compile(r"(?<!\d)(\d{2,5})\s*(?:-|–|to|\.\.)\s*(\d{2,5})(?!\d)")
+
+
+@dataclass(eq=False)  # two drafts are the same effort only when they are the same object
+class Draft:
+    line: int  # the row, heading or bullet that defines the effort
+    wave: int
+    section: int  # which `Wave N` section it came from (a table outside any section: -1)
+    id: str | None = None
+    name: str | None = None
+    branch: str | None = None
+    lines: int | None = None
+    agent: str | None = None
+    deps: list[tuple[str, int]] = field(default_factory=list)  # (what the document says, line)
+    blocks: list[tuple[str, int]] = field(default_factory=list)  # efforts this one is said to block
+    namespace: str | None = None
+    ports: tuple[int, int] | None = None
+    at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
+    source: str = ""  # the defining line's text, quoted in warnings
+
+    def set(self, name: str, value: object, line: int) -> None:
+        if value is None or getattr(self, name) is not None:
+            return
+        setattr(self, name, value)
+        self.at[name] = line
+
+    def fill(self, other: Draft) -> None:
+        """Take what another reading of the same effort knows and this one does not."""
+        for name in ("id", "name", "branch", "lines", "agent", "namespace", "ports"):
+            self.set(name, getattr(other, name), other.at.get(name, other.line))
+        self.deps += [d for d in other.deps if d not in self.deps]
+        self.blocks += [b for b in other.blocks if b not in self.blocks]
+
+
+def namespace_in(text: str, bare: bool = False) -> str | None:
+    """`Test ns: \\`chaos-tests\\``; with `bare`, a cell that holds only the name (a Namespace column)."""
+    m = _NAMESPACE.search(text)
+    if m:
+        return m.group(1)
+    if bare:
+        spans = CODE.findall(text)
+        value = (spans[0] if spans else plain(text)).strip()
+        if re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", value):
+            return value
+    return None
+
+
+def ports_in(text: str) -> tuple[int, int] | None:
+    m = _PORTS.search(text)
+    return (int(m.group(1)), int(m.group(2))) if m else None

@@ -1,0 +1,77 @@
+"""Walk the `Wave N` sections and collect every effort they define, whatever shape it is written in."""
+
+from __future__ import annotations
+
+from .blocks import Block
+from .draft import Draft
+from .items import block_efforts, effort_heading, following_items, is_list_label, line_efforts
+from .sections import Section, fields
+from .tables import effort_rows
+from .text import leading_id, plain
+
+
+def section_efforts(sections: list[Section]) -> list[Draft]:
+    out: list[Draft] = []
+    for index, section in enumerate(sections):
+        found = _walk(section, index)
+        if not found:
+            found = _id_bullets(section, index)
+        out += found
+    return out
+
+
+def _walk(section: Section, index: int) -> list[Draft]:
+    blocks = section.blocks
+    found: list[Draft] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block.kind == "heading" and effort_heading(block.text):
+            end = next(
+                (
+                    j
+                    for j in range(i + 1, len(blocks))
+                    if blocks[j].kind == "heading" and blocks[j].level <= block.level
+                ),
+                len(blocks),
+            )
+            found += block_efforts(block, blocks[i + 1 : end], section.number, index)
+            i = end
+            continue
+        if block.kind == "table":
+            found += effort_rows(block, section.number, index) or []
+        elif block.kind == "heading" and is_list_label(plain(block.text).lower().strip(" :")):
+            found += _items(blocks, i, section.number, index)
+        elif block.kind == "paragraph" and not block.item:
+            labelled = fields(block)
+            if labelled and is_list_label(labelled[-1][1]):
+                line, _, value = labelled[-1]
+                found += line_efforts(value, line, section.number, index) if value else []
+                if line == block.lines()[-1][0] and not value:
+                    found += _items(blocks, i, section.number, index)
+        i += 1
+    return found
+
+
+def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:
+    return [d for line, text in following_items(blocks, i) for d in line_efforts(text, line, wave, section)]
+
+
+def _id_bullets(section: Section, index: int) -> list[Draft]:
+    """A section that lists its efforts as bare bullets starting with an id (`- 10.2.1 Integration tests ...`)."""
+    out: list[Draft] = []
+    for block in section.blocks:
+        if block.kind == "paragraph" and block.item and block.depth == 1:
+            first = block.text.split("\n")[0]
+            if leading_id(plain(first))[0]:
+                out += line_efforts(first, block.line, section.number, index)
+    return out
+
+
+def table_efforts(blocks: list[Block]) -> list[Draft]:
+    """Efforts from tables with a `Wave` column, for plans that keep everything in one table."""
+    out: list[Draft] = []
+    for block in blocks:
+        if block.kind == "table":
+            out += effort_rows(block, None, -1) or []
+    return out

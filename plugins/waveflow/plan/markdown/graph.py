@@ -1,0 +1,162 @@
+"""Mermaid dependency graphs matched to the efforts the tables define.
+
+A node is an effort when its label carries the effort's id or branch, its node id spells the id (`E10_1_1`), its
+label is the effort's name, or, last, its node id gives wave and position (`W2E3`). A chart where two nodes land on
+the same effort is a data-flow picture, not a dependency graph, and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .blocks import Block
+from .draft import Draft
+from .index import Index, Names
+from .mermaid import Flowchart, label_lines, parse_flowchart
+from .text import leading_id, short_branch
+
+_META = re.compile(
+    r"^(?:~?[\d,]+\s*(?:lines?|loc|l)\b|~?[\d,.]+$|deps?\b|dependencies\b|depends\b|no\s+deps|complexity\b|"
+    r"wave\s+\d|est\b|size\b|status\b|\(.*\)$)",
+    re.I,
+)
+_POSITIONAL = re.compile(r"^W(?:\d+\.)?(\d+)[._]?E(\d+)$", re.I)
+
+
+@dataclass
+class Node:
+    draft: Draft
+    label_id: str | None
+    label_name: str | None
+
+
+@dataclass
+class Chart:
+    chart: Flowchart
+    nodes: dict[str, Node] = field(default_factory=dict)
+
+    def remap(self, merged: dict[int, Draft]) -> None:
+        for node in self.nodes.values():
+            node.draft = merged.get(id(node.draft), node.draft)
+
+
+def flowcharts(blocks: list[Block]) -> list[Flowchart]:
+    out = []
+    for block in blocks:
+        if block.kind == "fence" and block.info.startswith("mermaid"):
+            chart = parse_flowchart(block.text, block.line + 1)
+            if chart is not None:
+                out.append(chart)
+    return out
+
+
+def match_charts(charts: list[Flowchart], drafts: list[Draft]) -> list[Chart]:
+    """Each chart's nodes matched to efforts; charts that are not dependency graphs are dropped."""
+    labels: dict[str, str] = {}
+    for chart in charts:
+        for node, label in chart.labels.items():
+            labels.setdefault(node, label)
+    out = []
+    for chart in charts:
+        matched = _match(chart, labels, drafts)
+        claims = Counter(id(n.draft) for n in matched.values())
+        if len(matched) >= 2 and max(claims.values()) == 1:
+            out.append(Chart(chart, matched))
+    return out
+
+
+def _parts(label: str) -> tuple[str | None, str | None, list[str]]:
+    """(id, name, all lines) of a label such as `5.1.1: SyncTarget API<br/>600 lines`."""
+    lines = label_lines(label)
+    ident = None
+    name = None
+    for line in lines:
+        lead, rest = leading_id(line)
+        if lead and ident is None:
+            ident = lead
+            if rest and not _META.match(rest):
+                name = name or rest
+        elif not _META.match(line) and name is None and not re.fullmatch(r"[a-z0-9][\w./-]*", line):
+            name = line
+    return ident, name, lines
+
+
+def _match(chart: Flowchart, labels: dict[str, str], drafts: list[Draft]) -> dict[str, Node]:
+    found: dict[str, Node] = {}
+    parts = {n: _parts(chart.labels.get(n) or labels.get(n, "")) for n in chart.order}
+    refs = _References(drafts)
+    names = Names()
+    for draft in drafts:
+        names.add(draft, draft.name)
+        names.add(draft, short_branch(draft.branch) if draft.branch else None)
+    # Outright references first (label id or branch, node id spelling the id), then names, then positions.
+    for node in chart.order:
+        ident, name, lines = parts[node]
+        ref = refs.find(node, ident, lines)
+        if ref is not None:
+            found[node] = Node(ref, ident, name)
+    for node in chart.order:
+        ident, name, _ = parts[node]
+        if node not in found and name:
+            hits = names.find(name, either_way=True)
+            if len(hits) == 1:
+                found[node] = Node(hits[0], ident, name)
+    claimed = {id(n.draft) for n in found.values()}
+    by_wave: dict[int, list[Draft]] = {}
+    for d in drafts:
+        by_wave.setdefault(d.wave, []).append(d)
+    for node in chart.order:
+        m = _POSITIONAL.match(node)
+        if node in found or not m:
+            continue
+        wave = by_wave.get(int(m.group(1)), [])
+        position = int(m.group(2)) - 1
+        if 0 <= position < len(wave) and id(wave[position]) not in claimed:
+            ident, name, _ = parts[node]
+            found[node] = Node(wave[position], ident, name)
+            claimed.add(id(wave[position]))
+    return found
+
+
+class _References:
+    """Efforts by id, by branch, and by the digits of their id (`10.1.1` for node `E10_1_1`)."""
+
+    def __init__(self, drafts: list[Draft]):
+        self.ids: dict[str, Draft] = {}
+        self.branches: dict[str, Draft] = {}
+        self.digits: dict[str, list[Draft]] = {}
+        for d in drafts:
+            if d.id:
+                self.ids.setdefault(d.id.lower(), d)
+                self.digits.setdefault(".".join(re.findall(r"\d+", d.id)), []).append(d)
+            if d.branch:
+                self.branches.setdefault(d.branch, d)
+                self.branches.setdefault(short_branch(d.branch), d)
+
+    def find(self, node: str, ident: str | None, lines: list[str]) -> Draft | None:
+        if ident and ident.lower() in self.ids:
+            return self.ids[ident.lower()]
+        for line in lines:
+            if line in self.branches:
+                return self.branches[line]
+        spelled = self.digits.get(".".join(re.findall(r"\d+", node)), [])
+        return spelled[0] if len(spelled) == 1 else None
+
+
+def learn_labels(charts: list[Chart]) -> None:
+    """Labels give efforts the ids and names their tables lack (`5.1.1: SyncTarget API` for a row with no id)."""
+    for chart in charts:
+        for n in chart.nodes.values():
+            n.draft.set("id", n.label_id, n.draft.line)
+            n.draft.set("name", n.label_name, n.draft.line)
+
+
+def learn_aliases(charts: list[Chart], index: Index) -> None:
+    """Node ids and labels become names the document may use for the effort (`W6E1`, `VW Core`)."""
+    for chart in charts:
+        for node, n in chart.nodes.items():
+            index.alias(node, n.draft)
+            if n.label_name:
+                index.add_name(n.label_name, n.draft)

@@ -1,0 +1,108 @@
+"""Finding an effort from what a document calls it: an id, a branch or its short form, a graph node, a name."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .draft import Draft
+from .text import branch_prefix, ids_in, short_branch, word_in, words
+
+_TOKEN = re.compile(r"[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# Past this many efforts a name is only compared with efforts sharing one of its words whole (keeps 1,000-effort
+# plans linear); below it, `Transform` may still find `Transformation Pipeline`.
+_SCAN_ALL = 300
+
+
+class Names:
+    """The names each effort goes by, as word sets, with a word -> efforts table for quick candidates."""
+
+    def __init__(self) -> None:
+        self.of: dict[int, list[frozenset[str]]] = defaultdict(list)
+        self.by_word: dict[str, list[Draft]] = defaultdict(list)
+        self.everyone: list[Draft] = []
+
+    def add(self, d: Draft, text: str | None) -> None:
+        found = words(text) if text else frozenset()
+        if not found or found in self.of[id(d)]:
+            return
+        if not self.of[id(d)]:
+            self.everyone.append(d)
+        self.of[id(d)].append(found)
+        for w in found:
+            if not self.by_word[w] or self.by_word[w][-1] is not d:
+                self.by_word[w].append(d)
+
+    def find(self, text: str, among: list[Draft] | None = None, either_way: bool = False) -> list[Draft]:
+        """Efforts named exactly so, else those whose name holds all the text's words (or, with `either_way`,
+        whose name's words all appear in the text)."""
+        query = words(text)
+        if not query:
+            return []
+        pool = {id(d): d for w in query for d in self.by_word.get(w, [])}
+        if len(self.everyone) <= _SCAN_ALL:
+            pool = {id(d): d for d in self.everyone}
+        if among is not None:
+            allowed = {id(d) for d in among}
+            pool = {k: d for k, d in pool.items() if k in allowed}
+        exact = [d for d in pool.values() if query in self.of[id(d)]]
+        if exact:
+            return exact
+        return [
+            d
+            for d in pool.values()
+            if any(all(word_in(w, n) for w in query) or (either_way and n <= query) for n in self.of[id(d)])
+        ]
+
+
+class Index:
+    def __init__(self, drafts: list[Draft]):
+        self.drafts = drafts
+        self.by_key: dict[str, list[Draft]] = defaultdict(list)
+        self.names = Names()
+        for d in drafts:
+            self._learn(d)
+
+    def _learn(self, d: Draft) -> None:
+        keys = {d.id} if d.id else set()
+        if d.branch:
+            keys |= {d.branch, short_branch(d.branch)}
+            prefix = branch_prefix(d.branch)
+            if prefix:
+                keys.add(prefix)
+        for key in keys:
+            if d not in self.by_key[key.lower()]:
+                self.by_key[key.lower()].append(d)
+        for text in (d.name, short_branch(d.branch) if d.branch else None, d.namespace):
+            self.names.add(d, text)
+
+    def alias(self, key: str, d: Draft) -> None:
+        """Another name the document uses for an effort: a graph node id (`W6E1`) or a label (`VW Core`)."""
+        if d not in self.by_key[key.lower()]:
+            self.by_key[key.lower()].append(d)
+
+    def add_name(self, text: str, d: Draft) -> None:
+        self.names.add(d, text)
+
+    def key(self, token: str) -> Draft | None:
+        found = self.by_key.get(token.lower(), [])
+        return found[0] if len(found) == 1 else None
+
+    def explicit(self, text: str) -> list[tuple[Draft, int, int]]:
+        """Efforts named outright in text (ids, branches, branch prefixes, graph node ids) with their spans."""
+        out: list[tuple[Draft, int, int]] = []
+        for ident, start, end in ids_in(text):
+            d = self.key(ident)
+            if d is not None:
+                out.append((d, start, end))
+        for m in _TOKEN.finditer(text):
+            if any(s <= m.start() < e for _, s, e in out):
+                continue
+            d = self.key(m.group(0))
+            if d is not None:
+                out.append((d, m.start(), m.end()))
+        return sorted(out, key=lambda f: f[1])
+
+    def by_name(self, text: str, among: list[Draft]) -> list[Draft]:
+        """The efforts whose name the text is: an exact name first, else names holding all the text's words."""
+        return self.names.find(text, among)

@@ -1,0 +1,44 @@
+"""Namespace YAML and port allocations matched to the efforts they are for."""
+
+from __future__ import annotations
+
+from ..model import effort_key
+from .blocks import Block
+from .draft import Draft
+from .index import Index
+from .resources import namespace_docs, port_lines
+
+
+def isolation(
+    blocks: list[Block], drafts: list[Draft], index: Index
+) -> tuple[dict[int, tuple[dict[str, str], int]], list[tuple[str, str]]]:
+    """Sets namespaces and ports on the drafts; returns each draft's namespace labels (by `id()`) and warnings."""
+    labels: dict[int, tuple[dict[str, str], int]] = {}
+    warnings: list[tuple[str, str]] = []
+    for doc in namespace_docs(blocks):
+        owner = next((d for d in drafts if d.namespace == doc.name), None)
+        if owner is None and doc.comment:
+            candidates = index.by_name(doc.comment, [d for d in drafts if d.namespace is None])
+            owner = candidates[0] if len(candidates) == 1 else None
+            if owner is not None:
+                owner.set("namespace", doc.name, doc.line)
+        if owner is not None and doc.labels and id(owner) not in labels:
+            labels[id(owner)] = (doc.labels, doc.line)
+    for line, who, start, end in port_lines(blocks):
+        owner = index.key(who)
+        if owner is None:
+            candidates = index.by_name(who, drafts)
+            owner = candidates[0] if len(candidates) == 1 else None
+        if owner is None:
+            warnings.append(("efforts", f"line {line}: ports {start}-{end} for {who!r} match no effort; left out"))
+        elif owner.ports is None:
+            owner.set("ports", (start, end), line)
+        elif owner.ports != (start, end):
+            warnings.append(
+                (
+                    effort_key(owner.id or "") + "/ports",
+                    f"effort {owner.id}: line {line} gives ports {start}-{end}, but line {owner.at['ports']} gives "
+                    f"{owner.ports[0]}-{owner.ports[1]}; the first wins",
+                )
+            )
+    return labels, warnings

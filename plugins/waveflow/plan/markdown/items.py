@@ -1,0 +1,191 @@
+"""Efforts written as blocks (`### Effort 7.1.1: ...`, `#### Agent A: ...` with `**Branch**:` lines) or bullets."""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Block
+from .draft import Draft, namespace_in, ports_in
+from .sections import fields
+from .text import BRANCH, CODE, agent_name, branch_in, first_count, ids_in, leading_id, line_count, plain
+
+_EFFORT_HEADING = re.compile(
+    r"^(?:effort|task|work\s*item|component|item|story)\s*#?\s*([A-Za-z]*\d[\w.-]*)\s*(?:[:\-–—.)]\s*(.*))?$", re.I
+)
+_AGENT_HEADING = re.compile(r"^agent[\s-]*([A-Z]|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I)
+_AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*[:\-–—]\s*", re.I)
+_LIST_LABEL = re.compile(r"^(?:branches|efforts|tasks|work items|deliverables|components|effort list|task list)$")
+_DEPS_TAIL = re.compile(
+    r"\(\s*(?:depends\s+on|deps?|dependencies|after|requires|needs|blocked\s+by)\b\s*:?\s*([^)]*)\)"
+    r"|\s[—–-]+\s*(?:depends\s+on|deps?:|dependencies:|after)\s*(.*)$",
+    re.I,
+)
+_VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
+_NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|[()\[\]]")
+
+_FIELD_ROLES = {
+    "branch": {"branch", "git branch", "branch name"},
+    "branches": {"branches"},
+    "effort": {"effort", "task", "effort id", "id"},
+    "efforts": {"efforts", "tasks"},
+    "name": {"name", "title"},
+    "lines": {"lines", "estimated lines", "size", "estimate", "loc", "lines of code", "est. lines", "estimated size"},
+    "deps": {"dependencies", "depends on", "deps", "dependency", "requires", "prerequisites", "blocked by"},
+    "blocks": {"blocks", "blocking", "unblocks"},
+    "agent": {"agent", "engineer", "owner", "assignee", "assigned to"},
+    "namespace": {"namespace", "test namespace", "test ns"},
+    "ports": {"ports", "port range", "port"},
+}
+
+
+def _role(key: str) -> str | None:
+    return next((role for role, keys in _FIELD_ROLES.items() if key in keys), None)
+
+
+def effort_heading(text: str) -> bool:
+    t = plain(text)
+    return bool(_EFFORT_HEADING.match(t) or _AGENT_HEADING.match(t) or leading_id(t)[0])
+
+
+def block_efforts(heading: Block, body: list[Block], wave: int, section: int) -> list[Draft]:
+    """The efforts of one `Effort N:` / `Agent X:` / `<id>: name` heading and the blocks under it."""
+    title = plain(heading.text)
+    base = Draft(heading.line, wave, section, source=heading.text)
+    agent = _AGENT_HEADING.match(title)
+    effort = _EFFORT_HEADING.match(title)
+    if agent:
+        base.set("agent", agent_name(f"Agent {agent.group(1)}"), heading.line)
+    elif effort:
+        ident, _ = leading_id(effort.group(1), loose=True)
+        base.set("id", ident, heading.line)
+        base.set("name", (effort.group(2) or "").strip() or None, heading.line)
+    else:
+        ident, rest = leading_id(title)
+        base.set("id", ident, heading.line)
+        base.set("name", rest or None, heading.line)
+    singles: list[Draft] = []
+    listed: dict[str, list[Draft]] = {"branches": [], "efforts": []}
+    for role, line, value, items in _fields_with_lists(body):
+        if role in listed:
+            listed[role] += [d for item_line, text in items for d in line_efforts(text, item_line, wave, section)]
+            if value:
+                listed[role] += line_efforts(value, line, wave, section)
+        elif role == "effort":
+            ident, rest = leading_id(plain(value))
+            base.set("id", ident, line)
+            base.set("name", rest or None, line)
+        elif role == "name":
+            base.set("name", plain(value) or None, line)
+        elif role == "branch":
+            base.set("branch", branch_in(value), line)
+        elif role == "lines":
+            base.set("lines", first_count(value), line)
+        elif role == "agent":
+            base.set("agent", agent_name(value), line)
+        elif role == "namespace":
+            base.set("namespace", namespace_in(value, bare=True), line)
+        elif role == "ports":
+            base.set("ports", ports_in(value), line)
+        elif role in ("deps", "blocks"):
+            (base.deps if role == "deps" else base.blocks).append((value, line))
+    singles = _join(listed["branches"], listed["efforts"])
+    if not singles:
+        return [base] if base.id or base.branch else []
+    for draft in singles:
+        for name in ("lines", "agent", "namespace", "ports"):
+            draft.set(name, getattr(base, name), base.at.get(name, base.line))
+        draft.deps += base.deps
+        draft.blocks += base.blocks
+    return singles
+
+
+def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tuple[int, str]]]]:
+    """(role, line, value, list items) of each known `**Key**: value` line; a key left empty takes the list below."""
+    out: list[tuple[str, int, str, list[tuple[int, str]]]] = []
+    for i, block in enumerate(body):
+        found = fields(block)
+        for j, (line, key, value) in enumerate(found):
+            role = _role(key)
+            if role is None:
+                continue
+            last = j == len(found) - 1 and line == block.lines()[-1][0]
+            items = following_items(body, i) if last and not value else []
+            out.append((role, line, value, items))
+    return out
+
+
+def following_items(body: list[Block], i: int) -> list[tuple[int, str]]:
+    """The top-level items of the list right after block i."""
+    items: list[tuple[int, str]] = []
+    depth = None
+    for block in body[i + 1 :]:
+        if block.kind != "paragraph" or not block.depth:
+            break
+        depth = depth or block.depth
+        if block.item and block.depth == depth:
+            items.append((block.line, block.text.split("\n")[0]))
+    return items
+
+
+def _join(branches: list[Draft], efforts: list[Draft]) -> list[Draft]:
+    """`**Branches**:` and `**Efforts**:` lists of one block describe the same efforts: join by id, else in order."""
+    if not branches or not efforts:
+        return branches or efforts
+    by_id = {d.id: d for d in efforts if d.id}
+    if all(b.id in by_id for b in branches):
+        for b in branches:
+            by_id[b.id].fill(b)  # type: ignore[index]
+        return efforts
+    for b, e in zip(branches, efforts, strict=False):
+        e.fill(b)
+    return efforts + branches[len(efforts) :]
+
+
+def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
+    """A bullet (or one-line value) naming one effort or several branches of one agent."""
+    rest = text
+    agent = None
+    m = _AGENT_PREFIX.match(rest)
+    if m:
+        agent, rest = agent_name(m.group(1)), rest[m.end() :]
+    deps = None
+    m = _DEPS_TAIL.search(rest)
+    if m:
+        deps = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+        rest = rest[: m.start()] + rest[m.end() :]
+    size = line_count(rest)
+    if size:
+        rest = rest.replace(size[1], " ")
+    verb = _VERB.match(plain(rest))
+    spans = [s.strip() for s in CODE.findall(rest) if "/" in s or "-" in s]
+    branches = spans or BRANCH.findall(plain(rest))
+    ids = [i for i, _, _ in ids_in(plain(rest))]
+    left = plain(CODE.sub(" ", rest))
+    for b in branches:
+        left = left.replace(b, " ")
+    for i in ids:
+        left = left.replace(i, " ")
+    left = _NAME_NOISE.sub(" ", left).strip(" \t:-–—.,;|")
+    if (verb and len(branches) > 1 and left.lower() == verb.group(1).lower()) or (not left and len(branches) > 1):
+        out = []
+        for b in branches:
+            d = Draft(line, wave, section, branch=b, source=text, name=f"{verb.group(1)} {b}" if verb else None)
+            d.at.update(branch=line, name=line)
+            out.append(d)
+    else:
+        d = Draft(line, wave, section, source=text)
+        d.set("id", ids[0] if ids else None, line)
+        d.set("branch", branches[0] if branches else None, line)
+        named = verb and branches and left.lower() == verb.group(1).lower()
+        d.set("name", f"{verb.group(1)} {branches[0]}" if named else (left or None), line)  # type: ignore[union-attr]
+        out = [d] if d.id or d.branch else []
+    for d in out:
+        d.set("agent", agent, line)
+        d.set("lines", size[0] if size else None, line)
+        if deps:
+            d.deps.append((deps, line))
+    return out
+
+
+def is_list_label(key: str) -> bool:
+    return bool(_LIST_LABEL.match(key))

@@ -1,0 +1,121 @@
+"""Dependencies stated in sentences (`TASK-EVAL-006 depends on TASK-EVAL-001 and TASK-EVAL-005.`), and sentences
+that contradict a table (`Starting documentation (no framework dependency)` against a row that names one)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .deps import Resolver
+from .draft import Draft
+from .index import Index
+from .sections import FIELD, Section
+from .text import plain
+
+_STATEMENT = re.compile(
+    r"^(?P<subj>.*?)\b(?:additionally\s+|also\s+)?(?:depends?|relies|rely)\s+(?:up)?on\s+(?P<obj>.+)$"
+    r"|^(?P<subj2>.*?)\b(?:requires?|needs)\s+(?P<obj2>.+)$"
+    r"|^(?P<subj3>.*?)\b(?:can\s+)?(?:starts?|begins?)\s+(?:once|after|when)\s+(?P<obj3>.+?)\s+"
+    r"(?:completes?|is\s+(?:done|complete|merged)|lands)\b",
+    re.I,
+)
+_CUT = re.compile(r",\s*but\b|\bbut\b|;|\bwhile\b|\bso\s+that\b|\bfor\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|no|never|without)\b|n't\b", re.I)
+_ALL = {"all", "both", "each", "all efforts", "all tasks", "all branches", "every effort", "these", "all of them"}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_CONTRADICTION = re.compile(
+    r"\bno\s+(?:[\w-]+\s+){0,2}(?:dependenc(?:y|ies)|deps)\b|\bwithout\s+(?:any\s+)?dependenc|\bindependent\s+of\b",
+    re.I,
+)
+
+
+def prose_dependencies(
+    sections: list[Section], drafts: list[Draft], index: Index, resolver: Resolver
+) -> list[tuple[Draft, list[str], int]]:
+    """(effort, ids it depends on, line) for each dependency sentence inside the `Wave N` sections."""
+    out = []
+    for number, section in enumerate(sections):
+        members = [d for d in drafts if d.section == number]
+        for block in section.blocks:
+            if block.kind != "paragraph":
+                continue
+            for line, text in block.lines():
+                field = FIELD.match(text)
+                text = field.group(3) if field else text
+                for sentence in _SENTENCE.split(plain(text)):
+                    out += _statement(sentence, line, members, index, resolver)
+    return out
+
+
+def _statement(
+    sentence: str, line: int, members: list[Draft], index: Index, resolver: Resolver
+) -> list[tuple[Draft, list[str], int]]:
+    m = _STATEMENT.match(sentence.strip())
+    if not m:
+        return []
+    subject = (m.group("subj") or m.group("subj2") or m.group("subj3") or "").strip(" -*>:")
+    obj = _CUT.split(m.group("obj") or m.group("obj2") or m.group("obj3") or "")[0].strip(" .")
+    if _NEGATED.search(subject) or not obj:
+        return []
+    named = [d for d, _, _ in index.explicit(subject)]
+    if subject.lower() in _ALL:
+        # `All depend on Wave 1 outputs` is about the wave; only named efforts make it about each effort.
+        if not index.explicit(obj):
+            return []
+        subjects = members
+    elif named:
+        subjects = named
+    elif not subject and len(members) == 1:
+        subjects = members
+    else:
+        return []
+    out = []
+    for d in subjects:
+        ids = [i for i in resolver.resolve(obj, d).ids if i != d.id]
+        if ids:
+            out.append((d, ids, line))
+    return out
+
+
+def contradictions(
+    text: str, drafts: list[Draft], stated: dict[int, tuple[list[str], int, str]]
+) -> list[tuple[Draft, str]]:
+    """Warnings for lines that say an effort has no dependency when its table row names some; the table wins.
+
+    `stated` maps id(draft) to (its ids, the line saying so, that line's text).
+    """
+    lines = text.split("\n")
+    negations = [(n + 1, line.strip()) for n, line in enumerate(lines) if _CONTRADICTION.search(line)]
+    if not negations:
+        return []
+    agents = Counter(d.agent for d in drafts if d.agent)
+    out = []
+    for d in drafts:
+        said = stated.get(id(d))
+        if not said or not said[0]:
+            continue
+        ids, row_line, row = said
+        for n, line in negations:
+            if n != row_line and _mentions(line, d, agents[d.agent] == 1 if d.agent else False):
+                out.append(
+                    (
+                        d,
+                        f"effort {d.id}: line {row_line} says it depends on {', '.join(ids)} ({_quote(row)}), "
+                        f"but line {n} says {_quote(line)}; the table wins",
+                    )
+                )
+                break
+    return out
+
+
+def _mentions(line: str, d: Draft, agent_unique: bool) -> bool:
+    low = line.lower()
+    terms = [d.id, d.branch, d.name, d.agent if agent_unique else None]
+    return any(
+        t and len(t) >= 4 and re.search(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])", low) is not None for t in terms
+    )
+
+
+def _quote(text: str, limit: int = 100) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'

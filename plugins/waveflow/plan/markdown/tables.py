@@ -1,0 +1,183 @@
+"""Effort tables (`Effort | Branch | Lines | Agent | Dependencies | ...` and their many spellings) and gate tables."""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Block
+from .draft import Draft, namespace_in, ports_in
+from .text import agent_name, branch_in, first_count, leading_id, plain
+
+_ROLES: dict[str, set[str]] = {
+    "id": {"effort", "effort id", "id", "task", "task id", "#", "item", "work item", "ticket", "effort #"},
+    "name": {
+        "name",
+        "effort name",
+        "task name",
+        "title",
+        "focus area",
+        "focus",
+        "description",
+        "component",
+        "summary",
+        "scope",
+        "feature",
+        "deliverable",
+    },
+    "branch": {"branch", "git branch", "branch name", "feature branch"},
+    "lines": {
+        "lines",
+        "estimated lines",
+        "est. lines",
+        "est lines",
+        "size",
+        "loc",
+        "est. loc",
+        "estimated loc",
+        "lines of code",
+        "estimate",
+        "line estimate",
+        "estimated size",
+        "planned lines",
+    },
+    "agent": {"agent", "engineer", "owner", "assignee", "assigned to", "developer", "team"},
+    "deps": {
+        "dependencies",
+        "depends on",
+        "deps",
+        "dependency",
+        "depends",
+        "prerequisites",
+        "prereqs",
+        "requires",
+        "blocked by",
+        "after",
+    },
+    "blocks": {"blocks", "unblocks", "enables"},
+    "resources": {"resource usage", "resources", "isolation", "test namespace", "namespace", "test ns"},
+    "ports": {"ports", "port range", "port", "port allocation"},
+    "wave": {"wave", "wave #", "wave number"},
+}
+_GATE_METRIC = {"metric", "gate", "check", "criterion", "criteria", "quality gate"}
+_GATE_TARGET = {"target", "requirement", "threshold", "goal", "limit", "expected"}
+_GATE_MEASURE = {"measurement", "validation", "how measured", "tool", "method", "measured by", "verification"}
+_NAMESPACE_HEADERS = {"namespace", "test namespace", "test ns"}
+_DASH = {"", "-", "—", "–", "n/a", "tbd"}
+_TOTAL = re.compile(r"^(?:total|sum|subtotal|overall)\b", re.I)
+
+
+def _header(cell: str) -> str:
+    text = re.sub(r"\([^)]*\)", "", plain(cell).lower())
+    return re.sub(r"\s+", " ", text).strip(" :")
+
+
+def roles(header: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        h = _header(cell)
+        for role, names in _ROLES.items():
+            if h in names and role not in out:
+                out[role] = i
+    return out
+
+
+def _cell(cells: list[str], col: dict[str, int], role: str) -> str | None:
+    i = col.get(role)
+    return cells[i] if i is not None and i < len(cells) else None
+
+
+def is_gate_table(table: Block) -> bool:
+    heads = {_header(c) for c in table.header}
+    return bool(heads & _GATE_METRIC) and bool(heads & _GATE_TARGET) and "branch" not in heads
+
+
+def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | None:
+    """The efforts of an effort table; None when the table is something else (risks, schedule, status)."""
+    col = roles(table.header)
+    if is_gate_table(table) or not ({"id", "name", "branch"} & col.keys()):
+        return None
+    if not ({"branch", "lines", "deps", "agent", "id"} & col.keys()):
+        return None
+    if wave is None and "wave" not in col:
+        return None
+    agents = [_cell(cells, col, "agent") for _, cells in table.rows]
+    # Rows without an agent in a table whose other rows have one are post-hoc splits of the row above.
+    staffed = "agent" in col and any(a and plain(a).lower() not in _DASH for a in agents)
+    # A `Namespace` column holds just the name; a `Resource Usage` column says `Test ns: name` among other things.
+    bare = "resources" in col and _header(table.header[col["resources"]]) in _NAMESPACE_HEADERS
+    out: list[Draft] = []
+    for (line, cells), agent in zip(table.rows, agents, strict=True):
+        if staffed and (not agent or plain(agent).lower() in _DASH):
+            continue
+        draft = _row(line, cells, col, wave, section, bare)
+        if draft is not None:
+            draft.set("agent", agent_name(agent) if agent else None, line)
+            out.append(draft)
+    return out if out or not table.rows else None
+
+
+def _row(
+    line: int, cells: list[str], col: dict[str, int], wave: int | None, section: int, bare_namespace: bool
+) -> Draft | None:
+    first = plain(cells[0]) if cells else ""
+    if not any(plain(c) for c in cells) or _TOTAL.match(first):
+        return None
+    number = _wave_number(_cell(cells, col, "wave")) if "wave" in col else None
+    if number is None and wave is None:
+        return None
+    draft = Draft(line, number if number is not None else wave or 0, section, source="| " + " | ".join(cells) + " |")
+    for role in ("id", "name"):
+        value = _cell(cells, col, role)
+        if value is None or plain(value).lower() in _DASH:
+            continue
+        ident, rest = leading_id(plain(value), loose=role == "id")
+        draft.set("id", ident, line)
+        if rest and not (role == "id" and branch_in(value) == rest):
+            draft.set("name", rest, line)
+    branch = _cell(cells, col, "branch")
+    if branch is not None and plain(branch).lower() not in _DASH:
+        draft.set("branch", branch_in(branch) or plain(branch).split(" ")[0], line)
+    elif draft.branch is None and "id" in col:
+        draft.set("branch", branch_in(_cell(cells, col, "id") or ""), line)
+    if draft.branch and draft.name == draft.branch:
+        draft.name = None
+    lines = _cell(cells, col, "lines")
+    draft.set("lines", first_count(lines) if lines else None, line)
+    deps = _cell(cells, col, "deps")
+    if deps is not None:
+        draft.deps.append((deps, line))
+    blocks = _cell(cells, col, "blocks")
+    if blocks is not None:
+        draft.blocks.append((blocks, line))
+    resources = _cell(cells, col, "resources")
+    if resources is not None:
+        draft.set("namespace", namespace_in(resources, bare=bare_namespace), line)
+    ports = _cell(cells, col, "ports")
+    draft.set("ports", ports_in(ports) if ports else None, line)
+    if draft.id is None and draft.branch is None and draft.name is None:
+        return None
+    return draft
+
+
+def _wave_number(cell: str | None) -> int | None:
+    m = re.search(r"\d+", plain(cell or ""))
+    return int(m.group(0)) if m else None
+
+
+def gate_rows(table: Block) -> list[tuple[int, str, str, str]]:
+    """(line, metric, target, measurement) of each row of a gate table."""
+    heads = [_header(c) for c in table.header]
+
+    def index(names: set[str]) -> int | None:
+        return next((i for i, h in enumerate(heads) if h in names), None)
+
+    m, t, w = index(_GATE_METRIC), index(_GATE_TARGET), index(_GATE_MEASURE)
+    out = []
+    for line, cells in table.rows:
+
+        def get(i: int | None, cells: list[str] = cells) -> str:
+            return plain(cells[i]) if i is not None and i < len(cells) else ""
+
+        if get(m):
+            out.append((line, get(m), get(t), get(w)))
+    return out

@@ -1,0 +1,149 @@
+"""Small readers for the values people write in plan prose and cells: ids, branches, counts, durations, names."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Effort ids as plans write them: `10.2.1`, `E1.1.4` (dotted, two dots when bare so `1.5 days` is no id),
+# `TASK-EVAL-001`, `TASK-037A` (an upper-case key ending in a number).
+ID = re.compile(
+    r"(?<![\w./-])(?:\d+(?:\.\d+){2,}[a-z]?|[A-Z]{1,3}\d+(?:\.\d+)+[a-z]?|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+[A-Z]?)"
+    r"(?![\w/]|-\w)"
+)
+_LOOSE_ID = re.compile(r"(?:[A-Za-z]{0,4}\d+(?:\.\d+)+[a-z]?|[A-Z]{1,4}-?\d+[a-z]?)(?![\w/]|-\w)|" + ID.pattern)
+# `7.2.1-3`: efforts 7.2.1 to 7.2.3.
+ID_RANGE = re.compile(r"(?<![\w./-])((?:[A-Z]{1,3})?\d+(?:\.\d+)+)\.(\d+)\s*[-–]\s*(\d+)(?![\w.])")
+# A branch-like token: lower-case words joined by `-` or `/`, with a digit or a slash (so `read-only` is none).
+BRANCH = re.compile(r"(?<![\w./-])(?=[\w./-]*[\d/])[a-z0-9][a-z0-9._]*(?:[-/][a-z0-9._]+)+(?![\w/-])")
+CODE = re.compile(r"`([^`\n]+)`")
+_COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]*\.\d)")
+_LINES = re.compile(r"~?\s*(\d{1,3}(?:,\d{3})+|\d+)\s*\+?\s*(?:lines?|loc|L)\b", re.I)
+_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*)?(hours?|hrs?|h|days?|d)\b(?!\s*\d)", re.I)
+_MARKUP = re.compile(r"[*_~`\[<]")
+_EMPHASIS = re.compile(r"(\*\*|__|~~)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>\n]*>")
+_STATUS = re.compile(r"[\u2190-\u21ff\u2300-\u2bff\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {"the", "a", "an", "of", "and", "for", "to", "in", "on", "with", "by", "from"}
+HOURS_PER_DAY = 8.0
+
+
+def plain(text: str) -> str:
+    """Inline markdown reduced to its text: emphasis, code ticks, links, html tags and status emoji go."""
+    if text.isascii() and not _MARKUP.search(text):
+        return " ".join(text.split())
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text).replace("`", "")
+    text = _STATUS.sub(" ", _EMPHASIS.sub("", text))
+    return " ".join(text.split())
+
+
+def first_count(text: str) -> int | None:
+    """`700`, `~750`, `1,400`, `550→1,081` (the planned first figure), `(350L)`."""
+    m = _COUNT.search(text.replace("~", ""))
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def line_count(text: str) -> tuple[int, str] | None:
+    """A size written in prose: `(~600 lines)`, `350L`; with the span it covers."""
+    m = _LINES.search(text)
+    return (int(m.group(1).replace(",", "")), m.group(0)) if m else None
+
+
+def hours(text: str) -> tuple[float, float] | None:
+    """`4-6 hours`, `1.5 days`, `1 day (estimated) / <4 hours (actual)` -> the first range, in hours."""
+    m = _HOURS.search(text)
+    if not m:
+        return None
+    low = float(m.group(1))
+    high = float(m.group(2)) if m.group(2) else low
+    unit = HOURS_PER_DAY if m.group(3).lower().startswith("d") else 1.0
+    return (low * unit, high * unit) if high >= low else None
+
+
+def ids_in(text: str) -> list[tuple[str, int, int]]:
+    """Effort ids in text with their spans; `7.2.1-3` gives 7.2.1, 7.2.2 and 7.2.3."""
+    found: list[tuple[str, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for m in ID_RANGE.finditer(text):
+        low, high = int(m.group(2)), int(m.group(3))
+        if low < high <= low + 50:
+            found += [(f"{m.group(1)}.{n}", m.start(), m.end()) for n in range(low, high + 1)]
+            taken.append(m.span())
+    for m in ID.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            found.append((m.group(0), m.start(), m.end()))
+    return sorted(found, key=lambda f: f[1])
+
+
+def leading_id(text: str, loose: bool = False) -> tuple[str | None, str]:
+    """(`10.2.1`, `Integration Tests`) from `10.2.1: Integration Tests`; (None, text) when it starts otherwise.
+
+    `loose` also takes `2.1` or `E7`, for cells and headings that can only hold an id.
+    """
+    m = (_LOOSE_ID if loose else ID).match(text.strip())
+    if not m:
+        return None, text.strip()
+    return m.group(0), text.strip()[m.end() :].strip(" \t:-–—.|")
+
+
+def branch_in(text: str) -> str | None:
+    """The branch a cell or bullet names: its first code span that looks like one, else a bare branch-like word."""
+    for span in CODE.findall(text):
+        if " " not in span.strip() and ("/" in span or "-" in span):
+            return span.strip()
+    m = BRANCH.search(plain(text))
+    return m.group(0) if m else None
+
+
+def short_branch(branch: str) -> str:
+    return branch.rstrip("/").rpartition("/")[2]
+
+
+def branch_prefix(branch: str) -> str | None:
+    """`sync-01` of `sync-01-interfaces`: the words up to the first one holding a digit, when more follow."""
+    parts = short_branch(branch).split("-")
+    for i, part in enumerate(parts[:-1]):
+        if any(c.isdigit() for c in part):
+            return "-".join(parts[: i + 1])
+    return None
+
+
+def name_from_branch(branch: str) -> str:
+    """`sync-04-transform-pipeline` -> `Transform Pipeline`."""
+    parts = short_branch(branch).split("-")
+    numbered = [i for i, p in enumerate(parts[:-1]) if any(c.isdigit() for c in p)]
+    words = parts[numbered[0] + 1 :] if numbered else parts
+    return " ".join(w.capitalize() for w in words if w) or branch
+
+
+@lru_cache(maxsize=8192)
+def words(text: str) -> frozenset[str]:
+    """A name's words for matching: lower case, plural `s` dropped, filler words gone."""
+    out = set()
+    for w in _WORD.findall(plain(text).lower()):
+        if w in _STOP:
+            continue
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.add(w)
+    return frozenset(out)
+
+
+def word_in(word: str, names: frozenset[str]) -> bool:
+    # `Transform` names `Transformation Pipeline`: a prefix counts when it is most of the longer word.
+    return word in names or any(_stem_of(word, w) or _stem_of(w, word) for w in names)
+
+
+def _stem_of(short: str, long: str) -> bool:
+    return len(short) >= 5 and long.startswith(short) and len(short) >= 0.6 * len(long)
+
+
+def agent_name(text: str) -> str | None:
+    """`Agent 1` -> `Agent-1`: plan text never reaches a shell, but spaces in names would trip the validator."""
+    value = plain(text).strip(" -–—")
+    if not value or set(value) <= {"-", "—", "–", "?"} or value.lower() in ("n/a", "tbd", "none"):
+        return None
+    return re.sub(r"\s+", "-", value)

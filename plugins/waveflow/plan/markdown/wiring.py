@@ -1,0 +1,114 @@
+"""Dependencies from every place a plan states them, in order of authority: the effort's own row or block, the
+rows of other tables (dependency matrices, `Blocks` columns), sentences, then the mermaid graph. Later sources add
+edges; an edge that contradicts the waves or closes a cycle is left out with a warning."""
+
+from __future__ import annotations
+
+from ..model import effort_key
+from .blocks import Block
+from .deps import Resolver
+from .draft import Draft
+from .graph import Chart
+from .index import Index
+from .prose import prose_dependencies
+from .sections import Section
+from .tables import effort_rows
+
+
+class Wiring:
+    def __init__(self, drafts: list[Draft], index: Index, resolver: Resolver):
+        self.drafts = drafts
+        self.index = index
+        self.resolver = resolver
+        self.by_id = {d.id: d for d in drafts}
+        self.deps: dict[int, list[str]] = {id(d): [] for d in drafts}
+        self.stated: dict[int, tuple[list[str], int, str]] = {}
+        self.warnings: list[tuple[str, str]] = []
+
+    def _add(self, d: Draft, ident: str, line: int) -> None:
+        deps = self.deps[id(d)]
+        if ident not in deps and ident != d.id:
+            deps.append(ident)
+            d.at.setdefault("depends_on", line)
+
+    def own(self) -> None:
+        """What each effort's row or block says it depends on (and what it says it blocks)."""
+        for d in self.drafts:
+            for text, line in d.deps:
+                resolved = self.resolver.resolve(text, d)
+                for ident in resolved.ids:
+                    self._add(d, ident, line)
+                self._notes(d, resolved.notes, line)
+                if resolved.ids and id(d) not in self.stated:
+                    self.stated[id(d)] = (list(resolved.ids), line, d.source if line == d.line else text)
+            for text, line in d.blocks:
+                for other in self.index.explicit(text):
+                    target = other[0]
+                    if target is not d:
+                        self._add(target, d.id or "", line)
+
+    def _notes(self, d: Draft, notes: list[str], line: int) -> None:
+        for note in notes:
+            self.warnings.append((effort_key(d.id or "") + "/depends_on", f"effort {d.id}: dependency {note}"))
+
+    def matrices(self, tables: list[Block]) -> None:
+        """Tables outside the wave sections that key rows by effort (`Branch | Depends On | Blocks | ...`)."""
+        for table in tables:
+            for row in effort_rows(table, 0, -2) or []:
+                known = [self.index.key(k) for k in (row.id, row.branch) if k]
+                d = next((k for k in known if k is not None), None)
+                if d is None:
+                    continue
+                for text, line in row.deps:
+                    for ident in self.resolver.resolve(text, d, names=False, waves=False).ids:
+                        if ident in self.by_id:
+                            self._add(d, ident, line)
+                for text, line in row.blocks:
+                    for target, _, _ in self.index.explicit(text):
+                        if target is not d:
+                            self._add(target, d.id or "", line)
+
+    def prose(self, sections: list[Section]) -> None:
+        for d, ids, line in prose_dependencies(sections, self.drafts, self.index, self.resolver):
+            for ident in ids:
+                if ident in self.by_id:
+                    self._add(d, ident, line)
+
+    def charts(self, charts: list[Chart]) -> None:
+        """A graph edge `A --> B`: B depends on A, unless the tables put A in a later wave or it closes a cycle."""
+        for chart in charts:
+            for a, b, line in chart.chart.edges:
+                if a not in chart.nodes or b not in chart.nodes:
+                    continue
+                before, after = chart.nodes[a].draft, chart.nodes[b].draft
+                if before is after or (before.id in self.deps[id(after)]):
+                    continue
+                key = effort_key(after.id or "") + "/depends_on"
+                if before.wave > after.wave:
+                    self.warnings.append(
+                        (
+                            key,
+                            f"graph edge {a} --> {b} (line {line}) makes {after.id} (wave {after.wave}) depend on "
+                            f"{before.id} (wave {before.wave}); the tables win, edge left out",
+                        )
+                    )
+                elif before.wave == after.wave and self._reaches(before, after):
+                    self.warnings.append(
+                        (key, f"graph edge {a} --> {b} (line {line}) would close a dependency cycle; left out")
+                    )
+                else:
+                    self._add(after, before.id or "", line)
+
+    def _reaches(self, start: Draft, target: Draft) -> bool:
+        """Whether `start` already depends, directly or not, on `target`."""
+        seen = set()
+        stack = [start.id]
+        while stack:
+            current = stack.pop()
+            if current == target.id:
+                return True
+            if current in seen or current not in self.by_id:
+                continue
+            seen.add(current)
+            stack += self.deps[id(self.by_id[current])]
+        return False
