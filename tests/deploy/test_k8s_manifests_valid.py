@@ -10,6 +10,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
+from packaging.version import Version
 
 from waveflow.k8s.render import render
 
@@ -22,7 +23,7 @@ def validate_all(docs: list[dict]) -> None:
 
 
 def test_the_validator_knows_this_kubernetes_version_and_catches_an_unknown_field(phase10):
-    assert kubernetes_validate.latest_version() >= KUBERNETES_VERSION
+    assert Version(kubernetes_validate.latest_version()) >= Version(KUBERNETES_VERSION)
     namespace = render(phase10)["e2e-framework"][0]
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate({**namespace, "spec": {"bogus": 1}}, KUBERNETES_VERSION, strict=True)
