@@ -31,10 +31,18 @@ class EffortPodOperator(KubernetesPodOperator):
     def __init__(self, *, effort_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.effort_id = effort_id
+        self._reentry_result: Any = None
 
     def execute(self, context: Any) -> Any:
         skip_if_not_selected(context, self.effort_id)
-        return super().execute(context)
+        result = super().execute(context)
+        # When the pod it reattaches to has already finished, the provider re-enters in line instead of deferring
+        # and drops what `trigger_reentry` returned: the runner's result (apache/airflow#72821, open).
+        return result if result is not None else self._reentry_result
+
+    def trigger_reentry(self, context: Any, event: dict[str, Any]) -> Any:
+        self._reentry_result = super().trigger_reentry(context, event)
+        return self._reentry_result
 
 
 def effort_pod_task(

@@ -78,6 +78,10 @@ class PodEmulator(kmock.KubernetesEmulator):
         self.resources["v1/pods"] = {}
         self.resources["v1/events"] = {}
 
+    @property
+    def requests(self) -> list[kmock.Request]:
+        return list(self._requests)
+
     async def _handle(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
         if request.resource == _PODS and request.subresource == "exec":
             return await self._serve_exec(request)
