@@ -120,7 +120,13 @@ async def wave_overrun(plan: str, wave: int, planned_hours: float, **kwargs: Any
 
 
 def wave_deadlines(plan: Plan) -> list[DeadlineAlert]:
-    """One alert per wave, due when the waves up to it have used their planned maximum durations."""
+    """One alert per wave, due when the waves up to it have used their planned maximum durations.
+
+    WAVEFLOW_DEADLINES=off leaves them out: `dag.test()` in Airflow 3.3 cannot finish a run of a DAG with deadlines
+    (it hands the alerts' definitions where the scheduler hands their database ids).
+    """
+    if os.environ.get("WAVEFLOW_DEADLINES", "on").lower() in ("off", "0", "false"):
+        return []
     alerts, elapsed = [], 0.0
     for wave in plan.waves:
         if not wave.duration or not wave.duration.max_hours:
