@@ -41,7 +41,11 @@ class Stack:
         return {**os.environ, **self.settings.env()}
 
     def airflow(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([airflow_bin(), *args], env=self.env(), check=check, capture_output=True, text=True)
+        done = subprocess.run([airflow_bin(), *args], env=self.env(), capture_output=True, text=True)
+        if check and done.returncode != 0:
+            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+            raise RuntimeError(f"airflow {' '.join(args)} exited {done.returncode}:\n{tail}")
+        return done
 
     def migrate(self) -> None:
         self.airflow("db", "migrate")
