@@ -36,7 +36,8 @@ def write(path: Path, text: str) -> bool:
 
 def untested_module(count: int = 60) -> str:
     functions = [
-        f"def rule_{n}(value: int) -> int:\n    if value > {n}:\n        return value - {n}\n    return {n} - value\n"
+        f'def rule_{n}(value: int) -> int:\n    """Distance from {n}."""\n'
+        f"    if value > {n}:\n        return value - {n}\n    return {n} - value\n"
         for n in range(count)
     ]
     return '"""Pricing rules nobody tested yet."""\n\n\n' + "\n\n".join(functions)

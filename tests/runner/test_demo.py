@@ -1,0 +1,152 @@
+"""The demo target repository, and phase 10 run effort by effort against it, as the DAG runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from gitrepo import Outcome, git, run_runner
+
+from waveflow.plan.load import read_plan
+from waveflow.runner.contract import RunnerInputs
+
+REPO = Path(__file__).resolve().parents[2]
+MAKE_DEMO = REPO / "include" / "demo" / "make_demo_repo.py"
+
+
+def make_demo(dest: Path) -> str:
+    out = subprocess.run([sys.executable, str(MAKE_DEMO), str(dest)], check=True, capture_output=True, text=True)
+    return out.stdout.split()[-1]
+
+
+@pytest.fixture(scope="module")
+def phase10():
+    return read_plan(REPO / "include" / "plans" / "phase10.yaml")
+
+
+def effort_inputs(plan, effort_id: str, demo: Path, root: Path, run_id: str = "run-1") -> RunnerInputs:
+    effort = plan.effort(effort_id)
+    return RunnerInputs(
+        plan=plan.name,
+        effort=effort.id,
+        run_id=run_id,
+        repo=str(demo),
+        base_ref=plan.base_ref,
+        branch=plan.branch_of(effort),
+        dependency_branches=[plan.branch_of(plan.effort(d)) for d in effort.depends_on],
+        implement=plan.defaults.commands.implement or [],
+        test=plan.defaults.commands.test,
+        workspace=str(root / "ws"),
+        worktree=effort.worktree or "",
+        port_start=effort.ports.start if effort.ports else None,
+        port_end=effort.ports.end if effort.ports else None,
+        namespace=effort.namespace or "",
+        result_path=str(root / "results" / f"{effort.id}.json"),
+        effort_spec=effort.model_dump_json(),
+    )
+
+
+def run_phase(plan, demo: Path, root: Path, env: dict[str, str] | None = None, run_id: str = "run-1"):
+    """Wave by wave: an effort starts once the efforts it depends on have pushed; a wave's efforts in parallel."""
+    outcomes: dict[str, Outcome] = {}
+    for wave in plan.waves:
+        efforts = plan.wave_efforts(wave.number)
+        with ThreadPoolExecutor(max_workers=len(efforts)) as pool:
+            jobs = {e.id: pool.submit(run_runner, effort_inputs(plan, e.id, demo, root, run_id), env) for e in efforts}
+            outcomes.update({eid: job.result() for eid, job in jobs.items()})
+    return outcomes
+
+
+def test_demo_repository_is_reproducible(tmp_path):
+    first, second = make_demo(tmp_path / "a.git"), make_demo(tmp_path / "b.git")
+    assert first == second
+    files = git("--git-dir", str(tmp_path / "a.git"), "ls-tree", "-r", "--name-only", "main").splitlines()
+    assert {"Makefile", "tools/apply_effort.py", "tools/run_tests.py", "src/shelf/store.py"} <= set(files)
+    assert not any("__pycache__" in f for f in files)
+    again = subprocess.run([sys.executable, str(MAKE_DEMO), str(tmp_path / "a.git")], capture_output=True, text=True)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
+def test_apply_effort_is_idempotent(tmp_path):
+    make_demo(tmp_path / "demo.git")
+    work = tmp_path / "work"
+    git("clone", "-q", str(tmp_path / "demo.git"), str(work))
+
+    def apply(effort: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "WAVEFLOW_EFFORT": effort}
+        return subprocess.run(["python3", "tools/apply_effort.py"], cwd=work, env=env, capture_output=True, text=True)
+
+    first = apply("10.2.4")
+    assert first.returncode == 0 and "wrote src/shelf/store.py" in first.stdout
+    changed = git("status", "--porcelain", cwd=work)
+    assert "docs/" in changed and "src/shelf/store.py" in changed
+    second = apply("10.2.4")
+    assert second.stdout.strip() == "apply_effort: 10.2.4: already applied, nothing to change"
+    assert git("status", "--porcelain", cwd=work) == changed
+    unknown = apply("99.9")
+    assert unknown.returncode == 2 and "no change for effort '99.9'" in unknown.stderr
+
+
+@pytest.mark.slow
+def test_phase10_runs_end_to_end_in_dependency_order(tmp_path, phase10):
+    pytest.importorskip("coverage")
+    pytest.importorskip("pytest_benchmark")
+    demo = tmp_path / "shelf.git"
+    make_demo(demo)
+    outcomes = run_phase(phase10, demo, tmp_path)
+    for eid, out in outcomes.items():
+        assert out.code == 0, (eid, out.stderr[-3000:])
+    results = {eid: out.result for eid, out in outcomes.items()}
+    framework = results["10.1.1"].head
+    for eid in ("10.2.1", "10.2.2", "10.2.3", "10.2.4"):
+        r = results[eid]
+        history = git("--git-dir", str(demo), "rev-list", r.branch).split()
+        assert framework in history, f"{eid} does not build on 10.1.1"
+        assert r.metrics.tests_failed == 0 and r.metrics.tests_passed >= 9  # 5 on main + 4 of the framework
+        assert r.metrics.coverage_percent > 80
+        assert r.metrics.undocumented_apis == [] and 0 < r.metrics.pr_size < 800
+    assert results["10.2.1"].ports == (30100, 30199) and results["10.2.1"].namespace == "integration-tests"
+    assert (results["10.2.3"].metrics.chaos_total, results["10.2.3"].metrics.chaos_recovered) == (5, 5)
+    bench = results["10.2.2"].metrics
+    assert len(bench.benchmark_samples) == 2 and all(len(s) == 10 for s in bench.benchmark_samples.values())
+    assert bench.benchmark_cv_percent is not None
+    assert "chaos" in results["10.2.1"].metrics.unavailable  # only the chaos effort has a chaos suite
+
+
+@pytest.mark.slow
+def test_knobs_and_a_rerun_that_redoes_only_the_failed_effort(tmp_path, phase10):
+    pytest.importorskip("coverage")
+    demo = tmp_path / "shelf.git"
+    make_demo(demo)
+    fail_file = tmp_path / "failing"
+    fail_file.write_text("10.2.4\n")
+    knobs = {
+        "WAVEFLOW_DEMO_FAIL_FILE": str(fail_file),
+        "WAVEFLOW_DEMO_LOW_COVERAGE": "10.2.1",
+        "WAVEFLOW_DEMO_BIG": "10.2.1",
+        "WAVEFLOW_DEMO_UNDOCUMENTED": "10.2.1",
+        "WAVEFLOW_DEMO_CHAOS_UNRECOVERED": "10.2.3",
+    }
+    plan = phase10.model_copy(deep=True)
+    plan.efforts = [e for e in plan.efforts if e.id in ("10.1.1", "10.2.1", "10.2.3", "10.2.4")]
+    first = run_phase(plan, demo, tmp_path, knobs)
+    assert first["10.1.1"].code == 0
+    docs = first["10.2.4"]
+    assert docs.code == 1 and docs.result.failed_step == "test" and docs.result.pushed
+    assert docs.result.metrics.tests_failed == 1
+    knobbed = first["10.2.1"].result.metrics
+    assert knobbed.coverage_percent < 80 and knobbed.pr_size > 800
+    assert knobbed.undocumented_apis == ["src/shelf/extras_10_2_1.py:4 restock_all"]
+    chaos = first["10.2.3"].result.metrics
+    assert chaos.chaos_total == 5 and chaos.chaos_recovered == 4
+
+    fail_file.unlink()
+    second = run_phase(plan, demo, tmp_path, knobs, run_id="run-2")
+    assert second["10.2.4"].code == 0 and not second["10.2.4"].result.memoized
+    assert second["10.2.4"].result.head == docs.result.head  # the work was kept; only the tests ran again
+    assert second["10.1.1"].result.memoized and second["10.2.1"].result.memoized
+    assert not second["10.2.3"].result.memoized  # it failed (chaos did not recover), so it runs again
