@@ -22,6 +22,8 @@ from .status import EffortStatus, wave_deadlines
 from .wave_gate import WaveLandedSensor
 
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
+# Airflow 3 reads the backoff as a multiplier (`True` would be 1.0, a flat delay): double the wait at each retry.
+RETRY_BACKOFF = 2.0
 
 
 def pool_name(plan: Plan) -> str:
@@ -46,7 +48,7 @@ def build_dag(plan: Plan, path: Path) -> DAG:
         doc_md=plan_doc(plan, path.name),
         tags=["waveflow", f"plan:{plan.name}"],
         deadline=wave_deadlines(plan) or None,
-        default_args={"retries": plan.defaults.retries, "retry_exponential_backoff": True},
+        default_args={"retries": plan.defaults.retries, "retry_exponential_backoff": RETRY_BACKOFF},
     ) as dag:
         order = topological_order(plan)
         tasks: dict[str, BaseOperator] = {}
@@ -93,7 +95,7 @@ def _effort_task(plan: Plan, effort: Effort, earlier: list[str]) -> BaseOperator
         "trigger_rule": TriggerRule.NONE_FAILED,
         "execution_timeout": timedelta(seconds=timeout_seconds(plan, effort)),
         "retries": effort.retries if effort.retries is not None else plan.defaults.retries,
-        "retry_exponential_backoff": True,
+        "retry_exponential_backoff": RETRY_BACKOFF,
         "doc_md": f"**{effort.id}: {effort.name}** — branch `{plan.branch_of(effort)}`",
         "on_execute_callback": status.started,
         "on_success_callback": status.succeeded,

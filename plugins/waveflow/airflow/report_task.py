@@ -6,20 +6,14 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airflow.sdk import BaseOperator, ObjectStoragePath
+from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
 
 from ..gates.registry import evaluate_gate
 from ..plan.model import Plan
 from .gate_tasks import FAILED_STATES, _ResultsMixin
-from .paths import reports_dir
+from .paths import reports_root
 from .status import run_finished, status_log
-
-
-def report_root() -> Any:
-    """Local directory, or object storage (`s3://...`, `gs://...`) when WAVEFLOW_REPORTS_URL names one."""
-    url = os.environ.get("WAVEFLOW_REPORTS_URL")
-    return ObjectStoragePath(url) if url else reports_dir()
 
 
 class ReportOperator(_ResultsMixin, BaseOperator):
@@ -45,7 +39,7 @@ class ReportOperator(_ResultsMixin, BaseOperator):
             task_ids=self.effort_tasks,
             status_log=str(status_log(context).path),
         )
-        out_dir = report_root() / run.dag_id / run.run_id
+        out_dir = reports_root() / run.dag_id / run.run_id
         log = status_log(context)
         for outcome in outcomes:
             log.append("gate", metric=outcome.metric, verdict=outcome.verdict, detail=outcome.summary())

@@ -12,7 +12,6 @@ that DAG's runs: the same rule the UI applies to the runs themselves.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from html import escape
@@ -25,7 +24,7 @@ from airflow.plugins_manager import AirflowPlugin
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from .paths import reports_dir
+from .paths import reports_root
 
 URL_PREFIX = "/waveflow"
 # Airflow's own run id pattern, which also keeps `/`, `\` and NUL out; `.` and `..` are refused separately.
@@ -39,16 +38,6 @@ _PAGE_CSS = (
 
 LOGGED_IN = requires_authenticated()
 MAY_READ_RUNS = requires_access_dag("GET", DagAccessEntity.RUN)  # the DAG is the request's `dag_id` path parameter
-
-
-def reports_root() -> Any:
-    """Where reports are read from: object storage when WAVEFLOW_REPORTS_URL names it, else the local directory."""
-    url = os.environ.get("WAVEFLOW_REPORTS_URL")
-    if url:
-        from airflow.sdk import ObjectStoragePath
-
-        return ObjectStoragePath(url)
-    return reports_dir()
 
 
 def safe_segment(value: str) -> str:
