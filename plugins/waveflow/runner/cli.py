@@ -72,19 +72,19 @@ def _list_flag(name: str, values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
     if len(values) == 1 and values[0].lstrip().startswith("["):
-        parsed = json.loads(values[0])
+        try:
+            parsed = json.loads(values[0])
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"a list flag is not valid JSON: {exc}") from None
         if not isinstance(parsed, list) or not all(isinstance(x, str) for x in parsed):
-            raise ValueError(f"--{name.replace('_', '-')} must be a JSON list of strings")
+            raise InvalidInput(f"--{name.replace('_', '-')} must be a JSON list of strings")
         return parsed
     return values
 
 
 def parse_inputs(argv: Sequence[str]) -> RunnerInputs:
     args = vars(_parser().parse_args(list(argv)))
-    try:
-        overrides = {k: (_list_flag(k, v) if k in JSON_FIELDS else v) for k, v in args.items()}
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"a list flag is not valid JSON: {exc}") from None
+    overrides = {k: (_list_flag(k, v) if k in JSON_FIELDS else v) for k, v in args.items()}
     try:
         inputs = RunnerInputs.from_env(None, **overrides)
     except (ValueError, TypeError) as exc:
