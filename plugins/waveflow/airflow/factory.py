@@ -107,7 +107,7 @@ def _effort_task(plan: Plan, effort: Effort, earlier: list[str]) -> BaseOperator
         return LocalEffortOperator(effort_id=effort.id, env=runner_env(plan, effort), earlier=earlier, **common)
     from .kpo import effort_pod_task
 
-    return effort_pod_task(plan, effort, env=runner_env(plan, effort), **common)
+    return effort_pod_task(plan, effort, env=runner_env(plan, effort), earlier=earlier, **common)
 
 
 def _between_waves(plan: Plan, done: Wave, following: Wave) -> tuple[BaseOperator, BaseOperator]:

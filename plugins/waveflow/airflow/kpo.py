@@ -6,6 +6,7 @@ provider's xcom path, so the pod's `return_value` XCom is the same result the lo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
@@ -13,7 +14,7 @@ from airflow.sdk import BaseOperator
 
 from waveflow.airflow import pod_spec
 from waveflow.airflow.pod_security import container_security_context, pod_security_context
-from waveflow.airflow.selection import skip_if_not_selected
+from waveflow.airflow.turns import before_effort
 from waveflow.k8s.rbac import RUNNER_SERVICE_ACCOUNT
 from waveflow.plan.model import Effort, Plan, slug
 
@@ -26,15 +27,16 @@ STARTUP_TIMEOUT_SECONDS = 600
 
 
 class EffortPodOperator(KubernetesPodOperator):
-    """A KubernetesPodOperator that first skips when the run's `efforts` param leaves its effort out."""
+    """A KubernetesPodOperator that first skips when the run's `efforts` param leaves its effort out, and in a
+    `sequential` run waits for its turn."""
 
-    def __init__(self, *, effort_id: str, **kwargs: Any) -> None:
+    def __init__(self, *, effort_id: str, earlier: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.effort_id = effort_id
+        self.effort_id, self.earlier = effort_id, list(earlier)
         self._reentry_result: Any = None
 
     def execute(self, context: Any) -> Any:
-        skip_if_not_selected(context, self.effort_id)
+        before_effort(context, self.effort_id, self.earlier, self.log)
         result = super().execute(context)
         # When the pod it reattaches to has already finished, the provider re-enters in line instead of deferring
         # and drops what `trigger_reentry` returned: the runner's result (apache/airflow#72821, open).
