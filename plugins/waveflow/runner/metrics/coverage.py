@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from ..result import Metrics
@@ -58,6 +60,10 @@ def from_go_output(output: str) -> float | None:
     return sum(found) / len(found) if found else None
 
 
+def _read_go_profile(path: Path) -> float:
+    return from_go_profile(path.read_text(errors="replace"))
+
+
 def _go_profiles(evidence: Evidence) -> list[Path]:
     profiles = []
     for path in evidence.files:
@@ -69,33 +75,25 @@ def _go_profiles(evidence: Evidence) -> list[Path]:
     return profiles
 
 
+def _candidates(evidence: Evidence) -> Iterator[tuple[Path, str, Callable[[], float]]]:
+    """Each report that may hold coverage, with its format and how to read it, in order of preference."""
+    for path, data in evidence.json_reports("totals")[0]:
+        yield path, "coverage.py JSON", partial(from_coveragepy, data)
+    for path, root in evidence.xml_roots("coverage")[0]:
+        yield path, "Cobertura XML", partial(from_cobertura, root)
+    for path in _go_profiles(evidence):
+        yield path, "Go cover profile", partial(_read_go_profile, path)
+
+
 def collect(evidence: Evidence, metrics: Metrics) -> None:
     problems: list[str] = []
-    reports, bad = evidence.json_reports("totals")
-    problems += bad if not reports else []
-    for path, data in reports:
+    for path, kind, read in _candidates(evidence):
         try:
-            metrics.coverage_percent = round(from_coveragepy(data), 2)
+            metrics.coverage_percent = round(read(), 2)
         except ValueError as exc:
             problems.append(f"{evidence.show(path)}: {exc}")
             continue
-        metrics.sources["coverage"] = f"{evidence.show(path)} (coverage.py JSON)"
-        return
-    for path, root in evidence.xml_roots("coverage")[0]:
-        try:
-            metrics.coverage_percent = round(from_cobertura(root), 2)
-        except ValueError as exc:
-            problems.append(f"{evidence.show(path)}: {exc}")
-            continue
-        metrics.sources["coverage"] = f"{evidence.show(path)} (Cobertura XML)"
-        return
-    for path in _go_profiles(evidence):
-        try:
-            metrics.coverage_percent = round(from_go_profile(path.read_text(errors="replace")), 2)
-        except ValueError as exc:
-            problems.append(f"{evidence.show(path)}: {exc}")
-            continue
-        metrics.sources["coverage"] = f"{evidence.show(path)} (Go cover profile)"
+        metrics.sources["coverage"] = f"{evidence.show(path)} ({kind})"
         return
     percent = from_go_output(evidence.test_output)
     if percent is not None:
