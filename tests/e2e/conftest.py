@@ -7,12 +7,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from support.postgres import free_port, pg_bin, postgres_cluster
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,6 +28,18 @@ class E2E:
     workspace: Path
     reports: Path
     artifacts: Path
+
+
+def _drop_unpause_run(api: object, dag_id: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        runs = api.call("GET", f"/dags/{dag_id}/dagRuns", params={"run_type": "scheduled"})["dag_runs"]  # type: ignore[attr-defined]
+        if runs:
+            for run in runs:
+                api.call("DELETE", f"/dags/{dag_id}/dagRuns/{run['dag_run_id']}")  # type: ignore[attr-defined]
+            return
+        time.sleep(1)
+    raise TimeoutError("unpausing the nightly DAG did not create its latest scheduled run")
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +75,17 @@ def e2e() -> Iterator[E2E]:
         )
         stack = Stack(settings)
         stack.migrate()
-        stack.airflow("pools", "set", pool_name(plan), str(plan.agents), "efforts at once")
+        # No effort may start until the tests say so: unpausing a nightly DAG with catchup=False makes Airflow run
+        # the latest nightly interval at once, and that run is not one of the tests'.
+        stack.airflow("pools", "set", pool_name(plan), "0", "efforts at once")
         stack.start()
         try:
             stack.wait_healthy()
             api = AirflowAPI(settings.base_url, ADMIN, settings.admin_password())
             api.wait_for_dag(plan.name)
             api.unpause(plan.name)
+            _drop_unpause_run(api, plan.name)
+            stack.airflow("pools", "set", pool_name(plan), str(plan.agents), "efforts at once")
             yield E2E(stack, api, plan, remote, fail_file, base / "workspace", base / "reports", artifacts)
         finally:
             stack.stop()

@@ -83,10 +83,15 @@ def main() -> int:
         stack.start()
         stack.wait_healthy()
         api = AirflowAPI(settings.base_url, ADMIN, settings.admin_password())
-        api.wait_for_dag(plan.name)
+        was_paused = api.wait_for_dag(plan.name)["is_paused"]
         api.unpause(plan.name)
-        run_id = api.trigger(plan.name)
-        _say(f"== triggered {plan.name} run {run_id}; UI: {settings.base_url}/dags/{plan.name}/runs/{run_id}")
+        run_id = _nightly_started(api, plan.name) if was_paused else None
+        if run_id:
+            _say(f"== unpausing started the latest nightly run (catchup=False runs the most recent night): {run_id}")
+        else:
+            run_id = api.trigger(plan.name)
+            _say(f"== triggered {plan.name} run {run_id}")
+        _say(f"   follow it in the UI: {settings.base_url}/dags/{plan.name}/runs/{run_id}")
         state = watch(api, plan, run_id, _say)
         _finish(api, settings, plan.name, run_id, state)
         while True:
@@ -97,6 +102,19 @@ def main() -> int:
         stack.stop()
         _say("== stopped")
     return 0
+
+
+def _nightly_started(api: AirflowAPI, dag_id: str, wait: float = 30) -> str | None:
+    """The scheduled run Airflow creates when a nightly DAG is first unpaused, if it does within `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        runs = api.call(
+            "GET", f"/dags/{dag_id}/dagRuns", params={"run_type": "scheduled", "state": ["queued", "running"]}
+        )
+        if runs["dag_runs"]:
+            return str(runs["dag_runs"][0]["dag_run_id"])
+        time.sleep(1)
+    return None
 
 
 def _finish(api: AirflowAPI, settings: StackSettings, dag_id: str, run_id: str, state: str) -> None:

@@ -1,0 +1,163 @@
+"""Phase 10 through Airflow's own scheduler: triggered like the UI does, nightly backfills, a cleared failed effort."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+DAG = "phase10"
+WAVE2 = [f"wave_2.e10_2_{i}" for i in range(1, 5)]
+RUN_TIMEOUT = 900
+
+
+def wait_run(e2e: Any, run_id: str, timeout: float = RUN_TIMEOUT) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = e2e.api.run(DAG, run_id)["state"]
+        if state in ("success", "failed"):
+            return str(state)
+        time.sleep(3)
+    raise TimeoutError(f"run {run_id} still {state} after {timeout} s")
+
+
+def tis(e2e: Any, run_id: str) -> dict[str, dict[str, Any]]:
+    return {ti["task_id"]: ti for ti in e2e.api.task_instances(DAG, run_id)}
+
+
+def git(remote: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(remote), *args], check=True, capture_output=True, text=True).stdout
+
+
+def heads(remote: Path) -> dict[str, str]:
+    out = git(remote, "for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads/feature")
+    return dict(line.split() for line in out.splitlines())
+
+
+def branch(effort: str) -> str:
+    return {
+        "10.1.1": "feature/tmc-completion/p10w1-e2e-framework",
+        "10.2.1": "feature/tmc-completion/p10w2-integration-tests",
+        "10.2.2": "feature/tmc-completion/p10w2-performance-bench",
+        "10.2.3": "feature/tmc-completion/p10w2-chaos-testing",
+        "10.2.4": "feature/tmc-completion/p10w2-documentation",
+    }[effort]
+
+
+def _t(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def test_trigger_a_subset_like_the_ui_does(e2e):
+    run_id = e2e.api.trigger(DAG, {"efforts": ["10.1.1", "10.2.1"], "enforce_gates": False})
+    assert wait_run(e2e, run_id) == "success"
+    states = {t: ti["state"] for t, ti in tis(e2e, run_id).items()}
+    assert states["wave_1.e10_1_1"] == "success"
+    assert states["wave_2.e10_2_1"] == "success"
+    assert {states[t] for t in WAVE2[1:]} == {"skipped"}
+    assert states["quality_gates.report"] == "success"
+    assert all(states[t] in ("success", "failed") for t in states if t.startswith("quality_gates.gate_"))
+    on_remote = heads(e2e.remote)
+    assert set(on_remote) == {branch("10.1.1"), branch("10.2.1")}
+    log = git(e2e.remote, "log", "--format=%B", branch("10.2.1"))
+    assert "Waveflow-Effort: 10.2.1" in log and f"Waveflow-Run: {run_id}" in log and "Waveflow-Plan: phase10" in log
+    note = git(e2e.remote, "notes", "--ref=refs/notes/waveflow", "show", on_remote[branch("10.2.1")])
+    assert '"succeeded"' in note
+    report = e2e.api.xcom(DAG, run_id, "quality_gates.report")
+    html = Path(report["html"]).read_text(encoding="utf-8")
+    assert "10.2.1" in html and "<svg" in html
+
+
+def test_wave_two_waits_for_the_sensor_and_runs_in_parallel(e2e):
+    run_id = e2e.api.trigger(DAG, {"enforce_gates": False})
+    wait_run(e2e, run_id)
+    ti = tis(e2e, run_id)
+    assert {ti[t]["state"] for t in ["wave_1.e10_1_1", *WAVE2]} == {"success"}
+    sensor_end = _t(ti["wave_1_landed"]["end_date"])
+    assert ti["wave_1_landed"]["state"] == "success"
+    spans = [(_t(ti[t]["start_date"]), _t(ti[t]["end_date"])) for t in WAVE2]
+    assert all(start >= sensor_end for start, _ in spans), "a wave 2 effort started before wave 1 landed"
+    # The most wave 2 efforts running at one moment: more than one (parallel), at most the pool's 4 slots.
+    peak = max(sum(s <= moment < e for s, e in spans) for moment, _ in spans)
+    assert 2 <= peak <= 4
+
+
+def test_nightly_backfill_redoes_only_the_failed_effort(e2e):
+    e2e.fail_file.write_text("10.2.3\n")
+    before = heads(e2e.remote)
+    first = _backfill(e2e)
+    assert all(state == "failed" for state in first.values())
+    after_first = heads(e2e.remote)
+    e2e.fail_file.unlink()
+    second = _backfill(e2e)
+    assert all(state == "success" for state in second.values())
+    after_second = heads(e2e.remote)
+    for effort in ("10.1.1", "10.2.1", "10.2.2", "10.2.4"):
+        assert after_second[branch(effort)] == after_first[branch(effort)] == before[branch(effort)]
+    first_rerun = sorted(second)[0]
+    results = {t: e2e.api.xcom(DAG, first_rerun, t) for t in ["wave_1.e10_1_1", *WAVE2]}
+    assert [t for t, r in results.items() if not r["memoized"]] == ["wave_2.e10_2_3"]
+    assert results["wave_2.e10_2_3"]["status"] == "succeeded"
+
+
+def _backfill(e2e: Any) -> dict[str, str]:
+    body = {
+        "dag_id": DAG,
+        "from_date": "2026-01-01T00:00:00Z",
+        "to_date": "2026-01-02T12:00:00Z",
+        "reprocess_behavior": "failed",
+        "max_active_runs": 1,
+        "dag_run_conf": {"enforce_gates": False},
+    }
+    backfill = e2e.api.call("POST", "/backfills", json=body)
+    deadline = time.monotonic() + 2 * RUN_TIMEOUT
+    while e2e.api.call("GET", f"/backfills/{backfill['id']}").get("completed_at") is None:
+        assert time.monotonic() < deadline, "backfill did not complete"
+        time.sleep(5)
+    runs = e2e.api.call("GET", f"/dags/{DAG}/dagRuns", params={"run_type": "backfill", "limit": 50})["dag_runs"]
+    return {r["dag_run_id"]: r["state"] for r in runs}
+
+
+def test_clearing_the_failed_effort_reruns_just_it(e2e):
+    e2e.fail_file.write_text("10.2.4\n")
+    run_id = e2e.api.trigger(DAG, {"efforts": ["10.1.1", "10.2.4"], "enforce_gates": False})
+    assert wait_run(e2e, run_id) == "failed"
+    before = tis(e2e, run_id)
+    assert before["wave_2.e10_2_4"]["state"] == "failed"
+    assert "10.2.4" in str(
+        e2e.api.call(
+            "GET",
+            f"/dags/{DAG}/dagRuns/{run_id}/taskInstances/quality_gates.run_outcome/logs/1",
+            params={"full_content": True},
+        )
+    )
+    e2e.fail_file.unlink()
+    body = {"dry_run": False, "task_ids": ["wave_2.e10_2_4"], "dag_run_id": run_id, "include_downstream": True}
+    cleared = e2e.api.call("POST", f"/dags/{DAG}/clearTaskInstances", json=body)
+    assert {ti["task_id"] for ti in cleared["task_instances"]} >= {"wave_2.e10_2_4", "quality_gates.run_outcome"}
+    assert "wave_1.e10_1_1" not in {ti["task_id"] for ti in cleared["task_instances"]}
+    assert wait_run(e2e, run_id) == "success"
+    after = tis(e2e, run_id)
+    assert after["wave_2.e10_2_4"]["state"] == "success"
+    assert after["wave_1.e10_1_1"]["try_number"] == before["wave_1.e10_1_1"]["try_number"]
+
+
+def test_sequential_runs_one_effort_at_a_time(e2e):
+    run_id = e2e.api.trigger(DAG, {"efforts": ["10.1.1", "10.2.1", "10.2.2", "10.2.3"], "sequential": True})
+    wait_run(e2e, run_id)
+    ti = tis(e2e, run_id)
+    # The turn is taken inside each task, so compare when each effort's work ended with when the next one's began:
+    # the runner logs its start only after the wait, and its result carries the real start and end.
+    spans = sorted(
+        (_t(r["timing"]["started_at"]), _t(r["timing"]["finished_at"]))
+        for r in (e2e.api.xcom(DAG, run_id, t) for t in WAVE2[:3])
+    )
+    assert {ti[t]["state"] for t in WAVE2[:3]} == {"success"}
+    assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(spans))
