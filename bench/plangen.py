@@ -43,7 +43,8 @@ def as_yaml(plan: dict) -> str:
 
 
 def as_markdown(plan: dict) -> str:
-    """The seed's shape: `### Wave N:` sections with an effort table, a mermaid graph naming every effort."""
+    """The seed's shape: `### Wave N:` sections with an effort table, a mermaid graph naming every effort, a Port
+    Allocation block and a Quality Gates table; it reads to the same efforts as `as_yaml` of the same plan."""
     by_id = {e["id"]: e for e in plan["efforts"]}
     lines = [f"# {plan['title']}", "", "## Dependency Graph", "```mermaid", "graph TD"]
     for e in plan["efforts"]:
@@ -67,6 +68,9 @@ def as_markdown(plan: dict) -> str:
                 f"| {e['id']} | `{e['branch']}` | {e['lines']} | {e['agent']} | {deps} | Test ns: `{e['namespace']}` |"
             )
         lines.append("")
+    lines += ["### Port Allocation", "```"]
+    lines += [f"{e['id']}: {e['ports']['start']}-{e['ports']['end']}" for e in plan["efforts"]]
+    lines += ["```", ""]
     lines += [
         "### Quality Gates",
         "",

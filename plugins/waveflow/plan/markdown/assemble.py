@@ -27,9 +27,15 @@ class Reading:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
+def line_key(line: int) -> str:
+    """A location key for a warning about a line that belongs to no effort (a stray port allocation)."""
+    return f"line:{line}"
+
+
 def to_plan(r: Reading) -> Plan:
     problems: list[Problem] = []
     locations: dict[str, int] = {"name": r.title_line, "title": r.title_line}
+    locations |= {key: int(key[5:]) for key, _ in r.warnings if key.startswith("line:")}
     efforts = []
     for d in r.drafts:
         key = effort_key(d.id or "")
@@ -48,6 +54,7 @@ def to_plan(r: Reading) -> Plan:
             name=d.name,
             wave=d.wave,
             branch=d.branch,
+            worktree=d.worktree,
             lines=d.lines,
             agent=d.agent,
             depends_on=r.deps.get(id(d), []),

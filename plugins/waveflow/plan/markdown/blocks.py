@@ -32,7 +32,9 @@ class Block:
     rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells)
 
     def lines(self) -> list[tuple[int, str]]:
-        return [(self.line + i, text) for i, text in enumerate(self.text.split("\n"))]
+        """(line, text) of each line; a fence's text starts on the line after its opening fence."""
+        first = self.line + 1 if self.kind == "fence" else self.line
+        return [(first + i, text) for i, text in enumerate(self.text.split("\n"))]
 
 
 def parse_blocks(text: str) -> list[Block]:
@@ -55,7 +57,9 @@ def parse_blocks(text: str) -> list[Block]:
         elif tok.type == "heading_open":
             blocks.append(Block("heading", start, _content(tokens, i), level=int(tok.tag[1:])))
         elif tok.type in ("fence", "code_block"):
-            blocks.append(Block("fence", start, tok.content, info=tok.info.strip().lower()))
+            # An indented block has no opening fence line; count from the line before so its text lines line up.
+            opening = start if tok.type == "fence" else start - 1
+            blocks.append(Block("fence", opening, tok.content, info=tok.info.strip().lower()))
         elif tok.type == "paragraph_open":
             para = Block("paragraph", start, _content(tokens, i), depth=depth, item=fresh_item, quote=quote > 0)
             fresh_item = False

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from .text import CODE, plain
 
-_NAMESPACE = re.compile(r"\b(?:test\s+)?(?:ns|namespace)\s*:?\s*`?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)`?", re.I)
+# The name as written (`Bad_NS` too): the validator, not the reader, says what is wrong with it.
+_NAMESPACE = re.compile(r"\b(?:test\s+)?(?:ns|namespace)\s*:\s*`?([A-Za-z0-9][^\s`|,;()]*)`?", re.I)
 _PORTS = re.compile(r"(?<!\d)(\d{2,5})\s*(?:-|–|to|\.\.)\s*(\d{2,5})(?!\d)")
 
 
@@ -25,6 +26,7 @@ class Draft:
     blocks: list[tuple[str, int]] = field(default_factory=list)  # efforts this one is said to block
     namespace: str | None = None
     ports: tuple[int, int] | None = None
+    worktree: str | None = None
     at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
     source: str = ""  # the defining line's text, quoted in warnings
 
@@ -36,7 +38,7 @@ class Draft:
 
     def fill(self, other: Draft) -> None:
         """Take what another reading of the same effort knows and this one does not."""
-        for name in ("id", "name", "branch", "lines", "agent", "namespace", "ports"):
+        for name in ("id", "name", "branch", "lines", "agent", "namespace", "ports", "worktree"):
             self.set(name, getattr(other, name), other.at.get(name, other.line))
         self.deps += [d for d in other.deps if d not in self.deps]
         self.blocks += [b for b in other.blocks if b not in self.blocks]

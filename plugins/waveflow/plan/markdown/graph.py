@@ -87,19 +87,20 @@ def _match(chart: Flowchart, labels: dict[str, str], drafts: list[Draft]) -> dic
     found: dict[str, Node] = {}
     parts = {n: _parts(chart.labels.get(n) or labels.get(n, "")) for n in chart.order}
     refs = _References(drafts)
-    names = Names()
-    for draft in drafts:
-        names.add(draft, draft.name)
-        names.add(draft, short_branch(draft.branch) if draft.branch else None)
     # Outright references first (label id or branch, node id spelling the id), then names, then positions.
     for node in chart.order:
         ident, name, lines = parts[node]
         ref = refs.find(node, ident, lines)
         if ref is not None:
             found[node] = Node(ref, ident, name)
-    for node in chart.order:
+    unmatched = [n for n in chart.order if n not in found and parts[n][1]]
+    names = Names()
+    for draft in drafts if unmatched else []:
+        names.add(draft, draft.name)
+        names.add(draft, short_branch(draft.branch) if draft.branch else None)
+    for node in unmatched:
         ident, name, _ = parts[node]
-        if node not in found and name:
+        if name:
             hits = names.find(name, either_way=True)
             if len(hits) == 1:
                 found[node] = Node(hits[0], ident, name)

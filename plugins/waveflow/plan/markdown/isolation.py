@@ -1,12 +1,13 @@
-"""Namespace YAML and port allocations matched to the efforts they are for."""
+"""Namespace YAML, port allocations and worktree commands matched to the efforts they are for."""
 
 from __future__ import annotations
 
 from ..model import effort_key
+from .assemble import line_key
 from .blocks import Block
 from .draft import Draft
 from .index import Index
-from .resources import namespace_docs, port_lines
+from .resources import namespace_docs, port_lines, worktrees
 
 
 def isolation(
@@ -30,7 +31,7 @@ def isolation(
             candidates = index.by_name(who, drafts)
             owner = candidates[0] if len(candidates) == 1 else None
         if owner is None:
-            warnings.append(("efforts", f"line {line}: ports {start}-{end} for {who!r} match no effort; left out"))
+            warnings.append((line_key(line), f"ports {start}-{end} for {who!r} match no effort; left out"))
         elif owner.ports is None:
             owner.set("ports", (start, end), line)
         elif owner.ports != (start, end):
@@ -41,4 +42,8 @@ def isolation(
                     f"{owner.ports[0]}-{owner.ports[1]}; the first wins",
                 )
             )
+    for line, branch, where in worktrees(blocks):
+        owner = index.key(branch)
+        if owner is not None and owner.branch == branch:
+            owner.set("worktree", where, line)
     return labels, warnings

@@ -15,6 +15,11 @@ _PORT_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:#+\s*)?(?:\*\*)?(?P<name>[^:=|#`]+?)(?:\*\*)?\s*[:=]\s*`?(?P<start>\d{2,5})\s*(?:-|–|to|\.\.)\s*"
     r"(?P<end>\d{2,5})\b"
 )
+# `wt-create <branch> <dir>` and `git worktree add [-b <branch>] <dir> [<branch>]` in the plan's shell blocks.
+_WORKTREE = re.compile(
+    r"\bwt-create\s+(?P<branch>[\w./-]+)\s+(?P<dir>[\w./-]+)"
+    r"|\bgit\s+worktree\s+add\s+(?:-b\s+(?P<new>[\w./-]+)\s+)?(?P<path>[\w./-]+)(?:[ \t]+(?P<existing>[\w./-]+))?"
+)
 _DOC_START = re.compile(r"^\s*(?:---\s*$|apiVersion\s*:)")
 _COMMENT = re.compile(r"^\s*#\s*(?P<name>[^:]+?)\s*:")
 
@@ -94,6 +99,21 @@ def _namespace(chunk: list[str], start: int, comment: str) -> NamespaceDoc | Non
     labels = labels if isinstance(labels, dict) else {}
     name_line = next((start + i for i, line in enumerate(chunk) if line.strip().startswith("name:")), start)
     return NamespaceDoc(name_line, meta["name"], {str(k): str(v) for k, v in labels.items()}, comment)
+
+
+def worktrees(blocks: list[Block]) -> list[tuple[int, str, str]]:
+    """(line, branch, worktree dir) from the shell blocks that create each effort's worktree."""
+    out = []
+    for block in blocks:
+        if block.kind != "fence":
+            continue
+        for line, text in block.lines():
+            for m in _WORKTREE.finditer(text):
+                branch = m.group("branch") or m.group("new") or m.group("existing")
+                where = m.group("dir") or m.group("path")
+                if branch and where:
+                    out.append((line, branch, where))
+    return out
 
 
 def gates(blocks: list[Block]) -> list[tuple[int, str, str, str]]:

@@ -33,15 +33,16 @@ def wave_heading(text: str) -> tuple[int, str] | None:
 
 
 def wave_sections(blocks: list[Block]) -> list[Section]:
-    """Each `Wave N` heading with the blocks up to the next heading of the same or a higher level."""
+    """Each `Wave N` heading with the blocks up to the next heading of the same or a higher level, or the next
+    wave's heading."""
     sections: list[Section] = []
     current: Section | None = None
     for block in blocks:
         if block.kind == "heading":
-            if current is not None and block.level <= current.level:
-                current = None
-            wave = wave_heading(block.text) if current is None else None
-            if wave is not None:
+            wave = wave_heading(block.text)
+            if current is not None and (block.level <= current.level or (wave and wave[0] != current.number)):
+                current = None  # plans mix levels (`## Wave 1`, `### Wave 2`): another wave's heading ends this one
+            if wave is not None and current is None:
                 current = Section(wave[0], wave[1], block.line, block.level)
                 sections.append(current)
                 continue

@@ -1,0 +1,97 @@
+"""Real wave plans from public repositories (in ../shared) against their expected readings.
+
+Scoring as the corpus defines it: efforts matched by branch, else id, else name; a plan reads right when the
+effort-set F1 >= 0.95, wave membership >= 0.95 and dependency-edge F1 >= 0.90. Documents that are not wave plans
+must be refused. The reference plan (the seed) must read exactly, namespaces, ports and gates included.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from waveflow.plan.convert import to_reading
+from waveflow.plan.errors import NotAWavePlan
+from waveflow.plan.load import read_text
+from waveflow.plan.validate import check
+
+Reading = dict[str, Any]
+
+
+def _key(effort: dict[str, Any]) -> str:
+    return str(effort.get("branch") or effort.get("id") or effort.get("name") or "").lower()
+
+
+def _f1(expected: set[Any], got: set[Any]) -> float:
+    if not expected and not got:
+        return 1.0
+    hits = len(expected & got)
+    return 2 * hits / (len(expected) + len(got))
+
+
+def _edges(reading: Reading) -> set[tuple[str, str]]:
+    keys = {e["id"]: _key(e) for e in reading["efforts"]}
+    return {(keys.get(d, d.lower()), _key(e)) for e in reading["efforts"] for d in e["depends_on"]}
+
+
+def scores(expected: Reading, got: Reading) -> dict[str, float]:
+    return {
+        "efforts": _f1({_key(e) for e in expected["efforts"]}, {_key(e) for e in got["efforts"]}),
+        "waves": _f1(
+            {(_key(e), e["wave"]) for e in expected["efforts"]}, {(_key(e), e["wave"]) for e in got["efforts"]}
+        ),
+        "deps": _f1(_edges(expected), _edges(got)),
+    }
+
+
+def convert(path: Path) -> Reading:
+    """What `waveflow convert` prints: read, validated (no errors), as the normalized reading."""
+    plan = read_text(path.read_text(encoding="utf-8"), str(path))
+    check(plan)
+    return to_reading(plan)
+
+
+def test_the_scoring_itself():
+    a = {"efforts": [{"id": "1", "branch": "b1", "wave": 1, "depends_on": []}]}
+    b = {"efforts": [{"id": "x", "branch": "B1", "wave": 2, "depends_on": []}]}
+    assert scores(a, b) == {"efforts": 1.0, "waves": 0.0, "deps": 1.0}
+
+
+def test_every_corpus_document_reads_as_expected(shared_dir):
+    documents = sorted((shared_dir / "corpus").glob("*.expected.json"))
+    assert documents, "the corpus holds no expected readings"
+    failures = []
+    for expected_path in documents:
+        expected = json.loads(expected_path.read_text())
+        source = expected_path.with_name(expected_path.name.replace(".expected.json", ".md"))
+        if expected.get("kind") == "not-a-plan":
+            with pytest.raises(NotAWavePlan) as exc:
+                convert(source)
+            assert "not a wave plan: " in str(exc.value)
+            continue
+        got = scores(expected, convert(source))
+        if got["efforts"] < 0.95 or got["waves"] < 0.95 or got["deps"] < 0.90:
+            failures.append(f"{source.name}: {got}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_seed_reads_exactly(shared_dir):
+    seed = shared_dir / "seeds" / "phase10-wave-plan.md"
+    expected = json.loads(seed.with_name("phase10-wave-plan.expected.json").read_text())
+    got = convert(seed)
+    assert (got["name"], got["title"]) == (expected["name"], expected["title"])
+    assert [(w["number"], w["name"], w["efforts"]) for w in got["waves"]] == [
+        (w["number"], w["name"], w["efforts"]) for w in expected["waves"]
+    ]
+    fields = ("id", "name", "wave", "branch", "lines", "agent", "depends_on", "namespace", "ports")
+    assert [{f: e[f] for f in fields} for e in got["efforts"]] == [
+        {f: e[f] for f in fields} for e in expected["efforts"]
+    ]
+    assert got["gates"] == expected["gates"]
+    # Where the table and the prose disagree (docs effort), the table wins and a warning quotes both lines.
+    (warning,) = got["warnings"]
+    assert warning.startswith("effort 10.2.4: line 91 says it depends on 10.1.1") and "line 233 says" in warning
+    assert "no framework dependency" in warning

@@ -1,0 +1,140 @@
+"""The markdown wave-plan reader on the shipped phase 10 rendering and on hand-written fixtures of each shape."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from waveflow.plan.convert import to_reading, to_yaml_data
+from waveflow.plan.errors import NotAWavePlan, PlanError
+from waveflow.plan.load import read_plan, read_text
+from waveflow.plan.model import effort_key
+from waveflow.plan.validate import validate
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "markdown"
+SHAPES = sorted(p.stem for p in FIXTURES.glob("*.md") if p.with_suffix(".expected.json").exists())
+
+
+def test_phase10_markdown_reads_as_the_yaml_plan(repo_root):
+    md = read_plan(repo_root / "include/plans/phase10.md")
+    yml = read_plan(repo_root / "include/plans/phase10.yaml")
+    assert (md.name, yml.name) == ("phase10-md", "phase10")
+    assert to_reading(md) | {"name": "phase10"} == to_reading(yml)
+    # Front matter options and worktrees too: the whole canonical YAML is the same.
+    assert to_yaml_data(md) | {"name": "phase10"} == to_yaml_data(yml)
+    assert validate(md) == []
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_each_shape_reads_to_its_expected_plan(shape):
+    plan = read_plan(FIXTURES / f"{shape}.md")
+    expected = json.loads((FIXTURES / f"{shape}.expected.json").read_text())
+    assert not [p for p in validate(plan) if p.severity == "error"]
+    assert {str(w.number): [e.id for e in plan.wave_efforts(w.number)] for w in plan.waves} == expected["waves"]
+    assert {str(w.number): w.name for w in plan.waves} == expected["wave_names"]
+    for effort_id, fields in expected["efforts"].items():
+        reading = next(e for e in to_reading(plan)["efforts"] if e["id"] == effort_id)
+        for field, value in fields.items():
+            got = reading[field]
+            if field == "depends_on":
+                got, value = sorted(got), sorted(value)
+            assert got == value, f"{shape}: {effort_id}.{field}"
+    if "gates" in expected:
+        assert [g.metric for g in plan.gates] == expected["gates"]
+
+
+def test_wave_figures_are_read_from_the_wave_heading_block():
+    plan = read_plan(FIXTURES / "column-variants.md")
+    w1, w2, w3 = plan.waves
+    assert (w1.duration.min_hours, w1.duration.max_hours, w1.agents, w1.total_lines) == (8, 8, 2, 1400)
+    assert (w2.duration.min_hours, w2.duration.max_hours, w2.agents, w2.total_lines) == (6, 8, 3, None)
+    assert (w3.duration, w3.agents) == (None, 1)
+
+
+def test_a_broken_plan_reports_every_problem_at_its_row():
+    path = FIXTURES / "broken.md"
+    problems = [str(p).replace(str(path), "broken.md") for p in validate(read_plan(path))]
+    assert problems == [
+        "broken.md:7: error: dependency cycle: 9.1.1 -> 9.1.2 -> 9.1.1",
+        "broken.md:8: error: duplicate branch 'feature/p9/base': efforts 9.1.1, 9.1.2",
+        "broken.md:8: error: duplicate namespace 'shared-ns': efforts 9.1.1, 9.1.2",
+        "broken.md:8: error: effort 9.1.2: agent 'Agent;2': contains ';', a character a shell would interpret",
+        "broken.md:9: error: effort 9.1.3: branch 'feature/p9/bad..name': '..' is not allowed in a git branch name",
+        "broken.md:9: error: effort 9.1.3: namespace 'Bad_NS': not a valid Kubernetes name (RFC 1123 label: "
+        "lowercase letters, digits and '-', at most 63)",
+        "broken.md:9: error: effort 9.1.3 (wave 1) depends on 9.2.1 from a later wave (2)",
+        "broken.md:15: error: effort 9.2.1 depends on '9.1.9', which is not an effort of this plan",
+        "broken.md:20: error: port ranges overlap: 9.1.1 32000-32099 and 9.1.3 32050-32149",
+        "broken.md:9: warning: effort 9.1.3 is estimated at 950 lines, over the PR Size gate (<800 lines); "
+        "consider splitting it",
+        "broken.md:21: warning: port ranges overlap: 9.1.3 32050-32149 and 9.2.1 32100-32199",
+        "broken.md:22: warning: ports 32500-32599 for 'Nowhere' match no effort; left out",
+    ]
+
+
+def test_locations_point_at_the_line_each_fact_came_from(repo_root):
+    text = (repo_root / "include/plans/phase10.md").read_text()
+    plan = read_text(text, "phase10.md")
+    lines = text.splitlines()
+
+    def at(key: str) -> str:
+        line = plan.source.line(key)
+        assert line is not None, key
+        return lines[line - 1]
+
+    assert at(effort_key("10.2.3")).startswith("| 10.2.3 |")
+    assert at(effort_key("10.2.3") + "/ports").startswith("Chaos Testing:")
+    assert at(effort_key("10.2.3") + "/labels").strip() == "name: chaos-tests"
+    assert at(effort_key("10.2.3") + "/worktree").startswith("wt-create feature/tmc-completion/p10w2-chaos")
+    assert at("waves[2]") == "### Wave 2: Parallel Testing & Documentation"
+    assert at("gates[4]").startswith("| PR Size |")
+
+
+def test_prose_that_contradicts_a_table_is_a_warning_quoting_both_lines():
+    plan = read_plan(FIXTURES / "names-and-aliases.md")
+    (warning,) = [m for k, m in plan.source.warnings if k == effort_key("p6w2-auth-filters") + "/depends_on"]
+    assert warning.startswith("effort p6w2-auth-filters: line 40 says it depends on p6w1-tls-manager (")
+    assert "TLS Manager" in warning and 'line 42 says "Agent 2: ' in warning and "no controller dependency" in warning
+    assert warning.endswith("the table wins")
+    # The table's dependency stays.
+    assert "p6w1-tls-manager" in plan.effort("p6w2-auth-filters").depends_on
+
+
+def test_a_graph_edge_against_the_waves_is_left_out_with_a_warning():
+    plan = read_plan(FIXTURES / "names-and-aliases.md")
+    assert plan.effort("p6w1-route-controller").depends_on == []
+    assert any("graph edge G2.2 --> G1 (line 16)" in m for _, m in plan.source.warnings)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "why"),
+    [
+        ("not-a-plan-single-effort", 'it plans a single effort ("Effort E2.1.3 Implementation Plan - Retry Budget")'),
+        ("not-a-plan-merge-order", "it sets out a merge order"),
+    ],
+)
+def test_documents_that_are_not_wave_plans_are_refused(fixture, why):
+    with pytest.raises(NotAWavePlan) as exc:
+        read_plan(FIXTURES / f"{fixture}.md")
+    (problem,) = exc.value.problems
+    assert problem.line == 1 and problem.message.startswith(f"not a wave plan: {why}")
+
+
+def test_cli_refuses_a_document_that_is_not_a_plan_with_exit_2(repo_root):
+    path = FIXTURES / "not-a-plan-merge-order.md"
+    out = subprocess.run(
+        [sys.executable, "-m", "waveflow.cli", "convert", str(path)], cwd=repo_root, capture_output=True, text=True
+    )
+    assert out.returncode == 2
+    assert f"{path}:1: error: not a wave plan: it sets out a merge order" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_empty_and_heading_only_documents_are_plan_errors():
+    for text in ("", "# Title only\n", "## Wave 1: Nothing here\n\nJust prose.\n"):
+        with pytest.raises(PlanError, match="not a wave plan"):
+            read_text(text, "x.md")
