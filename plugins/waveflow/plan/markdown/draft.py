@@ -29,6 +29,7 @@ class Draft:
     worktree: str | None = None
     at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
     source: str = ""  # the defining line's text, quoted in warnings
+    origin: str = ""  # the table, list or heading blocks it was read from: one effort may be told in several
 
     def set(self, name: str, value: object, line: int) -> None:
         if value is None or getattr(self, name) is not None:

@@ -35,22 +35,28 @@ def _walk(section: Section, index: int) -> list[Draft]:
                 ),
                 len(blocks),
             )
-            found += block_efforts(block, blocks[i + 1 : end], section.number, index)
+            found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
             i = end
             continue
         if block.kind == "table":
-            found += effort_rows(block, section.number, index) or []
+            found += _told(effort_rows(block, section.number, index) or [], f"table:{block.line}")
         elif block.kind == "heading" and is_list_label(plain(block.text).lower().strip(" :")):
-            found += _items(blocks, i, section.number, index)
+            found += _told(_items(blocks, i, section.number, index), f"list:{block.line}")
         elif block.kind == "paragraph" and not block.item:
             labelled = fields(block)
             if labelled and is_list_label(labelled[-1][1]):
                 line, _, value = labelled[-1]
-                found += line_efforts(value, line, section.number, index) if value else []
+                found += _told(line_efforts(value, line, section.number, index) if value else [], f"list:{line}")
                 if line == block.lines()[-1][0] and not value:
-                    found += _items(blocks, i, section.number, index)
+                    found += _told(_items(blocks, i, section.number, index), f"list:{line}")
         i += 1
     return found
+
+
+def _told(drafts: list[Draft], origin: str) -> list[Draft]:
+    for d in drafts:
+        d.origin = origin
+    return drafts
 
 
 def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:

@@ -16,16 +16,15 @@ def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dic
         if d.id is None:
             d.id = short_branch(d.branch) if d.branch else slug(d.name or f"effort-{d.line}")
             d.at.setdefault("id", d.line)
-        if d.name is None:
-            d.name = name_from_branch(d.branch) if d.branch else d.id
     kept: list[Draft] = []
     first: dict[str, Draft] = {}
     warnings: list[tuple[str, str]] = []
     merged: dict[int, Draft] = {}
     for d in drafts:
         seen = first.get(d.id.lower())  # type: ignore[union-attr]
-        # The same effort in two sections is one effort told twice; twice in one section is a real duplicate.
-        if seen is not None and seen.section != d.section:
+        # The same effort in two sections, or in a table and a block, is one effort told twice; twice in one table
+        # or list (or two blocks) is a real duplicate, left for the validator to report.
+        if seen is not None and (seen.section != d.section or seen.origin != d.origin):
             if seen.wave != d.wave:
                 warnings.append(
                     (
@@ -39,4 +38,7 @@ def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dic
             continue
         first.setdefault(d.id.lower(), d)  # type: ignore[union-attr]
         kept.append(d)
+    for d in kept:  # after merging, so a block's name beats one made up from the branch
+        if d.name is None:
+            d.name = name_from_branch(d.branch) if d.branch else d.id
     return kept, warnings, merged

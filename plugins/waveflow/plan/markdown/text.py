@@ -143,7 +143,7 @@ def _stem_of(short: str, long: str) -> bool:
 
 def agent_name(text: str) -> str | None:
     """`Agent 1` -> `Agent-1`: plan text never reaches a shell, but spaces in names would trip the validator."""
-    value = plain(text).strip(" -–—")
+    value = re.sub(r"\([^()]*\)", " ", plain(text)).strip(" -–—")  # `Agent-1 (backend)` is Agent-1
     if not value or set(value) <= {"-", "—", "–", "?"} or value.lower() in ("n/a", "tbd", "none"):
         return None
     return re.sub(r"\s+", "-", value)
