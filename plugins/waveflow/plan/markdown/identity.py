@@ -21,7 +21,8 @@ def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dic
     warnings: list[tuple[str, str]] = []
     merged: dict[int, Draft] = {}
     for d in drafts:
-        seen = first.get(d.id.lower())  # type: ignore[union-attr]
+        ident = (d.id or "").lower()
+        seen = first.get(ident)
         # The same effort in two sections, or in a table and a block, is one effort told twice; twice in one table
         # or list (or two blocks) is a real duplicate, left for the validator to report.
         if seen is not None and (seen.section != d.section or seen.origin != d.origin):
@@ -36,7 +37,7 @@ def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dic
             seen.fill(d)
             merged[id(d)] = seen
             continue
-        first.setdefault(d.id.lower(), d)  # type: ignore[union-attr]
+        first.setdefault(ident, d)
         kept.append(d)
     for d in kept:  # after merging, so a block's name beats one made up from the branch
         if d.name is None:

@@ -63,7 +63,6 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         ident, rest = leading_id(title)
         base.set("id", ident, heading.line)
         base.set("name", rest or None, heading.line)
-    singles: list[Draft] = []
     listed: dict[str, list[Draft]] = {"branches": [], "efforts": []}
     for role, line, value, items in _fields_with_lists(body):
         if role in listed:
@@ -88,15 +87,15 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
             base.set("ports", ports_in(value), line)
         elif role in ("deps", "blocks"):
             (base.deps if role == "deps" else base.blocks).append((value, line))
-    singles = _join(listed["branches"], listed["efforts"])
-    if not singles:
+    many = _join(listed["branches"], listed["efforts"])
+    if not many:
         return [base] if base.id or base.branch else []
-    for draft in singles:
+    for draft in many:
         for name in ("lines", "agent", "namespace", "ports"):
             draft.set(name, getattr(base, name), base.at.get(name, base.line))
         draft.deps += base.deps
         draft.blocks += base.blocks
-    return singles
+    return many
 
 
 def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tuple[int, str]]]]:
@@ -134,7 +133,7 @@ def _join(branches: list[Draft], efforts: list[Draft]) -> list[Draft]:
     by_id = {d.id: d for d in efforts if d.id}
     if all(b.id in by_id for b in branches):
         for b in branches:
-            by_id[b.id].fill(b)  # type: ignore[index]
+            by_id[b.id or ""].fill(b)
         return efforts
     for b, e in zip(branches, efforts, strict=False):
         e.fill(b)
@@ -161,23 +160,23 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     branches = spans or BRANCH.findall(plain(rest))
     ids = [i for i, _, _ in ids_in(plain(rest))]
     left = plain(CODE.sub(" ", rest))
-    for b in branches:
-        left = left.replace(b, " ")
-    for i in ids:
-        left = left.replace(i, " ")
+    for word in [*branches, *ids]:
+        left = left.replace(word, " ")
     left = _NAME_NOISE.sub(" ", left).strip(" \t:-–—.,;|")
-    if (verb and len(branches) > 1 and left.lower() == verb.group(1).lower()) or (not left and len(branches) > 1):
-        out = []
+    # `Fix a-01, b-02`: nothing but a verb besides the branches names one effort per branch, `Fix <branch>`.
+    doing = verb.group(1) if verb else ""
+    only_verb = bool(doing) and left.lower() == doing.lower()
+    out: list[Draft] = []
+    if len(branches) > 1 and (only_verb or not left):
         for b in branches:
-            d = Draft(line, wave, section, branch=b, source=text, name=f"{verb.group(1)} {b}" if verb else None)
+            d = Draft(line, wave, section, branch=b, source=text, name=f"{doing} {b}" if doing else None)
             d.at.update(branch=line, name=line)
             out.append(d)
     else:
         d = Draft(line, wave, section, source=text)
         d.set("id", ids[0] if ids else None, line)
         d.set("branch", branches[0] if branches else None, line)
-        named = verb and branches and left.lower() == verb.group(1).lower()
-        d.set("name", f"{verb.group(1)} {branches[0]}" if named else (left or None), line)  # type: ignore[union-attr]
+        d.set("name", f"{doing} {branches[0]}" if only_verb and branches else (left or None), line)
         out = [d] if d.id or d.branch else []
     for d in out:
         d.set("agent", agent, line)

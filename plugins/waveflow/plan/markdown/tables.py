@@ -167,17 +167,13 @@ def _wave_number(cell: str | None) -> int | None:
 def gate_rows(table: Block) -> list[tuple[int, str, str, str]]:
     """(line, metric, target, measurement) of each row of a gate table."""
     heads = [_header(c) for c in table.header]
-
-    def index(names: set[str]) -> int | None:
-        return next((i for i, h in enumerate(heads) if h in names), None)
-
-    m, t, w = index(_GATE_METRIC), index(_GATE_TARGET), index(_GATE_MEASURE)
+    columns = [
+        next((i for i, h in enumerate(heads) if h in names), None)
+        for names in (_GATE_METRIC, _GATE_TARGET, _GATE_MEASURE)
+    ]
     out = []
     for line, cells in table.rows:
-
-        def get(i: int | None, cells: list[str] = cells) -> str:
-            return plain(cells[i]) if i is not None and i < len(cells) else ""
-
-        if get(m):
-            out.append((line, get(m), get(t), get(w)))
+        metric, target, measurement = (plain(cells[i]) if i is not None and i < len(cells) else "" for i in columns)
+        if metric:
+            out.append((line, metric, target, measurement))
     return out
