@@ -66,3 +66,14 @@ def test_bad_documents_exit_2_without_traceback(tmp_path, repo_root, document):
 def test_published_schema_is_current(repo_root):
     published = json.loads((repo_root / "include/schema/plan.schema.json").read_text())
     assert published == plan_schema(), "run `waveflow schema > include/schema/plan.schema.json`"
+
+
+def test_unknown_gate_metric_fails_validate_but_not_convert(repo_root, tmp_path):
+    text = (repo_root / "include" / "plans" / "phase10.yaml").read_text()
+    plan = tmp_path / "custom.yaml"
+    plan.write_text(text.replace("metric: Test Isolation", "metric: Linting"))
+    checked = run("validate", str(plan), cwd=repo_root)
+    assert checked.returncode == 2 and "Linting" in checked.stderr
+    converted = run("convert", str(plan), cwd=repo_root)
+    assert converted.returncode == 0
+    assert {g["metric"] for g in json.loads(converted.stdout)["gates"]} >= {"Linting", "Test Coverage"}
