@@ -11,6 +11,7 @@ from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule
 
 from ..plan.model import Effort, Plan, Wave, task_id
 from ..plan.schedule import topological_order
+from .assets import dag_schedule
 from .doc import plan_doc
 from .effort_env import backend, repo_url, runner_env, timeout_seconds
 from .gate_tasks import add_quality_gates
@@ -40,7 +41,7 @@ def build_dag(plan: Plan, path: Path) -> DAG:
     with DAG(
         dag_id=plan.name,
         description=plan.title or None,
-        schedule=plan.schedule,
+        schedule=dag_schedule(plan),
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,

@@ -14,15 +14,31 @@ from ..landing import check as landing_check
 from ..plan.errors import PlanError
 from ..plan.load import PLAN_SUFFIXES, read_plan
 from ..plan.model import Plan
-from ..preflight import CheckResult, git_checks, plan_checks
+from ..preflight import CheckResult, git_checks, k8s_checks, plan_checks
 from .effort_env import backend, repo_url
 from .paths import plans_dir
 
 CHECKS = ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
+# On the kubernetes backend only: asked of the cluster through the connection the effort pods are launched with.
+CLUSTER_CHECK = "cluster_access"
 
 
 def _branch_status(repo: str, branch: str, base: str) -> Any:
     return landing_check(repo, [branch], base).statuses[0]
+
+
+def _cluster_access(plan: Plan) -> CheckResult:
+    from airflow.providers.cncf.kubernetes.hooks.kubernetes import KubernetesHook
+    from kubernetes.config import ConfigException
+
+    from ..k8s.render import effort_namespaces
+
+    try:
+        api = KubernetesHook(conn_id=KubernetesHook.default_conn_name).api_client
+    except ConfigException as exc:
+        why = f"no Kubernetes client configuration ({exc}); set the `{KubernetesHook.default_conn_name}` connection"
+        return CheckResult("cluster-access", False, why)
+    return k8s_checks.effort_namespaces(api, list(effort_namespaces(plan)))
 
 
 def find_plan(name: str) -> Plan | None:
@@ -58,6 +74,8 @@ class PreflightOperator(BaseOperator):
             return plan_checks.agents(plan, None)
         if self.check == "isolation":
             return plan_checks.isolation(plan)
+        if self.check == CLUSTER_CHECK:
+            return _cluster_access(plan)
         return plan_checks.image_and_secret(plan, self.image, backend(plan))
 
     def execute(self, context: Any) -> dict[str, Any]:
@@ -70,7 +88,7 @@ class PreflightOperator(BaseOperator):
 
 def add_preflight(plan: Plan) -> TaskGroup:
     with TaskGroup("preflight", tooltip="The pre-wave checklist: every check must pass before wave 1") as group:
-        for name in CHECKS:
+        for name in CHECKS + ((CLUSTER_CHECK,) if backend(plan) == "kubernetes" else ()):
             PreflightOperator(
                 task_id=name,
                 plan=plan,

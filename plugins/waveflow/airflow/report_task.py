@@ -11,6 +11,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from ..gates.registry import evaluate_gate
 from ..plan.model import Plan
+from .assets import announce_landed, landed_alias
 from .gate_tasks import FAILED_STATES, _ResultsMixin
 from .paths import reports_root
 from .status import run_finished, status_log
@@ -54,12 +55,14 @@ class RunOutcomeOperator(_ResultsMixin, BaseOperator):
     ui_color = "#fbeeee"
 
     def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
+        kwargs.setdefault("outlets", [landed_alias(plan.name)])
         super().__init__(**kwargs)
         self.plan, self.effort_tasks, self.gate_tasks = plan, dict(effort_tasks), list(gate_tasks)
 
     def execute(self, context: Any) -> None:
         ti = context["ti"]
-        failed_efforts = [e for e, state in self.effort_states(context).items() if state in FAILED_STATES]
+        effort_states = self.effort_states(context)
+        failed_efforts = [e for e, state in effort_states.items() if state in FAILED_STATES]
         states = ti.get_task_states(dag_id=ti.dag_id, task_ids=self.gate_tasks, run_ids=[ti.run_id])
         by_task = states.get(ti.run_id, states)
         failed_gates = [t.split(".")[-1] for t in self.gate_tasks if str(by_task.get(t, "")).lower() == "failed"]
@@ -71,5 +74,6 @@ class RunOutcomeOperator(_ResultsMixin, BaseOperator):
         if problems:
             run_finished(context, "failed", "; ".join(problems))
             raise AirflowFailException("; ".join(problems) + " (the report says why)")
+        announce_landed(context, self.plan, effort_states, self.gate_tasks)
         run_finished(context, "succeeded", "every selected effort succeeded, every enforced gate passed")
         self.log.info("every selected effort succeeded and every enforced gate passed")

@@ -125,6 +125,11 @@ class Plan(_Strict):
     max_parallel_agents: int | None = Field(default=None, gt=0)
     git_secret: str = Field(default="waveflow-git", description="Kubernetes Secret holding git credentials")
     follows: str | None = Field(default=None, description="name of the phase plan this one builds on")
+    schedule_on_previous: bool = Field(
+        default=False,
+        description="also start a run when the plan named in `follows` has landed (a run of it passed its gates); "
+        "with `schedule: null`, only then",
+    )
     defaults: Defaults = Field(default_factory=Defaults)
     isolation: Isolation = Field(default_factory=Isolation)
     wave_gate: WaveGate = Field(default_factory=WaveGate)
@@ -134,6 +139,12 @@ class Plan(_Strict):
 
     # Where each part was read from, for `path:line` messages; never serialized.
     _source: Source = PrivateAttr(default_factory=lambda: Source())
+
+    @model_validator(mode="after")
+    def _previous_named(self) -> Plan:
+        if self.schedule_on_previous and not self.follows:
+            raise ValueError("schedule_on_previous needs `follows`: the plan whose landing starts this one")
+        return self
 
     @property
     def source(self) -> Source:
