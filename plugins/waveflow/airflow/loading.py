@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..plan.errors import PlanError, Problem
 from ..plan.load import read_plan
-from ..plan.model import Plan
+from ..plan.model import Plan, gate_key
 from ..plan.validate import validate
 
 
@@ -16,8 +16,19 @@ class PlanImportError(Exception):
 
 def _gate_problems(plan: Plan) -> list[Problem]:
     from ..gates.registry import gate_problems
+    from .gate_tasks import gate_task_id
 
-    return gate_problems(plan)
+    problems = gate_problems(plan)
+    # Each gate is a task named after its metric: two metrics with one task id would not build.
+    first: dict[str, str] = {}
+    for index, gate in enumerate(plan.gates):
+        tid = gate_task_id(gate.metric)
+        if tid in first:
+            line = plan.source.line(f"{gate_key(index)}/metric")
+            why = f"gate {gate.metric!r} has the task id {tid!r} of gate {first[tid]!r}: name one metric differently"
+            problems.append(Problem(plan.source.path, line, "error", why))
+        first.setdefault(tid, gate.metric)
+    return problems
 
 
 def load_valid_plan(path: Path) -> Plan:

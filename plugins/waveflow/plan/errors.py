@@ -15,6 +15,12 @@ class Problem:
     severity: Severity
     message: str
 
+    def __post_init__(self) -> None:
+        # A problem is one line of output (Airflow's import error, the CLI): a newline taken from a plan's own text
+        # would forge another `path:line:` entry.
+        if "\n" in self.message or "\r" in self.message:
+            object.__setattr__(self, "message", self.message.replace("\r", "\\r").replace("\n", "\\n"))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.severity}: {self.message}"

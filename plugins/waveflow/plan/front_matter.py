@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from .errors import PlanError, Problem
 from .model import Plan
+from .read_yaml import yaml_error_place
 
 # Waves, efforts and gates come from the document itself; the front matter may not contradict them.
 _ALLOWED = set(Plan.model_fields) - {"waves", "efforts"}
@@ -32,9 +33,8 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
         data = yaml.safe_load(block) or {}
         root = yaml.compose(block, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        raise PlanError([Problem(path, line, "error", f"malformed front matter: {exc}")]) from None
+        line, reason = yaml_error_place(exc, block)
+        raise PlanError([Problem(path, line + 1, "error", f"malformed front matter: {reason}")]) from None
     if not isinstance(data, dict):
         raise PlanError([Problem(path, 2, "error", "front matter must be a YAML mapping of plan options")])
     key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in getattr(root, "value", [])}

@@ -16,9 +16,7 @@ def read_yaml(text: str, path: str = "<plan>") -> Plan:
     try:
         root, data = _parse(text, locations)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
+        line, reason = yaml_error_place(exc, text)
         raise PlanError([Problem(path, line, "error", f"malformed YAML: {reason}")]) from None
     if not isinstance(data, dict) or root is None:
         need = "a plan is a YAML mapping with at least `name`, `waves` and `efforts`"
@@ -36,6 +34,14 @@ def read_yaml(text: str, path: str = "<plan>") -> Plan:
     aliases |= {gate_key(i): f"gates/{i}" for i in range(len(plan.gates))}
     plan._source = Source(path=path, locations=locations, aliases=aliases)
     return plan
+
+
+def yaml_error_place(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """(line, reason) of a YAML error; a character the reader refuses (NUL, DEL) has a position, not a mark."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return text.count("\n", 0, exc.position) + 1, f"character {exc.character!r} is not allowed in YAML"
+    mark = getattr(exc, "problem_mark", None)
+    return (mark.line + 1 if mark is not None else 1), getattr(exc, "problem", None) or str(exc).splitlines()[0]
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -85,6 +85,8 @@ def _check_unique(plan: Plan, out: _Collector) -> None:
 
 
 def _check_names(plan: Plan, out: _Collector) -> None:
+    if not plan.name:
+        out.add("error", "the plan has an empty name (it becomes the DAG id)", "name")
     for why in filter(None, [label_problem(plan.name), shell_problem(plan.name)]):
         out.add("error", f"plan name {plan.name!r}: {why}", "name")
     for e in plan.efforts:
