@@ -73,6 +73,8 @@ def e2e() -> Iterator[E2E]:
                 "WAVEFLOW_REPORTS_DIR": str(base / "reports"),
                 "WAVEFLOW_DEMO_FAIL_FILE": str(fail_file),
                 "WAVEFLOW_DEMO_SLEEP": os.environ.get("WAVEFLOW_E2E_EFFORT_SECONDS", "3"),
+                # The plan's retries stay; only their delay shrinks from Airflow's five minutes.
+                "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": "2",
             },
         )
         stack = Stack(settings)
