@@ -1,29 +1,13 @@
 from __future__ import annotations
 
-import subprocess
-
 import pytest
+from preflight_git import commit, git
 
+from waveflow.airflow.preflight_tasks import find_plan
+from waveflow.landing import check as landing_check
 from waveflow.plan.load import read_plan
-from waveflow.preflight.git_checks import base_ref
+from waveflow.preflight.git_checks import base_ref, previous_phase
 from waveflow.preflight.plan_checks import agents, image_and_secret, isolation
-
-
-def git(*args: str, cwd=None) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
-
-
-@pytest.fixture
-def remote(tmp_path):
-    bare = tmp_path / "remote.git"
-    git("init", "-q", "--bare", "-b", "main", str(bare))
-    work = tmp_path / "work"
-    git("clone", "-q", str(bare), str(work))
-    (work / "README").write_text("x\n")
-    git("add", "README", cwd=work)
-    git("-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "init", cwd=work)
-    git("push", "-q", "origin", "main", cwd=work)
-    return bare, git("rev-parse", "HEAD", cwd=work)
 
 
 @pytest.fixture
@@ -32,13 +16,13 @@ def phase10(repo_root):
 
 
 def test_base_ref_reports_the_head_the_run_uses(remote):
-    bare, head = remote
+    bare, head, _ = remote
     result = base_ref(str(bare), "main")
     assert result.ok and result.detail["head"] == head and head[:12] in result.message
 
 
 def test_base_ref_missing_or_unreachable(remote, tmp_path):
-    bare, _ = remote
+    bare, _, _ = remote
     missing = base_ref(str(bare), "release-9")
     assert not missing.ok and "'release-9' does not exist" in missing.message
     gone = base_ref(str(tmp_path / "nowhere.git"), "main")
@@ -73,3 +57,60 @@ def test_image_and_secret(phase10):
     phase10.defaults.image = ""
     result = image_and_secret(phase10, None, "kubernetes")
     assert not result.ok and "no effort image" in result.message and "no git credentials Secret" in result.message
+
+
+def branch_status(repo: str, branch: str, base: str):
+    return landing_check(repo, [branch], base).statuses[0]
+
+
+@pytest.fixture
+def phase9(tmp_path, monkeypatch):
+    """A previous phase of two efforts, found among the plans beside phase 10 as the preflight task finds it."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "phase9.yaml").write_text(
+        "name: phase9\nwaves: [{number: 1}]\nefforts:\n"
+        "  - {id: '9.1.1', name: Store, wave: 1, branch: feature/p9-store, agent: A}\n"
+        "  - {id: '9.1.2', name: Protocol, wave: 1, branch: feature/p9-protocol, agent: B}\n"
+    )
+    (plans / "broken.yaml").write_text("name: [not a plan\n")
+    monkeypatch.setenv("WAVEFLOW_PLANS_DIR", str(plans))
+    return find_plan("phase9")
+
+
+def push_branch(work, branch: str, merge: bool) -> None:
+    git("checkout", "-q", "-b", branch, "main", cwd=work)
+    commit(work, branch.replace("/", "-"))
+    git("push", "-q", "origin", branch, cwd=work)
+    git("checkout", "-q", "main", cwd=work)
+    if merge:
+        git("-c", "user.name=t", "-c", "user.email=t@e", "merge", "-q", "--no-edit", branch, cwd=work)
+        git("push", "-q", "origin", "main", cwd=work)
+
+
+def test_previous_phase_merged(remote, phase9):
+    bare, _, work = remote
+    push_branch(work, "feature/p9-store", merge=True)
+    push_branch(work, "feature/p9-protocol", merge=True)
+    result = previous_phase(phase9, "phase9", str(bare), "main", branch_status)
+    assert result.ok and result.message == "all 2 branches of phase9 are merged into main"
+
+
+def test_previous_phase_unmerged_or_missing_branches_are_named(remote, phase9):
+    bare, _, work = remote
+    push_branch(work, "feature/p9-store", merge=False)
+    result = previous_phase(phase9, "phase9", str(bare), "main", branch_status)
+    assert not result.ok
+    assert result.message == (
+        "phase9: not merged into main: feature/p9-store, feature/p9-protocol (not on the remote); merge those first"
+    )
+
+
+def test_previous_phase_without_a_previous_plan(remote, phase9):
+    bare, _, _ = remote
+    assert previous_phase(None, None, str(bare), "main", branch_status).ok
+    assert find_plan("phase8") is None
+    unknown = previous_phase(None, "phase8", str(bare), "main", branch_status)
+    assert not unknown.ok and unknown.message == "plan 'phase8' (named in `follows`) was not found"
+    no_repo = previous_phase(phase9, "phase9", None, "main", branch_status)
+    assert not no_repo.ok and "no repository" in no_repo.message

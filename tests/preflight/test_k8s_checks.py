@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import service_account
+from k8s_rbac_emulator import WORKER_TOKEN, service_account
 from kubernetes import config
 
 from waveflow.k8s.rbac import KPO_RULES
@@ -119,11 +119,10 @@ def test_exec_is_allowed_by_either_verb(cluster, manifests):
 
 
 def test_an_unreachable_api_says_so(tmp_path):
-    from conftest import TOKEN
     from kpo_support.emulator import kubeconfig
 
     path = tmp_path / "kubeconfig.json"
-    path.write_text(kubeconfig("http://127.0.0.1:9").replace("unused", TOKEN))
+    path.write_text(kubeconfig("http://127.0.0.1:9").replace("unused", WORKER_TOKEN))
     client = config.new_client_from_config(str(path))
     client.configuration.retries = 0
     result = effort_namespaces(client, ["e2e-framework"])

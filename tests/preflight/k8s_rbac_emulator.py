@@ -14,6 +14,9 @@ from typing import Any
 
 import kmock
 
+# The identity Airflow's worker launches pods with in these tests, and its bearer token.
+WORKER_TOKEN = "worker-token"
+
 AUTHZ = kmock.resource("authorization.k8s.io", "v1", "selfsubjectaccessreviews")
 
 

@@ -1,0 +1,8 @@
+"""The status tests run plans with the preflight tests' `dag.test()` helper."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "preflight"))
