@@ -1,0 +1,39 @@
+"""Plans the fuzz suite found that once escaped as foreign exceptions or unlocated, multi-line problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from plan_pipeline import through_everything
+
+ROOT = Path(__file__).resolve().parents[2]
+PHASE10_MD = (ROOT / "include/plans/phase10.md").read_text(encoding="utf-8")
+GATE = '  - {metric: Test Coverage, target: ">80%", measurement: go test -cover}\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # A character the YAML reader refuses has a position, not a mark: it once came out without a line.
+        ("nul.yaml", "name: p\x00\n"),
+        ("del.yaml", "\x7f"),
+        # A front matter error once carried PyYAML's multi-line context into the one-line problem.
+        ("front.md", PHASE10_MD.replace("max_parallel_agents: 4", "max_parallel_agents\x7f 4")),
+        ("front-scan.md", PHASE10_MD.replace("schedule:", "schedule;")),
+        # An id with a newline in it once split its problem over two lines.
+        ("newline.yaml", 'name: p\nwaves: [{number: 1}]\nefforts: [{id: "1.1\\n", name: a, wave: 1}]\n'),
+    ],
+)
+def test_every_problem_is_one_located_line(plans, name, text):
+    assert through_everything(text, name, plans) in ("refused by the reader", "invalid")
+
+
+def test_an_empty_plan_name_is_refused_not_handed_to_airflow(plans):
+    text = "---\nname: ''\n---\n### Wave 1: W\n\n| Effort | Name | Branch |\n|---|---|---|\n| 1.1 | A | `f/a` |\n"
+    assert through_everything(text, "empty-name.md", plans) == "invalid"
+
+
+def test_two_gates_with_one_task_id_are_an_import_error_not_a_crash(plans):
+    text = (ROOT / "include/plans/phase10.yaml").read_text(encoding="utf-8").replace(GATE, GATE + GATE)
+    assert through_everything(text, "twice.yaml", plans) == "refused by the factory (gates)"
