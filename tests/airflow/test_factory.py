@@ -110,3 +110,12 @@ def test_shipped_dag_files_match_the_plans(repo_root, tmp_path):
     shipped = {p.name: p.read_text() for p in (repo_root / "dags" / "plans").glob("plan_*.py")}
     generated = {p.name: p.read_text() for p in tmp_path.glob("plan_*.py")}
     assert shipped == generated
+
+
+def test_wave_deadlines_are_opt_in(dag_folder, shipped_plans, monkeypatch):
+    folder = dag_folder({"phase10.yaml": shipped_plans["phase10.yaml"]})
+    assert not _bag(folder).dags["phase10"].deadline
+    monkeypatch.setenv("WAVEFLOW_DEADLINES", "on")
+    alerts = _bag(folder).dags["phase10"].deadline
+    # Wave 1 is planned at most 6 h, wave 2 another 8 h: alerts at 6 h and 14 h after the run was queued.
+    assert [a.interval.total_seconds() / 3600 for a in alerts] == [6.0, 14.0]

@@ -122,10 +122,11 @@ async def wave_overrun(plan: str, wave: int, planned_hours: float, **kwargs: Any
 def wave_deadlines(plan: Plan) -> list[DeadlineAlert]:
     """One alert per wave, due when the waves up to it have used their planned maximum durations.
 
-    WAVEFLOW_DEADLINES=off leaves them out: `dag.test()` in Airflow 3.3 cannot finish a run of a DAG with deadlines
-    (it hands the alerts' definitions where the scheduler hands their database ids).
+    Off unless WAVEFLOW_DEADLINES=on: in Airflow 3.3, clearing a task of a DAG with a queued-at deadline fails with a
+    TypeError (apache/airflow#70368, open), and clearing failed efforts is how a team reruns them; `dag.test()` cannot
+    finish such a DAG either (it hands the alerts' definitions where the scheduler hands their database ids).
     """
-    if os.environ.get("WAVEFLOW_DEADLINES", "on").lower() in ("off", "0", "false"):
+    if os.environ.get("WAVEFLOW_DEADLINES", "off").lower() not in ("on", "1", "true"):
         return []
     alerts, elapsed = [], 0.0
     for wave in plan.waves:
