@@ -20,12 +20,12 @@ FAILED = {"metric": "Test Coverage", "passed": False}
 
 
 def test_only_a_full_run_with_every_gate_passed_lands():
-    assert not_landed({}, {"1.1": "success", "1.2": "success"}, [PASSED]) is None
-    assert not_landed({"dry_run": True}, {"1.1": "success"}, [PASSED]) == "a dry run"
-    assert not_landed({}, {"1.1": "success", "1.2": "skipped"}, [PASSED]) == (
-        "efforts that did not run or succeed: 1.2"
-    )
-    assert not_landed({}, {"1.1": "success"}, [PASSED, FAILED, None]) == "gates that did not pass: Test Coverage, ?"
+    gates = {"quality_gates.gate_pr_size": PASSED}
+    assert not_landed({}, {"1.1": "success", "1.2": "success"}, gates) is None
+    assert not_landed({"dry_run": True}, {"1.1": "success"}, gates) == "a dry run"
+    assert not_landed({}, {"1.1": "success", "1.2": "skipped"}, gates) == "efforts that did not run or succeed: 1.2"
+    gates |= {"quality_gates.gate_test_coverage": FAILED, "quality_gates.gate_chaos_recovery": None}
+    assert not_landed({}, {"1.1": "success"}, gates) == "gates that did not pass: Test Coverage, gate_chaos_recovery"
 
 
 @pytest.fixture

@@ -42,15 +42,19 @@ def dag_schedule(plan: Plan) -> Any:
 
 
 def not_landed(
-    params: Mapping[str, Any], effort_states: Mapping[str, str], gate_results: Sequence[Mapping[str, Any] | None]
+    params: Mapping[str, Any], effort_states: Mapping[str, str], gate_results: Mapping[str, Mapping[str, Any] | None]
 ) -> str | None:
-    """Why a successful run did not land its phase, or None when it did."""
+    """Why a successful run did not land its phase, or None when it did. `gate_results`: gate task -> its XCom."""
     if params.get("dry_run"):
         return "a dry run"
     left_out = sorted(e for e, state in effort_states.items() if state != "success")
     if left_out:
         return f"efforts that did not run or succeed: {', '.join(left_out)}"
-    failed = [str(r.get("metric")) if r else "?" for r in gate_results if not (r and r.get("passed"))]
+    failed = [
+        str(r.get("metric")) if r else task.rsplit(".", 1)[-1]
+        for task, r in gate_results.items()
+        if not (r and r.get("passed"))
+    ]
     if failed:
         return f"gates that did not pass: {', '.join(failed)}"
     return None
@@ -59,7 +63,7 @@ def not_landed(
 def announce_landed(context: Any, plan: Plan, effort_states: Mapping[str, str], gate_tasks: Sequence[str]) -> None:
     """Called by a successful `run_outcome`: emit the phase's asset when the run landed it, and log either way."""
     ti = context["ti"]
-    gate_results = [ti.xcom_pull(task_ids=task) for task in gate_tasks]
+    gate_results = {task: ti.xcom_pull(task_ids=task) for task in gate_tasks}
     why = not_landed(context.get("params") or {}, effort_states, gate_results)
     asset = landed_asset(plan.name)
     if why:
