@@ -58,7 +58,25 @@ def _parse(text: str, locations: dict[str, int]) -> tuple[yaml.Node | None, Any]
         loader.dispose()
 
 
-def _build(node: yaml.Node, prefix: str, locations: dict[str, int], loader: Any) -> Any:
+_BUILDING = object()
+
+
+def _build(
+    node: yaml.Node, prefix: str, locations: dict[str, int], loader: Any, built: dict[int, Any] | None = None
+) -> Any:
+    # An alias is the same node again: build it once. Walking it at every use would let a few hundred bytes of nested
+    # aliases expand to billions of nodes, and an anchor used inside itself would never end.
+    built = {} if built is None else built
+    if id(node) in built:
+        if built[id(node)] is _BUILDING:
+            raise yaml.constructor.ConstructorError(None, None, "an anchor is used inside itself", node.start_mark)
+        return built[id(node)]
+    built[id(node)] = _BUILDING
+    built[id(node)] = value = _build_node(node, prefix, locations, loader, built)
+    return value
+
+
+def _build_node(node: yaml.Node, prefix: str, locations: dict[str, int], loader: Any, built: dict[int, Any]) -> Any:
     if isinstance(node, yaml.ScalarNode):
         # Plain strings are most of a plan; other tags (int, bool, null, ...) take PyYAML's own rules.
         return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
@@ -67,16 +85,16 @@ def _build(node: yaml.Node, prefix: str, locations: dict[str, int], loader: Any)
         for i, item in enumerate(node.value):
             key = f"{prefix}/{i}"
             locations[key] = item.start_mark.line + 1
-            out.append(_build(item, key, locations, loader))
+            out.append(_build(item, key, locations, loader, built))
         return out
     if isinstance(node, yaml.MappingNode) and not any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
         mapping: dict[Any, Any] = {}
         for k, v in node.value:
-            name = _build(k, prefix, {}, loader)
+            name = _build(k, prefix, {}, loader, built)
             key = f"{prefix}/{name}" if prefix else str(name)
             locations[key] = k.start_mark.line + 1
             try:
-                mapping[name] = _build(v, key, locations, loader)
+                mapping[name] = _build(v, key, locations, loader, built)
             except TypeError:
                 raise yaml.constructor.ConstructorError(None, None, "unhashable key", k.start_mark) from None
         return mapping
