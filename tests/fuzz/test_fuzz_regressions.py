@@ -37,3 +37,26 @@ def test_an_empty_plan_name_is_refused_not_handed_to_airflow(plans):
 def test_two_gates_with_one_task_id_are_an_import_error_not_a_crash(plans):
     text = (ROOT / "include/plans/phase10.yaml").read_text(encoding="utf-8").replace(GATE, GATE + GATE)
     assert through_everything(text, "twice.yaml", plans) == "refused by the factory (gates)"
+
+
+def nested_aliases(levels: int) -> str:
+    """A few hundred bytes that name 10**levels nodes through aliases (the "billion laughs")."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\nname: p\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # An anchor used inside itself once sent the YAML reader into endless recursion.
+        ("recursive.yaml", "&a [*a]\n"),
+        ("recursive-map.yaml", "name: p\nwaves: &w [{number: 1, x: *w}]\n"),
+        # 10**8 nodes by alias once made the reader walk each of them.
+        ("laughs.yaml", nested_aliases(8)),
+        ("laughs-efforts.yaml", nested_aliases(8) + "waves: [{number: 1}]\nefforts: *a7\n"),
+    ],
+)
+def test_aliases_are_built_once(plans, name, text):
+    assert len(text) < 1000
+    assert through_everything(text, name, plans) == "refused by the reader"

@@ -77,6 +77,6 @@ def valid_plans(draw: st.DrawFn) -> Plan:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=valid_plans())
 def test_generated_plans_render_restricted_pods(plan, monkeypatch):
-    params = {"base_ref": "main", "image": None, "efforts": [], "dry_run": False}
+    params: dict[str, Any] = {"base_ref": "main", "image": None, "efforts": [], "dry_run": False}
     for effort, pod in effort_pods(plan, params, monkeypatch).items():
         assert restricted.violations(pod) == [], (effort, restricted.violations(pod))
