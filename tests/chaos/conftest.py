@@ -1,0 +1,145 @@
+"""One Airflow of the chaos tests' own (api-server, scheduler, dag-processor, triggerer on Postgres, local backend),
+with a plan and a bare remote per scenario, so the faults one test injects cannot disturb another's run."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chaos_plans import RETRY_DELAY_SECONDS, new_remote, plan_yaml
+from support.postgres import free_port, pg_bin, postgres_cluster
+
+REPO = Path(__file__).resolve().parents[2]
+# The Kubernetes API emulator and pod rendering helpers live with the pod backend's tests.
+sys.path.insert(0, str(REPO / "tests" / "airflow"))
+# name -> (waves, retries, merged): one plan per scenario.
+PLANS: dict[str, tuple[dict[int, list[str]], int, bool]] = {
+    "chaos_scheduler": ({1: ["1.1"], 2: ["2.1", "2.2"]}, 2, False),
+    "chaos_runner": ({1: ["1.1"]}, 2, False),
+    "chaos_outage": ({1: ["1.1"]}, 3, False),
+    "chaos_remote_gone": ({1: ["1.1"]}, 2, False),
+    "chaos_triggerer": ({1: ["1.1"], 2: ["2.1"]}, 1, True),
+}
+FINISHED = ("success", "failed")
+
+
+@dataclass
+class Chaos:
+    stack: Any
+    api: Any
+    base: Path
+    markers: Path
+    reports: Path
+
+    def record(self, scenario: str, **facts: Any) -> None:
+        """What a fault did, one JSON line per scenario in test-artifacts/ (docs/reliability.md quotes them)."""
+        with (REPO / "test-artifacts" / "chaos-figures.jsonl").open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"scenario": scenario, **facts}) + "\n")
+
+    def xcom(self, plan: str, run_id: str, task: str) -> Any:
+        return self.api.xcom(plan, run_id, task)
+
+    def remote(self, plan: str) -> Path:
+        return self.base / "remotes" / f"{plan}.git"
+
+    def hold(self, plan: str, effort: str) -> Path:
+        path = self.markers / f"{plan}.{effort}.hold"
+        path.touch()
+        return path
+
+    def started(self, plan: str, effort: str) -> list[Path]:
+        return sorted(self.markers.glob(f"{plan}.{effort}.started.*"), key=lambda p: p.stat().st_mtime)
+
+    def trigger(self, plan: str) -> str:
+        return str(self.api.trigger(plan, {"enforce_gates": False}))
+
+    def tis(self, plan: str, run_id: str) -> dict[str, dict[str, Any]]:
+        return {ti["task_id"]: ti for ti in self.api.task_instances(plan, run_id)}
+
+    def tries(self, plan: str, run_id: str, task: str) -> list[dict[str, Any]]:
+        path = f"/dags/{plan}/dagRuns/{run_id}/taskInstances/{task}/tries"
+        return list(self.api.call("GET", path)["task_instances"])
+
+    def log(self, plan: str, run_id: str, task: str, try_number: int) -> str:
+        path = f"/dags/{plan}/dagRuns/{run_id}/taskInstances/{task}/logs/{try_number}"
+        return json.dumps(self.api.call("GET", path, params={"full_content": True}))
+
+    def wait(self, what: str, ready: Callable[[], Any], timeout: float = 300) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = ready()
+            if value:
+                return value
+            time.sleep(1)
+        raise TimeoutError(f"waited {timeout:.0f} s for {what}")
+
+    def wait_run(self, plan: str, run_id: str, timeout: float = 600) -> str:
+        state = self.wait(f"run {run_id} of {plan} to finish", lambda: self._finished(plan, run_id), timeout)
+        return str(state)
+
+    def _finished(self, plan: str, run_id: str) -> str | None:
+        state = self.api.run(plan, run_id)["state"]
+        return state if state in FINISHED else None
+
+
+@pytest.fixture(scope="session")
+def chaos() -> Iterator[Chaos]:
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL (Debian package postgresql) is not installed")
+    from waveflow.airflow.dag_files import sync
+    from waveflow.stack.api import AirflowAPI
+    from waveflow.stack.processes import Stack
+    from waveflow.stack.settings import ADMIN, StackSettings
+
+    base = Path(tempfile.mkdtemp(prefix="waveflow-chaos-"))
+    plans, markers, dags = base / "plans", base / "markers", base / "dags"
+    for d in (plans, markers, base / "remotes"):
+        d.mkdir()
+    for name, (waves, retries, merged) in PLANS.items():
+        remote = new_remote(base / "remotes" / f"{name}.git")
+        (plans / f"{name}.yaml").write_text(plan_yaml(name, remote, waves, retries, merged))
+    sync(plans, dags)
+    pools = {f"waveflow-{name}": {"slots": 4, "description": "chaos", "include_deferred": False} for name in PLANS}
+    (base / "pools.json").write_text(json.dumps(pools))
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with postgres_cluster() as database:
+        settings = StackSettings(
+            home=base / "airflow",
+            port=free_port(),
+            database_url=database,
+            extra_env={
+                "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+                "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": str(RETRY_DELAY_SECONDS),
+                # A task whose supervisor died (scheduler SIGKILLed) is declared dead after this, then retried.
+                "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+                "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+                "WAVEFLOW_PLANS_DIR": str(plans),
+                "WAVEFLOW_BACKEND": "local",
+                "WAVEFLOW_WORKSPACE": str(base / "workspace"),
+                "WAVEFLOW_REPORTS_DIR": str(base / "reports"),
+                "CHAOS_MARKERS": str(markers),
+            },
+        )
+        stack = Stack(settings)
+        stack.migrate()
+        stack.airflow("pools", "import", str(base / "pools.json"))
+        stack.start()
+        try:
+            stack.wait_healthy()
+            api = AirflowAPI(settings.base_url, ADMIN, settings.admin_password())
+            for name in PLANS:
+                api.wait_for_dag(name)
+                api.unpause(name)
+            yield Chaos(stack, api, base, markers, base / "reports")
+        finally:
+            stack.stop()
+            for log in stack.logs.glob("*.log"):
+                (artifacts / f"chaos-{log.name}").write_bytes(log.read_bytes()[-200_000:])

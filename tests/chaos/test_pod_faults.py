@@ -1,0 +1,151 @@
+"""Faults of the pod backend, through the real KubernetesPodOperator (deferrable) and the real quality-gate tasks in
+`dag.test()` against the Kubernetes API emulator: a pod deleted mid-run, a result file missing or corrupt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kmock import action
+from kpo_support import emulator as emulator_module
+from kpo_support.render import effort_task
+from pod_faults_support import FaultyPodEmulator, sync_to_db
+
+from waveflow.plan.load import read_text
+from waveflow.plan.model import Plan, task_id
+from waveflow.runner.result import EffortResult, Timing
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore")]
+
+CONN_ID = "waveflow_chaos_emulator"
+PLAN = """
+name: chaos-pods
+waves: [{number: 1}]
+efforts:
+  - {id: "1.1", name: deleted, wave: 1, branch: f/a, namespace: ns-a}
+  - {id: "1.2", name: steady, wave: 1, branch: f/b, namespace: ns-b}
+gates:
+  - {metric: PR Size, target: "<800 lines"}
+"""
+
+
+def scripted(pod: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    from kpo_support.render import env_of
+
+    env = env_of(pod)
+    result = EffortResult(plan=env["WAVEFLOW_PLAN"], effort=env["WAVEFLOW_EFFORT"], status="succeeded",
+                          branch=env["WAVEFLOW_BRANCH"], base_ref="main", pushed=True, lines_added=None,
+                          timing=Timing(started_at="2026-11-24T02:00:00Z"))  # fmt: skip
+    return result.model_dump(mode="json"), "done\n"
+
+
+@pytest.fixture(scope="module")
+def airflow_db() -> None:
+    airflow = Path(sys.executable).with_name("airflow")
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FaultyPodEmulator, str]]:
+    monkeypatch.setattr(emulator_module, "PodEmulator", FaultyPodEmulator)
+    monkeypatch.setenv("WAVEFLOW_REPORTS_DIR", str(tmp_path / "reports"))
+    with emulator_module.serve(scripted) as (emulator, url):
+        config = tmp_path / "kubeconfig.json"
+        config.write_text(emulator_module.kubeconfig(url))
+        conn = {"conn_type": "kubernetes", "extra": {"kube_config_path": str(config)}}
+        monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", json.dumps(conn))
+        yield emulator, url  # type: ignore[misc]
+
+
+def plan_dag(plan: Plan) -> Any:
+    from airflow.sdk import DAG, Param
+
+    from waveflow.airflow.gate_tasks import add_quality_gates
+
+    params = {"base_ref": Param("main", type="string"), "image": Param(None, type=["null", "string"]),
+              "efforts": Param([], type="array"), "dry_run": Param(False, type="boolean")}  # fmt: skip
+    with DAG("chaos_pods", schedule=None, params=params) as dag:
+        tasks = {
+            e.id: effort_task(plan, e, kubernetes_conn_id=CONN_ID, retries=1, retry_delay=timedelta(seconds=1))
+            for e in plan.efforts
+        }
+        gates = add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()})
+        for t in tasks.values():
+            t >> gates
+    sync_to_db(dag)
+    return dag
+
+
+def creates(emulator: FaultyPodEmulator, namespace: str) -> list[str]:
+    return [
+        r.data["metadata"]["name"] for r in emulator.requests if r.action == action.CREATE and r.namespace == namespace
+    ]
+
+
+def delete_once_running(emulator: FaultyPodEmulator, url: str, namespace: str, deleted: list[str]) -> None:
+    from kubernetes import client, config
+
+    api = client.CoreV1Api(config.new_client_from_config_dict(json.loads(emulator_module.kubeconfig(url))))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        names = creates(emulator, namespace)
+        # Wait for the operator to poll the running pod (the trigger's reads) before pulling it away.
+        reads = [r for r in emulator.requests if r.namespace == namespace and r.action == action.FETCH]
+        if names and len(reads) >= 2:
+            api.delete_namespaced_pod(names[0], namespace)
+            deleted.append(names[0])
+            return
+        time.sleep(0.2)
+
+
+def report_text(dag_run: Any) -> str:
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        query = XComModel.get_many(run_id=dag_run.run_id, key="return_value", dag_ids=dag_run.dag_id,
+                                   task_ids="quality_gates.report")  # fmt: skip
+        paths = XComModel.deserialize_value(session.scalars(query).one())
+    return Path(paths["markdown"]).read_text(encoding="utf-8")
+
+
+def test_a_pod_deleted_mid_run_is_recreated_by_the_retry(airflow_db, cluster):
+    emulator, url = cluster
+    plan = read_text(PLAN, "chaos-pods.yaml")
+    emulator.running.add("1.1")
+    deleted: list[str] = []
+    deleter = threading.Thread(target=delete_once_running, args=(emulator, url, "ns-a", deleted), daemon=True)
+    deleter.start()
+    dag_run = plan_dag(plan).test()
+    deleter.join(timeout=5)
+    tis = {ti.task_id: ti for ti in dag_run.get_task_instances()}
+
+    assert deleted, "the pod was never seen running"
+    assert tis[task_id("1.1")].state == "success" and tis[task_id("1.1")].try_number == 2
+    assert len(creates(emulator, "ns-a")) == 2 and len(creates(emulator, "ns-b")) == 1
+    assert dag_run.state == "success"
+
+
+@pytest.mark.parametrize(("written", "why"), [(b"", "missing"), (b'{"status": "succ', "corrupt")])
+def test_a_missing_or_corrupt_result_fails_clearly_and_the_report_says_so(airflow_db, cluster, written, why):
+    emulator, _ = cluster
+    plan = read_text(PLAN, "chaos-pods.yaml")
+    emulator.unreadable["1.1"] = written
+    dag_run = plan_dag(plan).test()
+    tis = {ti.task_id: ti for ti in dag_run.get_task_instances()}
+
+    assert tis[task_id("1.1")].state == "failed", why
+    assert tis[task_id("1.2")].state == "success"
+    assert tis["quality_gates.run_outcome"].state == "failed"
+    assert dag_run.state == "failed"
+    report = report_text(dag_run)
+    assert "1.1" in report and "no result: the task ended failed" in report
