@@ -45,7 +45,7 @@ class FaultyPodEmulator(emulator.PodEmulator):
         if effort not in self.unreadable or not reads_result:
             return await super()._serve_exec(request)
         ws = aiohttp.web.WebSocketResponse(protocols=("v4.channel.k8s.io",))
-        await ws.prepare(raw)  # type: ignore[arg-type]
+        await ws.prepare(raw)
         if self.unreadable[effort]:
             await ws.send_bytes(bytes([_STDOUT]) + self.unreadable[effort])
         await ws.send_bytes(bytes([_ERROR]) + json.dumps({"metadata": {}, "status": "Success"}).encode())

@@ -63,7 +63,7 @@ def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[F
         config.write_text(emulator_module.kubeconfig(url))
         conn = {"conn_type": "kubernetes", "extra": {"kube_config_path": str(config)}}
         monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", json.dumps(conn))
-        yield emulator, url  # type: ignore[misc]
+        yield emulator, url
 
 
 def plan_dag(plan: Plan) -> Any:
