@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from chaos_plans import RETRY_DELAY_SECONDS, new_remote, plan_yaml
-from support.postgres import free_port, pg_bin, postgres_cluster
+from local_stack import local_stack
+from support.postgres import pg_bin
 
 REPO = Path(__file__).resolve().parents[2]
 # The Kubernetes API emulator and pod rendering helpers live with the pod backend's tests.
@@ -93,53 +94,20 @@ class Chaos:
 def chaos() -> Iterator[Chaos]:
     if pg_bin() is None:
         pytest.skip("PostgreSQL (Debian package postgresql) is not installed")
-    from waveflow.airflow.dag_files import sync
-    from waveflow.stack.api import AirflowAPI
-    from waveflow.stack.processes import Stack
-    from waveflow.stack.settings import ADMIN, StackSettings
-
     base = Path(tempfile.mkdtemp(prefix="waveflow-chaos-"))
-    plans, markers, dags = base / "plans", base / "markers", base / "dags"
-    for d in (plans, markers, base / "remotes"):
-        d.mkdir()
-    for name, (waves, retries, merged) in PLANS.items():
-        remote = new_remote(base / "remotes" / f"{name}.git")
-        (plans / f"{name}.yaml").write_text(plan_yaml(name, remote, waves, retries, merged))
-    sync(plans, dags)
-    pools = {f"waveflow-{name}": {"slots": 4, "description": "chaos", "include_deferred": False} for name in PLANS}
-    (base / "pools.json").write_text(json.dumps(pools))
-    artifacts = REPO / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    with postgres_cluster() as database:
-        settings = StackSettings(
-            home=base / "airflow",
-            port=free_port(),
-            database_url=database,
-            extra_env={
-                "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
-                "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": str(RETRY_DELAY_SECONDS),
-                # A task whose supervisor died (scheduler SIGKILLed) is declared dead after this, then retried.
-                "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
-                "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
-                "WAVEFLOW_PLANS_DIR": str(plans),
-                "WAVEFLOW_BACKEND": "local",
-                "WAVEFLOW_WORKSPACE": str(base / "workspace"),
-                "WAVEFLOW_REPORTS_DIR": str(base / "reports"),
-                "CHAOS_MARKERS": str(markers),
-            },
-        )
-        stack = Stack(settings)
-        stack.migrate()
-        stack.airflow("pools", "import", str(base / "pools.json"))
-        stack.start()
-        try:
-            stack.wait_healthy()
-            api = AirflowAPI(settings.base_url, ADMIN, settings.admin_password())
-            for name in PLANS:
-                api.wait_for_dag(name)
-                api.unpause(name)
-            yield Chaos(stack, api, base, markers, base / "reports")
-        finally:
-            stack.stop()
-            for log in stack.logs.glob("*.log"):
-                (artifacts / f"chaos-{log.name}").write_bytes(log.read_bytes()[-200_000:])
+    markers = base / "markers"
+    markers.mkdir()
+    (base / "remotes").mkdir()
+    plans = {
+        f"{name}.yaml": plan_yaml(name, new_remote(base / "remotes" / f"{name}.git"), waves, retries, merged)
+        for name, (waves, retries, merged) in PLANS.items()
+    }
+    env = {
+        "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": str(RETRY_DELAY_SECONDS),
+        # A task whose supervisor died (scheduler SIGKILLed) is declared dead after this, then retried.
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+        "CHAOS_MARKERS": str(markers),
+    }
+    with local_stack(base, plans, env) as (stack, api):
+        yield Chaos(stack, api, base, markers, base / "reports")
