@@ -44,8 +44,15 @@ def plan_yaml(name: str, remote: Path, waves: dict[int, list[str]], retries: int
     for number, ids in waves.items():
         earlier = waves.get(number - 1, [])
         for effort_id in ids:
-            efforts.append({"id": effort_id, "name": f"effort {effort_id}", "wave": number, "agent": "chaos",
-                            "depends_on": list(earlier)})  # fmt: skip
+            efforts.append(
+                {
+                    "id": effort_id,
+                    "name": f"effort {effort_id}",
+                    "wave": number,
+                    "agent": "chaos",
+                    "depends_on": list(earlier),
+                }
+            )
     plan = {
         "name": name,
         "repo": str(remote),

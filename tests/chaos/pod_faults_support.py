@@ -33,8 +33,9 @@ class FaultyPodEmulator(emulator.PodEmulator):
             {"name": name, "image": "", "imageID": "", "ready": True, "restartCount": 0, "state": running}
             for name in ("base", emulator.SIDECAR)
         ]
-        await self._set_status(namespace, pod["metadata"]["name"], {"phase": "Running", "startTime": now,
-                                                                  "containerStatuses": statuses})  # fmt: skip
+        await self._set_status(
+            namespace, pod["metadata"]["name"], {"phase": "Running", "startTime": now, "containerStatuses": statuses}
+        )
 
     async def _serve_exec(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
         raw = request._raw_request

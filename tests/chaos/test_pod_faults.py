@@ -42,9 +42,16 @@ def scripted(pod: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from kpo_support.render import env_of
 
     env = env_of(pod)
-    result = EffortResult(plan=env["WAVEFLOW_PLAN"], effort=env["WAVEFLOW_EFFORT"], status="succeeded",
-                          branch=env["WAVEFLOW_BRANCH"], base_ref="main", pushed=True, lines_added=None,
-                          timing=Timing(started_at="2026-11-24T02:00:00Z"))  # fmt: skip
+    result = EffortResult(
+        plan=env["WAVEFLOW_PLAN"],
+        effort=env["WAVEFLOW_EFFORT"],
+        status="succeeded",
+        branch=env["WAVEFLOW_BRANCH"],
+        base_ref="main",
+        pushed=True,
+        lines_added=None,
+        timing=Timing(started_at="2026-11-24T02:00:00Z"),
+    )
     return result.model_dump(mode="json"), "done\n"
 
 
@@ -71,8 +78,12 @@ def plan_dag(plan: Plan) -> Any:
 
     from waveflow.airflow.gate_tasks import add_quality_gates
 
-    params = {"base_ref": Param("main", type="string"), "image": Param(None, type=["null", "string"]),
-              "efforts": Param([], type="array"), "dry_run": Param(False, type="boolean")}  # fmt: skip
+    params = {
+        "base_ref": Param("main", type="string"),
+        "image": Param(None, type=["null", "string"]),
+        "efforts": Param([], type="array"),
+        "dry_run": Param(False, type="boolean"),
+    }
     with DAG("chaos_pods", schedule=None, params=params) as dag:
         tasks = {
             e.id: effort_task(plan, e, kubernetes_conn_id=CONN_ID, retries=1, retry_delay=timedelta(seconds=1))
@@ -112,8 +123,9 @@ def report_text(dag_run: Any) -> str:
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        query = XComModel.get_many(run_id=dag_run.run_id, key="return_value", dag_ids=dag_run.dag_id,
-                                   task_ids="quality_gates.report")  # fmt: skip
+        query = XComModel.get_many(
+            run_id=dag_run.run_id, key="return_value", dag_ids=dag_run.dag_id, task_ids="quality_gates.report"
+        )
         paths = XComModel.deserialize_value(session.scalars(query).one())
     return Path(paths["markdown"]).read_text(encoding="utf-8")
 

@@ -49,8 +49,13 @@ def test_remote_back_after_failed_attempts(chaos):
     waits = [(_t(b["start_date"]) - _t(a["end_date"])).total_seconds() for a, b in itertools.pairwise(tries)]
     assert waits[0] >= RETRY_DELAY_SECONDS and waits[1] >= 2 * RETRY_DELAY_SECONDS
     assert len(effort_commits(remote, branch(plan, "1.1"), "1.1")) == 1
-    chaos.record("remote unavailable, then back", run=run_id, state="success", tries=len(tries),
-                 waits_s=[round(w, 1) for w in waits])  # fmt: skip
+    chaos.record(
+        "remote unavailable, then back",
+        run=run_id,
+        state="success",
+        tries=len(tries),
+        waits_s=[round(w, 1) for w in waits],
+    )
 
 
 def test_remote_gone_for_good_fails_naming_it(chaos):
@@ -69,5 +74,10 @@ def test_remote_gone_for_good_fails_naming_it(chaos):
     assert "efforts failed: 1.1" in chaos.log(plan, run_id, "quality_gates.run_outcome", 1)
     report = chaos.xcom(plan, run_id, "quality_gates.report")
     assert str(remote) in Path(report["markdown"]).read_text(encoding="utf-8")
-    chaos.record("remote gone for good", run=run_id, state="failed", tries=tis[TASK]["try_number"],
-                 reason=result["failure_reason"])  # fmt: skip
+    chaos.record(
+        "remote gone for good",
+        run=run_id,
+        state="failed",
+        tries=tis[TASK]["try_number"],
+        reason=result["failure_reason"],
+    )

@@ -36,5 +36,9 @@ def test_triggerer_killed_while_the_wave_sensor_is_deferred(chaos, tmp_path):
     assert merged in history(remote, "main")
     assert len(effort_commits(remote, framework, "1.1")) == 1
     assert len(effort_commits(remote, branch(PLAN, "2.1"), "2.1")) == 1
-    chaos.record("triggerer SIGKILL while the sensor is deferred", run=run_id, state="success",
-                 sensor_tries=tis[SENSOR]["try_number"])  # fmt: skip
+    chaos.record(
+        "triggerer SIGKILL while the sensor is deferred",
+        run=run_id,
+        state="success",
+        sensor_tries=tis[SENSOR]["try_number"],
+    )

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from security_support import git
+from chaos_plans import git
 
 from waveflow.runner.contract import RunnerInputs
 
