@@ -28,7 +28,9 @@ class RemoteState:
 def read_remote(g: Git, url: str, base_ref: str, dependency_branches: list[str], branch: str) -> RemoteState:
     status, out, err = g.status("ls-remote", "--", url)
     if status != 0:
-        raise StepFailed("fetch", f"cannot reach the repository: {g.describe_failure(('ls-remote',), err)}")
+        # git's last lines ("Please make sure you have the correct access rights...") do not say which remote.
+        why = g.describe_failure(("ls-remote",), err)
+        raise StepFailed("fetch", f"cannot reach the repository: {why} (remote: {g.redact(url)})")
     refs: dict[str, str] = {}
     for line in out.splitlines():
         sha, _, name = line.partition("\t")
