@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from chaos_plans import RETRY_DELAY_SECONDS, new_remote, plan_yaml
-from local_stack import local_stack
+from local_stack import local_stack, wait_run
 from support.postgres import pg_bin
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +28,6 @@ PLANS: dict[str, tuple[dict[int, list[str]], int, bool]] = {
     "chaos_remote_gone": ({1: ["1.1"]}, 2, False),
     "chaos_triggerer": ({1: ["1.1"], 2: ["2.1"]}, 1, True),
 }
-FINISHED = ("success", "failed")
 
 
 @dataclass
@@ -82,12 +81,7 @@ class Chaos:
         raise TimeoutError(f"waited {timeout:.0f} s for {what}")
 
     def wait_run(self, plan: str, run_id: str, timeout: float = 600) -> str:
-        state = self.wait(f"run {run_id} of {plan} to finish", lambda: self._finished(plan, run_id), timeout)
-        return str(state)
-
-    def _finished(self, plan: str, run_id: str) -> str | None:
-        state = self.api.run(plan, run_id)["state"]
-        return state if state in FINISHED else None
+        return wait_run(self.api, plan, run_id, timeout)
 
 
 @pytest.fixture(scope="session")

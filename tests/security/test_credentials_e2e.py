@@ -4,23 +4,13 @@ in no log, XCom, rendered field, report or workspace file of the run."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from local_stack import wait_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def finished(secured: Any, plan: str, run_id: str, timeout: float = 600) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = secured.api.run(plan, run_id)["state"]
-        if state in ("success", "failed"):
-            return str(state)
-        time.sleep(2)
-    raise TimeoutError(f"run {run_id} of {plan} did not finish")
 
 
 def api_texts(secured: Any, plan: str, run_id: str) -> dict[str, str]:
@@ -54,7 +44,7 @@ def run_once(secured: Any, plan: str) -> tuple[str, str]:
     """(run id, final state) of the plan's one run in this session."""
     if plan not in _runs:
         run_id = secured.api.trigger(plan, {"enforce_gates": False})
-        _runs[plan] = (run_id, finished(secured, plan, run_id))
+        _runs[plan] = (run_id, wait_run(secured.api, plan, run_id))
     return _runs[plan]
 
 
