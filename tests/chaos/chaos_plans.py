@@ -38,7 +38,9 @@ def new_remote(path: Path) -> Path:
     return path
 
 
-def plan_yaml(name: str, remote: Path, waves: dict[int, list[str]], retries: int = 2, merged: bool = False) -> str:
+def plan_yaml(
+    name: str, remote: str | Path, waves: dict[int, list[str]], retries: int = 2, merged: bool = False
+) -> str:
     """Efforts `<wave>.<n>`; every effort of a wave depends on every effort of the wave before."""
     efforts = []
     for number, ids in waves.items():

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaos_plans import RETRY_DELAY_SECONDS, new_remote, plan_yaml
-from local_stack import local_stack, wait_run
 from support.postgres import pg_bin
+
+from chaos.chaos_plans import RETRY_DELAY_SECONDS, new_remote, plan_yaml
+from chaos.local_stack import local_stack, wait_run
 
 REPO = Path(__file__).resolve().parents[2]
 # The Kubernetes API emulator and pod rendering helpers live with the pod backend's tests.
@@ -84,7 +85,8 @@ class Chaos:
         return wait_run(self.api, plan, run_id, timeout)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the stack stops after the last chaos test, not at the end of the whole session.
+@pytest.fixture(scope="package")
 def chaos() -> Iterator[Chaos]:
     if pg_bin() is None:
         pytest.skip("PostgreSQL (Debian package postgresql) is not installed")

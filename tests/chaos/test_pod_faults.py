@@ -18,8 +18,8 @@ import pytest
 from kmock import action
 from kpo_support import emulator as emulator_module
 from kpo_support.render import effort_task
-from pod_faults_support import FaultyPodEmulator, sync_to_db
 
+from chaos.pod_faults_support import FaultyPodEmulator, sync_to_db
 from waveflow.plan.load import read_text
 from waveflow.plan.model import Plan, task_id
 from waveflow.runner.result import EffortResult, Timing

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaos_plans import RETRY_DELAY_SECONDS, branch, effort_commits
+
+from chaos.chaos_plans import RETRY_DELAY_SECONDS, branch, effort_commits
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

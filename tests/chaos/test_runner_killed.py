@@ -8,7 +8,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from chaos_plans import branch, effort_commits, git, history
+
+from chaos.chaos_plans import branch, effort_commits, git, history
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chaos_plans import branch, effort_commits, history
+
+from chaos.chaos_plans import branch, effort_commits, history
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -4,7 +4,8 @@ is picked up by the new triggerer and wave 2 runs."""
 from __future__ import annotations
 
 import pytest
-from chaos_plans import branch, effort_commits, git, history
+
+from chaos.chaos_plans import branch, effort_commits, git, history
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
-# The pod rendering helpers and the restricted-profile checker live with the Kubernetes backend's tests; the stack of
-# one's own and the small plans with the chaos suite.
-sys.path[:0] = [str(TESTS / "airflow"), str(TESTS / "chaos")]
+# The pod rendering helpers and the restricted-profile checker live with the Kubernetes backend's tests.
+sys.path.insert(0, str(TESTS / "airflow"))
 
-from chaos_plans import new_remote, plan_yaml  # noqa: E402
-from git_http import serve_git  # noqa: E402
-from local_stack import local_stack  # noqa: E402
+from chaos.chaos_plans import new_remote, plan_yaml  # noqa: E402
+from chaos.local_stack import local_stack  # noqa: E402
 from support.postgres import pg_bin  # noqa: E402
+
+from security.git_http import serve_git  # noqa: E402
 
 
 @pytest.fixture
@@ -51,7 +51,8 @@ TOKEN_USER = "ci-bot"
 SECURED_PLANS = {"secret_env": {1: ["1.1"], 2: ["2.1"]}, "secret_url": {1: ["1.1"]}}
 
 
-@pytest.fixture(scope="session")
+# Package scope: the stack stops after the last security test, not at the end of the whole session.
+@pytest.fixture(scope="package")
 def secured() -> Iterator[Secured]:
     if pg_bin() is None:
         pytest.skip("PostgreSQL (Debian package postgresql) is not installed")

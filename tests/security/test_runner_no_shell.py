@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from chaos_plans import git
+from chaos.chaos_plans import git
 
 from waveflow.runner.contract import RunnerInputs
 
