@@ -110,7 +110,7 @@ def test_nightly_backfill_redoes_only_the_failed_effort(e2e, tmp_path):
 
 def advance_main(remote: Path, clone: Path) -> None:
     subprocess.run(["git", "clone", "-q", str(remote), str(clone)], check=True)
-    (clone / "CHANGELOG.md").write_text("Nightly work on main.\n")
+    (clone / "CHANGELOG.md").write_text(f"Nightly work on main: {clone}\n")
     ident = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     subprocess.run(["git", "-C", str(clone), "add", "CHANGELOG.md"], check=True)
     subprocess.run(["git", "-C", str(clone), *ident, "commit", "-qm", "changelog"], check=True)
