@@ -59,7 +59,7 @@ def test_command_arguments_reach_the_program_verbatim(tmp_path, bare_remote):
         ("repo", "ext::sh -c touch% pwned", "remote helper"),
         ("repo", "--upload-pack=touch pwned", "looks like an option"),
         ("worktree", "../pwned", "must be a relative path inside the workspace"),
-        ("worktree", "/tmp/pwned", "must be a relative path inside the workspace"),
+        ("worktree", "/etc/pwned", "must be a relative path inside the workspace"),
     ],
 )
 def test_hostile_inputs_are_refused_before_git_runs(tmp_path, bare_remote, field, value, said):
@@ -68,4 +68,4 @@ def test_hostile_inputs_are_refused_before_git_runs(tmp_path, bare_remote, field
     assert done.returncode == EXIT_INVALID, done.stderr
     assert said in done.stderr
     assert git("--git-dir", str(bare_remote), "for-each-ref") == before
-    assert pwned(tmp_path) == [] and not Path("/tmp/pwned").exists()
+    assert pwned(tmp_path) == [] and not Path("/etc/pwned").exists()
