@@ -30,7 +30,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 bench: setup
-	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+	@rc=0; for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || rc=1; done; exit $$rc
 
 clean:
 	rm -rf .airflow .work test-artifacts

@@ -9,6 +9,7 @@ files, and how much of it is reading the plan (what a cache keyed by the plan's 
 from __future__ import annotations
 
 import cProfile
+import importlib
 import logging
 import os
 import pstats
@@ -66,6 +67,7 @@ def dag_factory() -> object:
         print(f"installing dag-factory ({benchenv.REQUIREMENTS.name}) into {benchenv.SITE}", flush=True)
         pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(benchenv.SITE)]
         subprocess.run([*pip, "-r", str(benchenv.REQUIREMENTS)], check=True)
+        importlib.invalidate_caches()  # the site directory was empty when the path was set up
     # Its import warns about Airflow 2 names and logs which optional providers are missing: noise here.
     logging.getLogger("dagfactory").setLevel(logging.WARNING)
     with warnings.catch_warnings():

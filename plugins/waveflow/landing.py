@@ -10,8 +10,10 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import git
+if TYPE_CHECKING:
+    import git
 
 NOTES_REF = "refs/notes/waveflow"
 _ENV = {"GIT_TERMINAL_PROMPT": "0"}
@@ -40,6 +42,8 @@ class Landing:
 
 def _recorded_status(repo: git.Repo, head: str) -> str | None:
     """The status the runner recorded on `head`, or None when it recorded nothing there."""
+    import git
+
     try:
         raw = repo.git.notes(f"--ref={NOTES_REF}", "show", head)
     except git.GitCommandError:
@@ -55,6 +59,8 @@ def _recorded_status(repo: git.Repo, head: str) -> str | None:
 
 def check(repo_url: str, branches: list[str], base_ref: str, cache_dir: Path | None = None) -> Landing:
     """Fetch the branches, the base ref and the runner's notes into a scratch bare repository and judge each branch."""
+    import git  # GitPython costs a third of a DAG file's import; only tasks need it
+
     with tempfile.TemporaryDirectory(prefix="waveflow-landing-", dir=cache_dir) as tmp:
         repo = git.Repo.init(tmp, bare=True)
         refs = str(repo.git.ls_remote(repo_url, env=_ENV))
@@ -71,6 +77,8 @@ def check(repo_url: str, branches: list[str], base_ref: str, cache_dir: Path | N
 
 
 def _judge(repo: git.Repo, branch: str, head: str | None, base: str | None, base_ref: str) -> BranchStatus:
+    import git
+
     if head is None:
         return BranchStatus(branch, False, why="not on the remote")
     status = _recorded_status(repo, head)

@@ -51,15 +51,16 @@ def build_dag(plan: Plan, path: Path) -> DAG:
         deadline=wave_deadlines(plan) or None,
         default_args={"retries": plan.defaults.retries, "retry_exponential_backoff": RETRY_BACKOFF},
     ) as dag:
-        order = topological_order(plan)
+        # One list shared by every effort task: each knows its place in it (its turn in a `sequential` run).
+        turn_order = [f"wave_{plan.effort(e).wave}.{task_id(e)}" for e in topological_order(plan)]
+        turn_of = {e: i for i, e in enumerate(topological_order(plan))}
         tasks: dict[str, BaseOperator] = {}
         previous: TaskGroup = add_preflight(plan)
         previous_wave: Wave | None = None
         for wave in plan.waves:
             with TaskGroup(f"wave_{wave.number}", tooltip=_tooltip(wave)) as group:
                 for effort in plan.wave_efforts(wave.number):
-                    earlier = [_qualified(plan, e) for e in order[: order.index(effort.id)]]
-                    tasks[effort.id] = _effort_task(plan, effort, earlier)
+                    tasks[effort.id] = _effort_task(plan, effort, turn_order, turn_of[effort.id])
             if previous_wave is None:
                 previous >> group
             else:
@@ -83,11 +84,7 @@ def _tooltip(wave: Wave) -> str:
     return " · ".join(parts)
 
 
-def _qualified(plan: Plan, effort_id: str) -> str:
-    return f"wave_{plan.effort(effort_id).wave}.{task_id(effort_id)}"
-
-
-def _effort_task(plan: Plan, effort: Effort, earlier: list[str]) -> BaseOperator:
+def _effort_task(plan: Plan, effort: Effort, turn_order: list[str], turn: int) -> BaseOperator:
     status = EffortStatus(effort.id, plan.branch_of(effort), effort.wave)
     common: dict[str, Any] = {
         "task_id": task_id(effort.id),
@@ -105,10 +102,12 @@ def _effort_task(plan: Plan, effort: Effort, earlier: list[str]) -> BaseOperator
     if backend(plan) == "local":
         from .local import LocalEffortOperator
 
-        return LocalEffortOperator(effort_id=effort.id, env=runner_env(plan, effort), earlier=earlier, **common)
+        return LocalEffortOperator(
+            effort_id=effort.id, env=runner_env(plan, effort), turn_order=turn_order, turn=turn, **common
+        )
     from .kpo import effort_pod_task
 
-    return effort_pod_task(plan, effort, env=runner_env(plan, effort), earlier=earlier, **common)
+    return effort_pod_task(plan, effort, env=runner_env(plan, effort), turn_order=turn_order, turn=turn, **common)
 
 
 def _between_waves(plan: Plan, done: Wave, following: Wave) -> tuple[BaseOperator, BaseOperator]:

@@ -30,13 +30,13 @@ class EffortPodOperator(KubernetesPodOperator):
     """A KubernetesPodOperator that first skips when the run's `efforts` param leaves its effort out, and in a
     `sequential` run waits for its turn."""
 
-    def __init__(self, *, effort_id: str, earlier: Sequence[str] = (), **kwargs: Any) -> None:
+    def __init__(self, *, effort_id: str, turn_order: Sequence[str] = (), turn: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.effort_id, self.earlier = effort_id, list(earlier)
+        self.effort_id, self.turn_order, self.turn = effort_id, turn_order, turn
         self._reentry_result: Any = None
 
     def execute(self, context: Any) -> Any:
-        before_effort(context, self.effort_id, self.earlier, self.log)
+        before_effort(context, self.effort_id, self.turn_order, self.turn, self.log)
         result = super().execute(context)
         # When the pod it reattaches to has already finished, the provider re-enters in line instead of deferring
         # and drops what `trigger_reentry` returned: the runner's result (apache/airflow#72821, open).

@@ -29,13 +29,15 @@ class LocalEffortOperator(BaseOperator):
     template_fields = ("env",)
     ui_color = "#e8f4ea"
 
-    def __init__(self, *, effort_id: str, env: Mapping[str, str], earlier: Sequence[str] = (), **kwargs: Any):
+    def __init__(
+        self, *, effort_id: str, env: Mapping[str, str], turn_order: Sequence[str] = (), turn: int = 0, **kwargs: Any
+    ):
         super().__init__(**kwargs)
-        self.effort_id, self.env, self.earlier = effort_id, dict(env), list(earlier)
+        self.effort_id, self.env, self.turn_order, self.turn = effort_id, dict(env), turn_order, turn
         self._proc: subprocess.Popen[str] | None = None
 
     def execute(self, context: Any) -> dict[str, Any]:
-        before_effort(context, self.effort_id, self.earlier, self.log)
+        before_effort(context, self.effort_id, self.turn_order, self.turn, self.log)
         with tempfile.TemporaryDirectory(prefix="waveflow-result-") as tmp:
             result_path = Path(tmp) / "result.json"
             env = {**os.environ, **self.env}

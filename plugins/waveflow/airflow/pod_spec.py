@@ -5,6 +5,7 @@ Plain functions over the plan model and Kubernetes client models; the operator i
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from datetime import timedelta
@@ -78,6 +79,7 @@ def git_credentials(plan: Plan) -> list[k8s.V1EnvFromSource]:
     return [k8s.V1EnvFromSource(secret_ref=k8s.V1SecretEnvSource(name=plan.git_secret))]
 
 
+@functools.cache  # shared, never mutated: see pod_security.pod_security_context
 def workspace_volume() -> tuple[k8s.V1Volume, k8s.V1VolumeMount]:
     return (
         k8s.V1Volume(name=WORKSPACE_VOLUME, empty_dir=k8s.V1EmptyDirVolumeSource()),

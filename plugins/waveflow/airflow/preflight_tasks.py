@@ -14,7 +14,7 @@ from ..landing import check as landing_check
 from ..plan.errors import PlanError
 from ..plan.load import PLAN_SUFFIXES, read_plan
 from ..plan.model import Plan
-from ..preflight import CheckResult, git_checks, k8s_checks, plan_checks
+from ..preflight import CheckResult
 from .effort_env import backend, repo_url
 from .paths import plans_dir
 
@@ -32,6 +32,7 @@ def _cluster_access(plan: Plan) -> CheckResult:
     from kubernetes.config import ConfigException
 
     from ..k8s.render import effort_namespaces
+    from ..preflight import k8s_checks
 
     try:
         api = KubernetesHook(conn_id=KubernetesHook.default_conn_name).api_client
@@ -64,6 +65,9 @@ class PreflightOperator(BaseOperator):
         self.plan, self.check, self.base_ref, self.image = plan, check, base_ref, image
 
     def run_check(self) -> CheckResult:
+        # Imported here: the Kubernetes client and GitPython would otherwise load at every parse of the DAG file.
+        from ..preflight import git_checks, plan_checks
+
         plan, repo = self.plan, repo_url(self.plan)
         if self.check == "base_ref":
             return git_checks.base_ref(repo, self.base_ref)

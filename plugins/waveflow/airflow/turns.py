@@ -23,8 +23,10 @@ def _pending(context: Mapping[str, Any], earlier: Sequence[str]) -> list[str]:
     return [t for t in earlier if str(by_task.get(t, "")).lower() not in _FINISHED]
 
 
-def before_effort(context: Mapping[str, Any], effort_id: str, earlier: Sequence[str], log: Any) -> None:
+def before_effort(context: Mapping[str, Any], effort_id: str, turn_order: Sequence[str], turn: int, log: Any) -> None:
+    """`turn_order` holds every effort task of the DAG in plan order; this effort's place in it is `turn`."""
     skip_if_not_selected(context, effort_id)
+    earlier = turn_order[:turn]
     if not (context.get("params") or {}).get("sequential") or not earlier:
         return
     while pending := _pending(context, earlier):
