@@ -73,8 +73,13 @@ def test_phase10_runs_end_to_end(phase10_run, tmp_path):
 
 
 def test_gates_name_the_efforts_that_missed(phase10_run, tmp_path):
-    dag_run, tis, _ = phase10_run({}, WAVEFLOW_DEMO_LOW_COVERAGE="10.2.1", WAVEFLOW_DEMO_BIG="10.2.4")
-    assert {tis[t].state for t in EFFORTS} == {"success"}
+    # 10.2.2 (benchmarks) sits out: its real timings vary with the machine's load, and this test is about which
+    # gates fail for the efforts made to miss, not about how busy the machine is.
+    ran = [t for t in EFFORTS if t != "wave_2.e10_2_2"]
+    conf = {"efforts": ["10.1.1", "10.2.1", "10.2.3", "10.2.4"]}
+    dag_run, tis, _ = phase10_run(conf, WAVEFLOW_DEMO_LOW_COVERAGE="10.2.1", WAVEFLOW_DEMO_BIG="10.2.4")
+    assert {tis[t].state for t in ran} == {"success"}
+    assert tis["wave_2.e10_2_2"].state == "skipped"
     gates = {t.split(".")[-1]: ti.state for t, ti in tis.items() if t.startswith("quality_gates.gate_")}
     failed = {g for g, state in gates.items() if state == "failed"}
     assert failed == {"gate_test_coverage", "gate_pr_size"}
