@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import git
 
+from .gitauth import authenticated
+
 NOTES_REF = "refs/notes/waveflow"
-_ENV = {"GIT_TERMINAL_PROMPT": "0"}
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,12 @@ def check(repo_url: str, branches: list[str], base_ref: str, cache_dir: Path | N
     """Fetch the branches, the base ref and the runner's notes into a scratch bare repository and judge each branch."""
     import git  # GitPython costs a third of a DAG file's import; only tasks need it
 
-    with tempfile.TemporaryDirectory(prefix="waveflow-landing-", dir=cache_dir) as tmp:
+    with (
+        authenticated(repo_url) as (url, env),
+        tempfile.TemporaryDirectory(prefix="waveflow-landing-", dir=cache_dir) as tmp,
+    ):
         repo = git.Repo.init(tmp, bare=True)
-        refs = str(repo.git.ls_remote(repo_url, env=_ENV))
+        refs = str(repo.git.ls_remote(url, env=env))
         remote = {name: sha for sha, _, name in (line.partition("\t") for line in refs.splitlines())}
         wanted = [f"+refs/heads/{b}:refs/heads/{b}" for b in branches if f"refs/heads/{b}" in remote]
         if f"refs/heads/{base_ref}" in remote:
@@ -71,7 +75,7 @@ def check(repo_url: str, branches: list[str], base_ref: str, cache_dir: Path | N
         if NOTES_REF in remote:
             wanted.append(f"+{NOTES_REF}:{NOTES_REF}")
         if wanted:
-            repo.git.fetch(repo_url, *wanted, env=_ENV)
+            repo.git.fetch(url, *wanted, env=env)
         base = remote.get(f"refs/heads/{base_ref}")
         return Landing([_judge(repo, b, remote.get(f"refs/heads/{b}"), base, base_ref) for b in branches])
 

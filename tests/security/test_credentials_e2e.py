@@ -52,14 +52,7 @@ def run_once(secured: Any, plan: str) -> tuple[str, str]:
     "plan",
     [
         "secret_env",
-        pytest.param(
-            "secret_url",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the remote URL, token included, is rendered into the effort task's `env` template field "
-                "(WAVEFLOW_REPO), which Airflow stores and serves as the task instance's rendered fields",
-            ),
-        ),
+        "secret_url",
     ],
 )
 def test_the_git_credential_is_in_nothing_the_run_leaves(secured, plan):
@@ -79,10 +72,5 @@ def test_a_credential_in_the_url_runs_the_plan(secured):
     assert run_once(secured, "secret_url")[1] == "success"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the preflight base-ref check and the wave sensor (waveflow.landing) call git without the runner's "
-    "GIT_USERNAME/GIT_PASSWORD askpass: `could not read Username ... terminal prompts disabled`",
-)
 def test_a_credential_from_the_environment_runs_the_plan(secured):
     assert run_once(secured, "secret_env")[1] == "success"

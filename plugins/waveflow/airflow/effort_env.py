@@ -7,12 +7,27 @@ import os
 
 from ..plan.model import Commands, Effort, Plan
 from ..runner.contract import RunnerInputs
+from ..runner.redact import split_credentials
 
 HOUR = 3600
 
 
-def repo_url(plan: Plan) -> str:
+def configured_repo(plan: Plan) -> str:
+    """The repository as configured, credentials and all: only ever read at run time, never put in a task field."""
     return os.environ.get("WAVEFLOW_REPO_URL") or plan.repo or ""
+
+
+def repo_url(plan: Plan) -> str:
+    """The repository without credentials: what task fields (which Airflow stores and shows) may hold."""
+    return split_credentials(configured_repo(plan))[0]
+
+
+def repo_credentials(plan: Plan) -> dict[str, str]:
+    """GIT_USERNAME/GIT_PASSWORD from a repository URL that carries them, for the runner's environment."""
+    _, user, password = split_credentials(configured_repo(plan))
+    if not password:
+        return {}
+    return {"GIT_USERNAME": user or "", "GIT_PASSWORD": password}
 
 
 def backend(plan: Plan) -> str:

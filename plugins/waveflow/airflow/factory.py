@@ -13,7 +13,7 @@ from ..plan.model import Effort, Plan, Wave, task_id
 from ..plan.schedule import topological_order
 from .assets import dag_schedule
 from .doc import plan_doc
-from .effort_env import backend, repo_url, runner_env, timeout_seconds
+from .effort_env import backend, repo_credentials, repo_url, runner_env, timeout_seconds
 from .gate_tasks import add_quality_gates
 from .loading import load_valid_plan
 from .params import run_params
@@ -103,7 +103,12 @@ def _effort_task(plan: Plan, effort: Effort, turn_order: list[str], turn: int) -
         from .local import LocalEffortOperator
 
         return LocalEffortOperator(
-            effort_id=effort.id, env=runner_env(plan, effort), turn_order=turn_order, turn=turn, **common
+            effort_id=effort.id,
+            env=runner_env(plan, effort),
+            credentials=repo_credentials(plan),
+            turn_order=turn_order,
+            turn=turn,
+            **common,
         )
     from .kpo import effort_pod_task
 

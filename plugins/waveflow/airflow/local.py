@@ -30,17 +30,26 @@ class LocalEffortOperator(BaseOperator):
     ui_color = "#e8f4ea"
 
     def __init__(
-        self, *, effort_id: str, env: Mapping[str, str], turn_order: Sequence[str] = (), turn: int = 0, **kwargs: Any
+        self,
+        *,
+        effort_id: str,
+        env: Mapping[str, str],
+        credentials: Mapping[str, str] | None = None,
+        turn_order: Sequence[str] = (),
+        turn: int = 0,
+        **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.effort_id, self.env, self.turn_order, self.turn = effort_id, dict(env), turn_order, turn
+        # Not a template field: Airflow stores and shows rendered fields, and these hold a password.
+        self.credentials = dict(credentials or {})
         self._proc: subprocess.Popen[str] | None = None
 
     def execute(self, context: Any) -> dict[str, Any]:
         before_effort(context, self.effort_id, self.turn_order, self.turn, self.log)
         with tempfile.TemporaryDirectory(prefix="waveflow-result-") as tmp:
             result_path = Path(tmp) / "result.json"
-            env = {**os.environ, **self.env}
+            env = {**os.environ, **self.env, **self.credentials}
             env.setdefault("WAVEFLOW_WORKSPACE", str(workspace_dir()))
             env.update(WAVEFLOW_MODE="local", WAVEFLOW_RUN_ID=context["run_id"], WAVEFLOW_RESULT=str(result_path))
             code = self._run([sys.executable, "-m", "waveflow.runner"], env)

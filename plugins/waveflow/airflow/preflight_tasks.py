@@ -15,7 +15,7 @@ from ..plan.errors import PlanError
 from ..plan.load import PLAN_SUFFIXES, read_plan
 from ..plan.model import Plan
 from ..preflight import CheckResult
-from .effort_env import backend, repo_url
+from .effort_env import backend, configured_repo
 from .paths import plans_dir
 
 CHECKS = ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
@@ -68,7 +68,7 @@ class PreflightOperator(BaseOperator):
         # Imported here: the Kubernetes client and GitPython would otherwise load at every parse of the DAG file.
         from ..preflight import git_checks, plan_checks
 
-        plan, repo = self.plan, repo_url(self.plan)
+        plan, repo = self.plan, configured_repo(self.plan)
         if self.check == "base_ref":
             return git_checks.base_ref(repo, self.base_ref)
         if self.check == "previous_phase":

@@ -7,15 +7,15 @@ from typing import Any
 
 import git
 
+from ..gitauth import authenticated
 from ..plan.model import Plan
 from . import CheckResult
-
-_ENV = {"GIT_TERMINAL_PROMPT": "0"}
 
 
 def remote_head(repo_url: str, ref: str, timeout: float = 60) -> str | None:
     """The commit `ref` points at on the remote, or None when the remote has no such branch or tag."""
-    out = str(git.cmd.Git().ls_remote(repo_url, ref, env=_ENV, kill_after_timeout=timeout))
+    with authenticated(repo_url) as (url, env):
+        out = str(git.cmd.Git().ls_remote(url, ref, env=env, kill_after_timeout=timeout))
     wanted = {ref, f"refs/heads/{ref}", f"refs/tags/{ref}"}
     for line in out.splitlines():
         sha, _, name = line.partition("\t")
