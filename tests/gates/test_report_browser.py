@@ -7,11 +7,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.chromium import CHROMIUM, cli_flags
 
 from waveflow.gates.registry import evaluate_gates
 from waveflow.gates.report import RunInfo, write_report
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed (apt-get install chromium)"),
@@ -19,16 +19,7 @@ pytestmark = [
 
 
 def chromium(tmp_path: Path, *args: str) -> str:
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ]
+    flags = cli_flags(tmp_path)
     done = subprocess.run([str(CHROMIUM), *flags, *args], capture_output=True, text=True, timeout=120, check=True)
     return done.stdout
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.chromium import CHROMIUM, cli_flags
 
-CHROMIUM = Path("/usr/bin/chromium")
 AIRFLOW = Path(sys.executable).with_name("airflow")
 SCHEDULED = "scheduled__2025-05-02T02:00:00+00:00"
 pytestmark = [
@@ -88,14 +88,7 @@ def api_server(reports: Path, tmp_path: Path, repo_root: Path) -> Iterator[str]:
 
 def chromium(tmp_path: Path, *args: str) -> str:
     flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        *cli_flags(tmp_path),
         "--window-size=1400,900",
         "--virtual-time-budget=15000",  # lets the UI's scripts render before the dump or the screenshot
     ]

@@ -99,22 +99,15 @@ def add_quality_gates(plan: Plan, effort_tasks: Mapping[str, str]) -> TaskGroup:
             )
             for i, gate in enumerate(plan.gates)
         ]
-        report = ReportOperator(
-            task_id="report",
-            plan=plan,
-            effort_tasks=effort_tasks,
-            gate_tasks=[g.task_id for g in gates],
-            trigger_rule=TriggerRule.ALL_DONE,
-            retries=0,
-        )
-        outcome = RunOutcomeOperator(
-            task_id="run_outcome",
-            plan=plan,
-            effort_tasks=effort_tasks,
-            gate_tasks=[g.task_id for g in gates],
-            trigger_rule=TriggerRule.ALL_DONE,
-            retries=0,
-        )
+        closing: dict[str, Any] = {
+            "plan": plan,
+            "effort_tasks": effort_tasks,
+            "gate_tasks": [g.task_id for g in gates],
+            "trigger_rule": TriggerRule.ALL_DONE,
+            "retries": 0,
+        }
+        report = ReportOperator(task_id="report", **closing)
+        outcome = RunOutcomeOperator(task_id="run_outcome", **closing)
         for g in gates:
             g >> report
         report >> outcome

@@ -17,12 +17,16 @@ from .paths import reports_root
 from .status import run_finished, status_log
 
 
-class ReportOperator(_ResultsMixin, BaseOperator):
-    ui_color = "#f3eefb"
+class _ClosingOperator(_ResultsMixin, BaseOperator):
+    """A task at the end of the run: it reads every effort's and every gate's outcome."""
 
     def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
         super().__init__(**kwargs)
         self.plan, self.effort_tasks, self.gate_tasks = plan, dict(effort_tasks), list(gate_tasks)
+
+
+class ReportOperator(_ClosingOperator):
+    ui_color = "#f3eefb"
 
     def execute(self, context: Any) -> dict[str, str]:
         from ..gates.report import write_report
@@ -49,15 +53,14 @@ class ReportOperator(_ResultsMixin, BaseOperator):
         return {"html": str(paths.html), "markdown": str(paths.markdown)}
 
 
-class RunOutcomeOperator(_ResultsMixin, BaseOperator):
+class RunOutcomeOperator(_ClosingOperator):
     """Fails the run when an effort failed or an enforced gate failed, saying which; the only leaf of the DAG."""
 
     ui_color = "#fbeeee"
 
     def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
         kwargs.setdefault("outlets", [landed_alias(plan.name)])
-        super().__init__(**kwargs)
-        self.plan, self.effort_tasks, self.gate_tasks = plan, dict(effort_tasks), list(gate_tasks)
+        super().__init__(plan=plan, effort_tasks=effort_tasks, gate_tasks=gate_tasks, **kwargs)
 
     def execute(self, context: Any) -> None:
         ti = context["ti"]
