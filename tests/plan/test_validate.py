@@ -133,3 +133,12 @@ def test_missing_branch_and_agent_are_warnings_and_check_raises_only_on_errors()
 def test_phase10_is_clean(repo_root):
     plan = read_text((repo_root / "include/plans/phase10.yaml").read_text(), "phase10.yaml")
     assert validate(plan) == []
+
+
+def test_an_id_with_a_bracket_still_gets_its_line(repo_root):
+    from waveflow.plan.load import read_text
+    from waveflow.plan.validate import validate
+
+    text = (repo_root / "include" / "plans" / "phase10.yaml").read_text().replace('id: "10.1.1"', 'id: "]0.1.1"')
+    problems = [p for p in validate(read_text(text, "bracket.yaml")) if "]0.1.1" in p.message]
+    assert problems and all(p.line is not None for p in problems)

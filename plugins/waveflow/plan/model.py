@@ -194,9 +194,14 @@ class Source(BaseModel):
     def _resolve(self, key: str) -> str:
         if not self.aliases or "[" not in key:
             return key
-        end = key.find("]") + 1
-        head = self.aliases.get(key[:end])
-        return head + key[end:] if head is not None else key
+        # Ids may hold `]` themselves (`efforts[a]b]`): try every `]` as the end of the aliased head.
+        end = key.find("]")
+        while end != -1:
+            head = self.aliases.get(key[: end + 1])
+            if head is not None:
+                return head + key[end + 1 :]
+            end = key.find("]", end + 1)
+        return key
 
 
 def slug(text: str) -> str:
