@@ -9,6 +9,7 @@ import git
 
 from ..gitauth import authenticated
 from ..plan.model import Plan
+from ..runner.redact import Redactor
 from . import CheckResult
 
 
@@ -27,13 +28,14 @@ def remote_head(repo_url: str, ref: str, timeout: float = 60) -> str | None:
 def base_ref(repo_url: str | None, ref: str) -> CheckResult:
     if not repo_url:
         return CheckResult("base-ref", False, "no repository: set `repo` in the plan or WAVEFLOW_REPO_URL")
+    redact = Redactor.for_run(repo_url)
     try:
         head = remote_head(repo_url, ref)
     except git.GitCommandError as exc:
         why = (exc.stderr or str(exc)).strip().splitlines()[-1:] or ["git failed"]
-        return CheckResult("base-ref", False, f"cannot reach {_redact(repo_url)}: {why[0]}; check the URL/credentials")
+        return CheckResult("base-ref", False, redact(f"cannot reach {repo_url}: {why[0]}; check the URL/credentials"))
     if head is None:
-        return CheckResult("base-ref", False, f"{ref!r} does not exist on {_redact(repo_url)}; push it or fix base_ref")
+        return CheckResult("base-ref", False, redact(f"{ref!r} does not exist on {repo_url}; push it or fix base_ref"))
     return CheckResult("base-ref", True, f"{ref} is at {head[:12]}; the run builds on that commit", {"head": head})
 
 
@@ -61,11 +63,3 @@ def previous_phase(
     return CheckResult(
         "previous-phase", True, f"all {len(previous.efforts)} branches of {follows} are merged into {base}"
     )
-
-
-def _redact(url: str) -> str:
-    # https://user:token@host/... -> https://***@host/...
-    scheme, sep, rest = url.partition("://")
-    if sep and "@" in rest.split("/", 1)[0]:
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
