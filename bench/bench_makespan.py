@@ -23,8 +23,8 @@ from typing import Any
 import benchenv  # noqa: F401  (before Airflow: a throwaway Airflow home for this process)
 from pss import PssSampler
 
-from waveflow.airflow.factory import pool_name
 from waveflow.airflow.paths import PROJECT_ROOT, plans_dir
+from waveflow.airflow.pool import pool_name
 from waveflow.plan.load import read_plan
 from waveflow.plan.model import Plan, task_id
 from waveflow.stack.api import AirflowAPI

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from waveflow.airflow.dag_files import plan_files
-from waveflow.airflow.factory import pool_name
 from waveflow.airflow.loading import PlanImportError, load_valid_plan
+from waveflow.airflow.pool import pool_name
 
 
 def pools(plans_dir: Path) -> dict[str, dict[str, Any]]:

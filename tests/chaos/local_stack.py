@@ -19,7 +19,7 @@ def local_stack(base: Path, plans: dict[str, str], extra_env: dict[str, str]) ->
     from support.postgres import free_port, postgres_cluster
 
     from waveflow.airflow.dag_files import sync
-    from waveflow.airflow.factory import pool_name
+    from waveflow.airflow.pool import pool_name
     from waveflow.plan.load import read_text
     from waveflow.stack.api import AirflowAPI
     from waveflow.stack.processes import Stack

@@ -22,6 +22,7 @@ SECRETS = (
     "AIRFLOW__API_AUTH__JWT_SECRET",
     "AIRFLOW__API__SECRET_KEY",
     "AIRFLOW_ADMIN_PASSWORD",
+    "AIRFLOW_PREFLIGHT_PASSWORD",
 )
 AIRFLOW_SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
 
@@ -141,7 +142,14 @@ def test_components_share_the_secrets_and_plans_folder(config: dict, filled_env:
         assert {e[name] for e in envs} == {f"test-{name.lower()}"}
     assert {e["WAVEFLOW_PLANS_DIR"] for e in envs} == {"/opt/airflow/include/plans"}
     assert {e["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] for e in envs} == {"http://api-server:8080/execution/"}
-    # The UI password reaches the init service only.
+    # Every component can read pools as the read-only preflight user; the UI password reaches the init service only.
+    (api,) = {e["AIRFLOW_CONN_WAVEFLOW_API"] for e in envs}
+    assert json.loads(api) == {
+        "conn_type": "http",
+        "host": "http://api-server:8080",
+        "login": "preflight",
+        "password": "test-airflow_preflight_password",
+    }
     assert [
         s for s, svc in config["services"].items() if "AIRFLOW_ADMIN_PASSWORD" in (svc.get("environment") or {})
     ] == ["airflow-init"]

@@ -35,6 +35,7 @@ CHART_KEYS = {
     "dags.gitSync.period",
     "dags.gitSync.credentialsSecret",
     "env",
+    "secret",
     "migrateDatabaseJob",
     "migrateDatabaseJob.args",
     "config",

@@ -23,7 +23,7 @@ def pools_module(repo_root: Path):
 
 
 def test_a_pool_per_valid_plan_named_as_the_factory_names_it(pools_module, repo_root: Path, tmp_path: Path, capsys):
-    from waveflow.airflow.factory import pool_name
+    from waveflow.airflow.pool import pool_name
     from waveflow.plan.load import read_plan
 
     shutil.copy(repo_root / "include" / "plans" / "phase10.yaml", tmp_path / "phase10.yaml")
@@ -66,11 +66,15 @@ def test_init_script_migrates_writes_the_login_and_imports_the_pools(repo_root: 
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(tmp_path / "passwords.json"),
         "AIRFLOW_ADMIN_USER": "lead",
         "AIRFLOW_ADMIN_PASSWORD": "not-a-real-password",
+        "AIRFLOW_PREFLIGHT_PASSWORD": "not-a-real-one-either",
         "WAVEFLOW_PLANS_DIR": str(repo_root / "include" / "plans"),
     }
     subprocess.run(["bash", str(repo_root / "include/airflow/init.sh")], env=env, check=True, capture_output=True)
 
-    assert json.loads((tmp_path / "passwords.json").read_text()) == {"lead": "not-a-real-password"}
+    assert json.loads((tmp_path / "passwords.json").read_text()) == {
+        "lead": "not-a-real-password",
+        "preflight": "not-a-real-one-either",
+    }
     assert (tmp_path / "passwords.json").stat().st_mode & 0o077 == 0
     out = subprocess.run(
         ["airflow", "pools", "get", "waveflow-phase10", "-o", "json"],

@@ -48,7 +48,7 @@ def _drop_unpause_run(api: object, dag_id: str) -> None:
 def e2e() -> Iterator[E2E]:
     if pg_bin() is None:
         pytest.skip("PostgreSQL (Debian package postgresql) is not installed")
-    from waveflow.airflow.factory import pool_name
+    from waveflow.airflow.pool import pool_name
     from waveflow.plan.load import read_plan
     from waveflow.stack.api import AirflowAPI
     from waveflow.stack.processes import Stack

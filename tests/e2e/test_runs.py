@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import subprocess
 import time
 from datetime import datetime
@@ -73,6 +74,9 @@ def test_trigger_a_subset_like_the_ui_does(e2e):
     report = e2e.api.xcom(DAG, run_id, "quality_gates.report")
     html = Path(report["html"]).read_text(encoding="utf-8")
     assert "10.2.1" in html and "<svg" in html
+    # Preflight asked the API for the pool with the stack's `waveflow_api` connection.
+    agents = e2e.api.xcom(DAG, run_id, "preflight.agents")
+    assert agents["message"] == "5 efforts assigned; 4 agents fit pool waveflow-phase10 (4 slots)"
 
 
 def test_wave_two_waits_for_the_sensor_and_runs_in_parallel(e2e):
@@ -172,3 +176,22 @@ def test_sequential_runs_one_effort_at_a_time(e2e):
     )
     assert {ti[t]["state"] for t in WAVE2[:3]} == {"success"}
     assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(spans))
+
+
+def test_preflight_reads_the_pool_through_the_api(e2e, monkeypatch):
+    from waveflow.airflow.preflight_tasks import PreflightOperator
+
+    monkeypatch.setenv("AIRFLOW_CONN_WAVEFLOW_API", e2e.stack.settings.env()["AIRFLOW_CONN_WAVEFLOW_API"])
+    check = PreflightOperator(task_id="agents", plan=e2e.plan, check="agents", base_ref="main", image="")
+    pool = "/pools/waveflow-phase10"
+    try:
+        e2e.api.call("PATCH", pool, json={"slots": 3})
+        assert check.run_check().message.startswith("the plan runs 4 agents at once but pool waveflow-phase10 has 3")
+        e2e.api.call("DELETE", pool)
+        assert check.run_check().message.startswith("pool waveflow-phase10 does not exist")
+    finally:
+        e2e.stack.airflow("pools", "set", "waveflow-phase10", "4", "efforts at once")
+    assert check.run_check().ok
+    wrong = {"conn_type": "http", "host": e2e.stack.settings.base_url, "login": "admin", "password": "not-it"}
+    monkeypatch.setenv("AIRFLOW_CONN_WAVEFLOW_API", json.dumps(wrong))
+    assert "could not log in (401)" in check.run_check().message

@@ -7,7 +7,7 @@ from waveflow.airflow.preflight_tasks import find_plan
 from waveflow.landing import check as landing_check
 from waveflow.plan.load import read_plan
 from waveflow.preflight.git_checks import base_ref, previous_phase
-from waveflow.preflight.plan_checks import agents, image_and_secret, isolation
+from waveflow.preflight.plan_checks import PoolReading, agents, image_and_secret, isolation
 
 
 @pytest.fixture
@@ -33,11 +33,25 @@ def test_base_ref_missing_or_unreachable(remote, tmp_path):
 
 
 def test_agents_fit_the_pool(phase10):
-    assert agents(phase10, 4).ok
-    short = agents(phase10, 2)
-    assert not short.ok and "raise the `waveflow` pool to 4 slots" in short.message
+    pool = "waveflow-phase10"
+    fits = agents(phase10, PoolReading(pool, slots=4))
+    assert fits.ok and fits.message == "5 efforts assigned; 4 agents fit pool waveflow-phase10 (4 slots)"
+    fix = '`airflow pools set waveflow-phase10 4 "efforts of phase10 at once"`'
+    short = agents(phase10, PoolReading(pool, slots=3))
+    assert not short.ok
+    assert short.message == (
+        f"the plan runs 4 agents at once but pool waveflow-phase10 has 3 slots; resize it with {fix} "
+        "or lower max_parallel_agents"
+    )
+    missing = agents(phase10, PoolReading(pool))
+    assert not missing.ok
+    assert missing.message == f"pool waveflow-phase10 does not exist, so no effort would start; create it with {fix}"
+    broken = agents(phase10, PoolReading(pool, error="no answer"))
+    assert not broken.ok and broken.message == "cannot read pool waveflow-phase10: no answer"
+    skipped = agents(phase10, PoolReading(pool, skipped="no connection"))
+    assert skipped.ok and skipped.message.endswith("pool waveflow-phase10 not checked: no connection")
     phase10.efforts[2].agent = None
-    assert "efforts without an agent: 10.2.2" in agents(phase10, 8).message
+    assert "efforts without an agent: 10.2.2" in agents(phase10, PoolReading(pool, slots=8)).message
 
 
 def test_isolation_inside_a_wave(phase10):

@@ -12,6 +12,7 @@ from plan_runs import asset_events, migrate, run
 from preflight_git import git
 
 from waveflow.airflow.assets import landed_asset
+from waveflow.airflow.pool import api_url
 from waveflow.airflow.preflight_tasks import PreflightOperator
 from waveflow.k8s.render import render
 from waveflow.plan.load import read_plan
@@ -73,8 +74,12 @@ def test_previous_phase_task(phase10, remote, env, tmp_path, monkeypatch):
     )
 
 
-def test_plan_tasks_fail_with_what_to_fix(phase10, env):
-    assert execute(phase10, "agents")["check"] == "agents"
+def test_plan_tasks_fail_with_what_to_fix(phase10, env, monkeypatch):
+    monkeypatch.delenv("AIRFLOW_CONN_WAVEFLOW_API", raising=False)
+    assert execute(phase10, "agents")["message"] == (
+        "5 efforts assigned; pool waveflow-phase10 not checked: "
+        "no `waveflow_api` connection (the Airflow REST API's address and a login) to ask it with"
+    )
     phase10.efforts[0].agent = None
     assert failure(phase10, "agents") == "preflight agents: efforts without an agent: 10.1.1; name one per effort"
     phase10.efforts[2].ports = phase10.efforts[1].ports
@@ -131,3 +136,16 @@ def test_a_failed_check_stops_the_run_before_any_effort(airflow_db, phase10, env
     assert {tis[t].state for t in EFFORTS} == {"upstream_failed"}
     assert dag_run.state == "failed"
     assert not [r for r in emulator.requests if r.resource and r.resource.plural == "pods"]
+
+
+def test_the_pool_check_names_an_api_it_cannot_reach(phase10, env, monkeypatch):
+    from support.postgres import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("AIRFLOW_CONN_WAVEFLOW_API", f'{{"conn_type": "http", "host": "{url}", "login": "preflight"}}')
+    assert failure(phase10, "agents").startswith(
+        f"preflight agents: cannot read pool waveflow-phase10: the `waveflow_api` connection ({url} as preflight) "
+        "did not answer"
+    )
+    assert api_url("api-server", 8080, None) == "http://api-server:8080"
+    assert api_url("https://airflow.example.com", None, None) == "https://airflow.example.com"

@@ -18,6 +18,7 @@ from .gate_tasks import add_quality_gates
 from .loading import load_valid_plan
 from .params import run_params
 from .paths import plans_dir
+from .pool import pool_name
 from .preflight_tasks import add_preflight
 from .status import EffortStatus, wave_deadlines
 from .wave_gate import WaveLandedSensor
@@ -25,10 +26,6 @@ from .wave_gate import WaveLandedSensor
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
 # Airflow 3 reads the backoff as a multiplier (`True` would be 1.0, a flat delay): double the wait at each retry.
 RETRY_BACKOFF = 2.0
-
-
-def pool_name(plan: Plan) -> str:
-    return f"waveflow-{plan.name}"
 
 
 def plan_dag(plan_file: str) -> DAG:

@@ -17,6 +17,7 @@ from ..plan.model import Plan
 from ..preflight import CheckResult
 from .effort_env import backend, configured_repo
 from .paths import plans_dir
+from .pool import pool_name, read_pool
 
 CHECKS = ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
 # On the kubernetes backend only: asked of the cluster through the connection the effort pods are launched with.
@@ -75,7 +76,7 @@ class PreflightOperator(BaseOperator):
             previous = find_plan(plan.follows) if plan.follows else None
             return git_checks.previous_phase(previous, plan.follows, repo, self.base_ref, _branch_status)
         if self.check == "agents":
-            return plan_checks.agents(plan, None)
+            return plan_checks.agents(plan, read_pool(pool_name(plan)))
         if self.check == "isolation":
             return plan_checks.isolation(plan)
         if self.check == CLUSTER_CHECK:

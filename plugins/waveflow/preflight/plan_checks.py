@@ -3,23 +3,44 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 from ..plan.model import Plan
 from . import CheckResult
 
 
-def agents(plan: Plan, pool_slots: int | None) -> CheckResult:
+@dataclass(frozen=True)
+class PoolReading:
+    """The plan's Airflow pool as the REST API reported it. `slots` is None when the pool does not exist; `skipped`
+    says why it was not asked (the check then passes and says so); `error` why asking it failed."""
+
+    name: str
+    slots: int | None = None
+    skipped: str | None = None
+    error: str | None = None
+
+
+def agents(plan: Plan, pool: PoolReading) -> CheckResult:
     missing = [e.id for e in plan.efforts if not e.agent]
     if missing:
         return CheckResult("agents", False, f"efforts without an agent: {', '.join(missing)}; name one per effort")
-    if pool_slots is not None and plan.agents > pool_slots:
-        return CheckResult(
-            "agents",
-            False,
-            f"the plan runs {plan.agents} agents at once but the pool has {pool_slots} slots; "
-            f"raise the `waveflow` pool to {plan.agents} slots or lower max_parallel_agents",
+    assigned = f"{len(plan.efforts)} efforts assigned"
+    fix = f'`airflow pools set {pool.name} {plan.agents} "efforts of {plan.name} at once"`'
+    if pool.error:
+        return CheckResult("agents", False, f"cannot read pool {pool.name}: {pool.error}")
+    if pool.skipped:
+        return CheckResult("agents", True, f"{assigned}; pool {pool.name} not checked: {pool.skipped}")
+    if pool.slots is None:
+        why = f"pool {pool.name} does not exist, so no effort would start; create it with {fix}"
+        return CheckResult("agents", False, why)
+    if plan.agents > pool.slots:
+        why = (
+            f"the plan runs {plan.agents} agents at once but pool {pool.name} has {pool.slots} slots; "
+            f"resize it with {fix} or lower max_parallel_agents"
         )
-    return CheckResult("agents", True, f"{len(plan.efforts)} efforts assigned; {plan.agents} agents fit the pool")
+        return CheckResult("agents", False, why)
+    fits = f"{plan.agents} agents fit pool {pool.name} ({pool.slots} slots)"
+    return CheckResult("agents", True, f"{assigned}; {fits}", {"pool_slots": str(pool.slots)})
 
 
 def isolation(plan: Plan) -> CheckResult:

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..airflow.dag_files import sync
-from ..airflow.factory import pool_name
 from ..airflow.paths import PROJECT_ROOT, plans_dir
+from ..airflow.pool import pool_name
 from ..plan.load import read_plan
 from .api import AirflowAPI
 from .processes import Stack

@@ -10,6 +10,8 @@ from pathlib import Path
 from ..airflow.paths import PROJECT_ROOT
 
 ADMIN = "admin"
+# A read-only login the preflight `agents` check reads the plan's pool with; the admin's stays out of task environments.
+PREFLIGHT = "preflight"
 
 
 @dataclass
@@ -30,11 +32,21 @@ class StackSettings:
 
     def admin_password(self) -> str:
         """The UI login, made once per home and kept (a second `make run` logs in the same way)."""
-        if not self.passwords_file.exists():
+        return self._password(ADMIN)
+
+    def preflight_password(self) -> str:
+        return self._password(PREFLIGHT)
+
+    def _password(self, user: str) -> str:
+        passwords = {}
+        if self.passwords_file.exists():
+            passwords = json.loads(self.passwords_file.read_text(encoding="utf-8"))
+        if user not in passwords:
             self.home.mkdir(parents=True, exist_ok=True)
-            self.passwords_file.write_text(json.dumps({ADMIN: secrets.token_urlsafe(12)}), encoding="utf-8")
+            passwords[user] = secrets.token_urlsafe(12)
+            self.passwords_file.write_text(json.dumps(passwords), encoding="utf-8")
             self.passwords_file.chmod(0o600)
-        return str(json.loads(self.passwords_file.read_text(encoding="utf-8"))[ADMIN])
+        return str(passwords[user])
 
     def _secret(self, name: str) -> str:
         path = self.home / f".{name}"
@@ -55,7 +67,7 @@ class StackSettings:
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin,{PREFLIGHT}:viewer",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(self.passwords_file),
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": database,
@@ -69,6 +81,9 @@ class StackSettings:
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "WAVEFLOW_UI_BASE_URL": self.base_url,
+            "AIRFLOW_CONN_WAVEFLOW_API": json.dumps(
+                {"conn_type": "http", "host": self.base_url, "login": PREFLIGHT, "password": self.preflight_password()}
+            ),
         }
         env.update(self.extra_env)
         return env
