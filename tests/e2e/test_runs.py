@@ -185,7 +185,7 @@ def test_preflight_reads_the_pool_through_the_api(e2e, monkeypatch):
     check = PreflightOperator(task_id="agents", plan=e2e.plan, check="agents", base_ref="main", image="")
     pool = "/pools/waveflow-phase10"
     try:
-        e2e.api.call("PATCH", pool, json={"slots": 3})
+        e2e.api.call("PATCH", pool, json={"pool": "waveflow-phase10", "slots": 3, "include_deferred": True})
         assert check.run_check().message.startswith("the plan runs 4 agents at once but pool waveflow-phase10 has 3")
         e2e.api.call("DELETE", pool)
         assert check.run_check().message.startswith("pool waveflow-phase10 does not exist")
