@@ -36,7 +36,7 @@ _WITHHELD = (*SECRET_VARS, *SECRET_FILE_VARS, "GIT_USERNAME", "GIT_ASKPASS", "WA
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def normalize_url(url: str) -> str:

@@ -79,6 +79,9 @@ class StackSettings:
             "AIRFLOW__API__SECRET_KEY": self._secret("secret_key"),
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+            # An idle scheduler looks again after this long (default 1 s): each step of a run (preflight, wave, sensor,
+            # next wave, gates, report) waits for that look, so a shorter sleep takes seconds off every run.
+            "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.25",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "WAVEFLOW_UI_BASE_URL": self.base_url,
             "AIRFLOW_CONN_WAVEFLOW_API": json.dumps(
