@@ -139,6 +139,7 @@ class Plan(_Strict):
 
     # Where each part was read from, for `path:line` messages; never serialized.
     _source: Source = PrivateAttr(default_factory=lambda: Source())
+    _positions: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _previous_named(self) -> Plan:
@@ -154,10 +155,16 @@ class Plan(_Strict):
         return [e for e in self.efforts if e.wave == number]
 
     def effort(self, effort_id: str) -> Effort:
-        for e in self.efforts:
-            if e.id == effort_id:
-                return e
-        raise KeyError(effort_id)
+        # Looked up per dependency while a DAG is built: an index, re-made whenever the efforts changed under it.
+        position = self._positions.get(effort_id)
+        if position is None or position >= len(self.efforts) or self.efforts[position].id != effort_id:
+            self._positions = {}
+            for i, e in enumerate(self.efforts):
+                self._positions.setdefault(e.id, i)  # with duplicate ids (an invalid plan), the first one
+            position = self._positions.get(effort_id)
+            if position is None:
+                raise KeyError(effort_id)
+        return self.efforts[position]
 
     def branch_of(self, effort: Effort) -> str:
         """The effort's branch; plans that name none (task lists) get one derived from plan and id."""
