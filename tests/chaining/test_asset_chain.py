@@ -33,12 +33,14 @@ schedule: null
 defaults:
   commands: {implement: ["python3", "tools/apply_effort.py"], test: ["make", "test"]}
   retries: 0
-waves: [{number: 1, name: Only}]
+  timeout_minutes: 10
 gates:
   - {metric: PR Size, target: "<800 lines", measurement: Line counter}
 """
+# Foundation's one wave is planned to take at most 0.001 h (3.6 s), which its run overruns: a deadline alert.
 FOUNDATION = f"""\
 name: foundation
+waves: [{{number: 1, name: Only, duration: {{min_hours: 0, max_hours: 0.001}}}}]
 {COMMON}efforts:
   - id: "10.1.1"
     name: E2E Test Framework
@@ -51,6 +53,7 @@ INTEGRATION = f"""\
 name: integration
 follows: foundation
 schedule_on_previous: true
+waves: [{{number: 1, name: Only}}]
 {COMMON}efforts:
   - id: "10.2.1"
     name: Integration Test Suite
@@ -101,6 +104,10 @@ class Chain:
         return str(self.api.call("GET", path, params={"full_content": True}))
 
 
+def status_text(chain: Chain, dag_id: str, run_id: str) -> str:
+    return (chain.reports / dag_id / run_id / "status.log").read_text()
+
+
 def git(*args: str, cwd: Path | None = None) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
@@ -131,6 +138,9 @@ def chain() -> Iterator[Chain]:
             "WAVEFLOW_REPO_URL": str(remote),
             "WAVEFLOW_WORKSPACE": str(base / "workspace"),
             "WAVEFLOW_REPORTS_DIR": str(base / "reports"),
+            # Only foundation has a planned wave duration, so only its DAG carries a deadline (integration's run
+            # is cleared below, which a DAG with deadlines cannot be in Airflow 3.3: apache/airflow#70368).
+            "WAVEFLOW_DEADLINES": "on",
         },
     )
     stack = Stack(settings)
@@ -168,6 +178,11 @@ def test_a_landed_phase_starts_the_phase_that_follows_it(chain, tmp_path):
     assert events[0]["extra"]["branches"] == [FOUNDATION_BRANCH]
     status = (chain.reports / "foundation" / landed / "status.log").read_text()
     assert f"phase landed asset={LANDED}" in status
+    # The wave ran past its planned 3.6 s: the scheduler found the deadline missed and the triggerer ran the alert.
+    chain.until(
+        "the wave deadline alert",
+        lambda: "wave overrun wave=1 planned_hours=0.001" in status_text(chain, "foundation", landed) or None,
+    )
 
     # Started by the asset alone (its plan has no cron), and it starts at once: the branch is not merged yet.
     run = chain.wait_first_run("integration")

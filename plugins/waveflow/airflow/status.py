@@ -7,6 +7,7 @@ webhook that receives them as JSON; without it they are logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from datetime import timedelta
@@ -112,11 +113,18 @@ def run_finished(context: Any, outcome: str, detail: str) -> None:
     WaveflowNotifier(f"{context['dag'].dag_id} run {context['run_id']} finished: {outcome}: {detail}")(context)
 
 
-async def wave_overrun(plan: str, wave: int, planned_hours: float, **kwargs: Any) -> None:
-    """Deadline callback (runs in the triggerer): a wave is still going past its planned end."""
-    log.warning(
-        "waveflow deadline: %s wave %s is over its planned %s h since the run was queued", plan, wave, planned_hours
-    )
+async def wave_overrun(plan: str, wave: int, planned_hours: float, context: Any = None, **kwargs: Any) -> None:
+    """Deadline callback (runs in the triggerer): a wave is still going past its planned end. The scheduler hands the
+    run in `context`: the alert goes to that run's status log and through the notifier."""
+    run = (context or {}).get("dag_run") or {}  # the REST API's DAG run: `dag_id`, `dag_run_id`, ...
+    run_id = run.get("dag_run_id")
+    message = f"{plan} run {run_id}: wave {wave} is past its planned {planned_hours:g} h since the run was queued"
+    log.warning("waveflow deadline: %s", message)
+    if run_id:
+        path = run_dir(str(run.get("dag_id") or plan), str(run_id)) / "status.log"
+        StatusLog(path).append("wave overrun", wave=wave, planned_hours=f"{planned_hours:g}")
+    # The webhook call blocks: off the triggerer's event loop, which other deferred tasks share.
+    await asyncio.to_thread(WaveflowNotifier(message).notify, {"run_id": run_id})
 
 
 def wave_deadlines(plan: Plan) -> list[DeadlineAlert]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 from ..airflow.paths import PROJECT_ROOT
 
@@ -48,11 +51,11 @@ class StackSettings:
             self.passwords_file.chmod(0o600)
         return str(passwords[user])
 
-    def _secret(self, name: str) -> str:
+    def _secret(self, name: str, make: Callable[[], str] = lambda: secrets.token_urlsafe(32)) -> str:
         path = self.home / f".{name}"
         if not path.exists():
             self.home.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+            path.write_text(make(), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8")
 
@@ -77,6 +80,9 @@ class StackSettings:
             "AIRFLOW__API__WORKERS": "1",
             "AIRFLOW__API_AUTH__JWT_SECRET": self._secret("jwt_secret"),
             "AIRFLOW__API__SECRET_KEY": self._secret("secret_key"),
+            # One key for every component: what the scheduler encrypts (a deadline's callback trigger, connections)
+            # the triggerer and the API server must decrypt.
+            "AIRFLOW__CORE__FERNET_KEY": self._secret("fernet_key", make=lambda: Fernet.generate_key().decode()),
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
             # An idle scheduler looks again after this long (default 1 s): each step of a run (preflight, wave, sensor,
