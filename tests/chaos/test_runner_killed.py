@@ -1,5 +1,6 @@
-"""SIGKILL the effort runner mid-implement: the task fails for want of a result, the retry resumes the branch from the
-remote, and the branch ends with the earlier work intact and one commit of the effort."""
+"""SIGKILL the effort runner mid-implement: the task fails for want of a result, the retry ends the implement command
+the killed runner left behind, resumes the branch from the remote, and the branch ends with the earlier work intact and
+one commit of the effort."""
 
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ def test_runner_killed_mid_effort_resumes_its_branch(chaos, tmp_path):
     assert b"waveflow.runner" in Path(f"/proc/{runner}/cmdline").read_bytes()
     os.kill(runner, signal.SIGKILL)
     implement_outlived_runner = alive(implement)
+    # The retry's runner ends the implement command the killed one left in the worktree before it starts its own.
+    chaos.wait("the retry's implement command", lambda: len(chaos.started(PLAN, "1.1")) == 2)
+    leftover_ended = not alive(implement)
+    assert leftover_ended
     hold.unlink()
 
     assert chaos.wait_run(PLAN, run_id) == "success"
@@ -64,4 +69,5 @@ def test_runner_killed_mid_effort_resumes_its_branch(chaos, tmp_path):
         earlier_commit_kept=True,
         effort_commits=len(result["commits"]),
         implement_outlived_runner=implement_outlived_runner,
+        leftover_ended_by_retry=leftover_ended,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -12,7 +14,7 @@ from waveflow.runner.checks import check, ref_problem
 from waveflow.runner.cli import parse_inputs
 from waveflow.runner.contract import RunnerInputs
 from waveflow.runner.errors import InvalidInput
-from waveflow.runner.process import run_command
+from waveflow.runner.process import end_leftover_group, run_command
 from waveflow.runner.redact import Redactor, split_credentials
 from waveflow.runner.workspace import worktree_path
 
@@ -95,10 +97,10 @@ def test_run_command_captures_and_redacts(tmp_path):
     assert log.read_text() == "a ***\n" and result.tail == ["a ***"]
 
 
-def _ends(pid: int) -> bool:
+def _ends(pid: int, within: float = 10) -> bool:
     """True once `pid` is gone or a zombie; a SIGKILLed process finishes exiting a moment after its pipe closes."""
     status = Path(f"/proc/{pid}/status")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         try:
             if "\tZ" in status.read_text():
@@ -130,6 +132,34 @@ def test_run_command_ends_leftover_children_of_a_finished_command(tmp_path):
     )
     assert result.ok
     assert _ends(int(pid_file.read_text()))
+
+
+def test_a_group_left_by_a_killed_runner_is_ended_by_the_next(tmp_path):
+    group_file, pid_file = tmp_path / "running" / "implement", tmp_path / "pid"
+    command = f"import time; open({str(pid_file)!r}, 'w').write('x'); time.sleep(300)"
+    runner_code = (
+        "import sys; from pathlib import Path; from waveflow.runner.process import end_leftover_group, run_command; "
+        f"run_command([sys.executable, '-c', {command!r}], cwd=Path({str(tmp_path)!r}), env={{}}, timeout=300, "
+        f"log_path=Path({str(tmp_path / 'log')!r}), echo=None, group_file=Path({str(group_file)!r}))"
+    )
+    runner = subprocess.Popen([sys.executable, "-c", runner_code])
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    runner.kill()
+    runner.wait()
+    pgid = int(group_file.read_text().split()[0])
+    assert not _ends(pgid, within=0.5)  # the runner is gone, its command is not
+
+    assert end_leftover_group(group_file) == pgid
+    assert _ends(pgid) and not group_file.exists()
+    assert end_leftover_group(group_file) is None
+
+
+def test_a_recorded_group_whose_id_was_reused_is_left_alone(tmp_path):
+    group_file = tmp_path / "implement"
+    group_file.write_text(f"{os.getpid()} 1\n")  # this process, but not started at tick 1
+    assert end_leftover_group(group_file) is None and not group_file.exists()
 
 
 def test_missing_program(tmp_path):

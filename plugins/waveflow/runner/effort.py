@@ -24,7 +24,7 @@ from .errors import StepFailed
 from .gitcmd import Git, git_env
 from .metrics import collect
 from .metrics.evidence import Evidence, find_reports
-from .process import CommandResult, run_command
+from .process import CommandResult, end_leftover_group, run_command
 from .redact import SECRET_FILE_VARS, SECRET_VARS, Redactor, split_credentials
 from .remote import RemoteState, read_remote
 from .result import EffortResult, Timing
@@ -132,6 +132,7 @@ def _fail(run: Run, exc: StepFailed) -> None:
 def _run(run: Run) -> None:
     inputs, result = run.inputs, run.result
     run.workspace.mkdir(parents=True, exist_ok=True)
+    _end_leftovers(run)
     with run.step("fetch"):
         remote = read_remote(
             run.git(run.workspace), run.url, inputs.base_ref, inputs.dependency_branches, inputs.branch
@@ -225,7 +226,16 @@ def _command(run: Run, step: str, argv: list[str], env: dict[str, str], timeout:
     run.result.logs[step] = str(log_path)
     run.log(f"{run.inputs.effort}: {step}: {' '.join(argv)} (time-out {timeout}s)")
     return run_command(argv, cwd=run.worktree, env=env, timeout=timeout, log_path=log_path, redact=run.redact,
-                       echo=run.echo)  # fmt: skip
+                       echo=run.echo, group_file=run.state_dir("running") / step)  # fmt: skip
+
+
+def _end_leftovers(run: Run) -> None:
+    """A runner killed mid-command left that command running in the worktree: end it before anything else."""
+    running = run.state_dir("running")
+    for group_file in sorted(running.glob("*")) if running.is_dir() else []:
+        pgid = end_leftover_group(group_file)
+        if pgid is not None:
+            run.log(f"{run.inputs.effort}: ended the {group_file.name} command a killed runner left (group {pgid})")
 
 
 def _command_problem(what: str, outcome: CommandResult) -> str | None:

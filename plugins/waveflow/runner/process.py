@@ -2,6 +2,8 @@
 
 An agent or a test suite may start servers and helpers of its own; killing only the direct child would leave them
 holding ports and the output pipe. Everything the command started shares its process group, so it all goes together.
+A runner that is itself killed (SIGKILL, OOM) cannot end the group: the group's id is written to `group_file` while it
+runs, and the next runner of the effort ends what is left before it touches the worktree.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def run_command(
     log_path: Path,
     redact: Callable[[str], str] = str,
     echo: TextIO | None = sys.stderr,
+    group_file: Path | None = None,
 ) -> CommandResult:
     """Run `argv`; its output (stdout and stderr, redacted) goes to `log_path` and to `echo` as it comes."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +69,9 @@ def run_command(
         log_path.write_text(line + "\n")
         return CommandResult(list(argv), 127, False, 0.0, log_path, [line])
 
+    if group_file is not None:
+        group_file.parent.mkdir(parents=True, exist_ok=True)
+        group_file.write_text(f"{proc.pid} {_start_ticks(proc.pid)}\n", encoding="utf-8")
     with log_path.open("w", encoding="utf-8") as log:
         reader = threading.Thread(target=_copy_output, args=(proc, log, echo, tail, redact), daemon=True)
         reader.start()
@@ -78,6 +84,8 @@ def run_command(
         # A leader that exited may leave children behind holding the pipe (and ports): end them too.
         _signal_group(proc.pid, signal.SIGKILL)
         reader.join()
+    if group_file is not None:
+        group_file.unlink(missing_ok=True)
     return CommandResult(
         list(argv), None if timed_out else proc.returncode, timed_out, time.monotonic() - started, log_path, list(tail)
     )
@@ -108,3 +116,31 @@ def _end_group(proc: subprocess.Popen[bytes]) -> None:
 def _signal_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+def end_leftover_group(group_file: Path) -> int | None:
+    """End the process group a killed runner left running (recorded in `group_file`); its id, or None if none was."""
+    try:
+        pgid_text, ticks = group_file.read_text(encoding="utf-8").split()
+        pgid = int(pgid_text)
+    except (FileNotFoundError, ValueError):
+        group_file.unlink(missing_ok=True)
+        return None
+    group_file.unlink()
+    leader_ticks = _start_ticks(pgid)
+    if leader_ticks is not None and str(leader_ticks) != ticks:
+        return None  # the id now belongs to another process: the recorded group ended long ago
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return None
+    return pgid
+
+
+def _start_ticks(pid: int) -> int | None:
+    """When the process started (clock ticks since boot), to tell it from a later process given the same id."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
