@@ -78,8 +78,9 @@ def _copied_group(dag: DAG, name: str) -> Group:
     return Group(name, tasks)
 
 
-def python_source(shape: Shape) -> str:
-    """A DAG file as a person writes it: one statement per task, the dependencies, then the waves in order."""
+def python_source(shape: Shape, params: bool = False) -> str:
+    """A DAG file as a person writes it: one statement per task, the dependencies, then the waves in order. With
+    `params`, the DAG also takes a trigger form: the `PARAMS` the file's namespace is given."""
     lines = [
         "from datetime import datetime, timezone",
         "",
@@ -87,7 +88,7 @@ def python_source(shape: Shape) -> str:
         "from dagshape import Step",
         "",
         f"with DAG({shape.dag_id!r}, schedule={SCHEDULE!r}, start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),",
-        "         catchup=False, max_active_runs=1) as dag:",
+        f"         catchup=False, max_active_runs=1{', params=PARAMS' if params else ''}) as dag:",
     ]
     for node in shape.chain:
         if isinstance(node, Group):
