@@ -142,7 +142,8 @@ def test_components_share_the_secrets_and_plans_folder(config: dict, filled_env:
         assert {e[name] for e in envs} == {f"test-{name.lower()}"}
     assert {e["WAVEFLOW_PLANS_DIR"] for e in envs} == {"/opt/airflow/include/plans"}
     assert {e["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] for e in envs} == {"http://api-server:8080/execution/"}
-    # Every component can read pools as the read-only preflight user; the UI password reaches the init service only.
+    # Every component can read pools as the read-only preflight user, whose password the init service writes; the UI
+    # password reaches the init service only.
     (api,) = {e["AIRFLOW_CONN_WAVEFLOW_API"] for e in envs}
     assert json.loads(api) == {
         "conn_type": "http",
@@ -150,6 +151,8 @@ def test_components_share_the_secrets_and_plans_folder(config: dict, filled_env:
         "login": "preflight",
         "password": "test-airflow_preflight_password",
     }
+    init = config["services"]["airflow-init"]["environment"]
+    assert init["AIRFLOW_PREFLIGHT_PASSWORD"] == "test-airflow_preflight_password"
     assert [
         s for s, svc in config["services"].items() if "AIRFLOW_ADMIN_PASSWORD" in (svc.get("environment") or {})
     ] == ["airflow-init"]

@@ -35,7 +35,7 @@ CHART_KEYS = {
     "dags.gitSync.period",
     "dags.gitSync.credentialsSecret",
     "env",
-    "secret",
+    "extraEnv",
     "migrateDatabaseJob",
     "migrateDatabaseJob.args",
     "config",
@@ -104,3 +104,11 @@ def test_migration_job_creates_the_pools_from_the_plans_the_image_carries(values
     assert "python /opt/waveflow/pools.py /opt/waveflow/plans" in script
     assert "include/airflow/pools.py /opt/waveflow/pools.py" in dockerfile
     assert "include/plans /opt/waveflow/plans" in dockerfile
+
+
+def test_the_preflight_api_connection_is_optional(values):
+    """Pods must start before anyone has created the Secret: the reference is optional."""
+    (item,) = yaml.safe_load(values["extraEnv"])
+    ref = item["valueFrom"]["secretKeyRef"]
+    assert item["name"] == "AIRFLOW_CONN_WAVEFLOW_API"
+    assert (ref["name"], ref["key"], ref["optional"]) == ("waveflow-airflow-api", "connection", True)

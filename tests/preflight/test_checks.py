@@ -34,24 +34,32 @@ def test_base_ref_missing_or_unreachable(remote, tmp_path):
 
 def test_agents_fit_the_pool(phase10):
     pool = "waveflow-phase10"
-    fits = agents(phase10, PoolReading(pool, slots=4))
+    fits = agents(phase10, PoolReading(pool, slots=4), False)
     assert fits.ok and fits.message == "5 efforts assigned; 4 agents fit pool waveflow-phase10 (4 slots)"
-    fix = '`airflow pools set waveflow-phase10 4 "efforts of phase10 at once"`'
-    short = agents(phase10, PoolReading(pool, slots=3))
+    fix = '`airflow pools set waveflow-phase10 4 "efforts of phase10 at once" --include-deferred`'
+    short = agents(phase10, PoolReading(pool, slots=3), False)
     assert not short.ok
     assert short.message == (
         f"the plan runs 4 agents at once but pool waveflow-phase10 has 3 slots; resize it with {fix} "
         "or lower max_parallel_agents"
     )
-    missing = agents(phase10, PoolReading(pool))
+    missing = agents(phase10, PoolReading(pool), False)
     assert not missing.ok
     assert missing.message == f"pool waveflow-phase10 does not exist, so no effort would start; create it with {fix}"
-    broken = agents(phase10, PoolReading(pool, error="no answer"))
+    broken = agents(phase10, PoolReading(pool, error="no answer"), False)
     assert not broken.ok and broken.message == "cannot read pool waveflow-phase10: no answer"
-    skipped = agents(phase10, PoolReading(pool, skipped="no connection"))
+    skipped = agents(phase10, PoolReading(pool, skipped="no connection"), False)
     assert skipped.ok and skipped.message.endswith("pool waveflow-phase10 not checked: no connection")
+    blind = PoolReading(pool, slots=4, include_deferred=False)
+    assert agents(phase10, blind, False).ok  # local efforts are never deferred
+    pods = agents(phase10, blind, True)
+    assert not pods.ok
+    assert pods.message == (
+        "pool waveflow-phase10 does not count deferred tasks, so every effort of a wave would start at once; "
+        f"fix it with {fix}"
+    )
     phase10.efforts[2].agent = None
-    assert "efforts without an agent: 10.2.2" in agents(phase10, PoolReading(pool, slots=8)).message
+    assert "efforts without an agent: 10.2.2" in agents(phase10, PoolReading(pool, slots=8), False).message
 
 
 def test_isolation_inside_a_wave(phase10):

@@ -11,10 +11,13 @@ from gitrepo import git, py, run_runner
 def test_fresh_run_commits_with_trailers_and_pushes(remote, make_inputs, tmp_path):
     dump_env = (
         "import json, os; json.dump({k: os.environ.get(k) for k in "
-        "('PORT_RANGE_START', 'PORT_RANGE_END', 'WAVEFLOW_NAMESPACE', 'WAVEFLOW_EFFORT')}, open('env.json', 'w'))"
+        "('PORT_RANGE_START', 'PORT_RANGE_END', 'WAVEFLOW_NAMESPACE', 'WAVEFLOW_EFFORT', "
+        "'AIRFLOW__API_AUTH__JWT_SECRET', 'AIRFLOW_CONN_WAVEFLOW_API', 'AIRFLOW_VAR_TOKEN')}, open('env.json', 'w'))"
     )
     inputs = make_inputs(implement=py(dump_env), port_start=30100, port_end=30199, namespace="integration-tests")
-    out = run_runner(inputs)
+    # What an Airflow worker's environment holds: none of it may reach the agent.
+    airflow = {"AIRFLOW__API_AUTH__JWT_SECRET": "s", "AIRFLOW_CONN_WAVEFLOW_API": "c", "AIRFLOW_VAR_TOKEN": "t"}
+    out = run_runner(inputs, env=airflow)
     assert out.code == 0, out.stderr
     r = out.result
     assert r.status == "succeeded" and r.pushed and not r.memoized
@@ -25,6 +28,9 @@ def test_fresh_run_commits_with_trailers_and_pushes(remote, make_inputs, tmp_pat
         "PORT_RANGE_END": "30199",
         "WAVEFLOW_NAMESPACE": "integration-tests",
         "WAVEFLOW_EFFORT": "1.1",
+        "AIRFLOW__API_AUTH__JWT_SECRET": None,
+        "AIRFLOW_CONN_WAVEFLOW_API": None,
+        "AIRFLOW_VAR_TOKEN": None,
     }
     message = git("--git-dir", str(remote.bare), "log", "-1", "--format=%B", "feature/one")
     assert "Waveflow-Plan: p1\nWaveflow-Effort: 1.1\nWaveflow-Run: run-1" in message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -157,9 +156,15 @@ def test_a_group_left_by_a_killed_runner_is_ended_by_the_next(tmp_path):
 
 
 def test_a_recorded_group_whose_id_was_reused_is_left_alone(tmp_path):
-    group_file = tmp_path / "implement"
-    group_file.write_text(f"{os.getpid()} 1\n")  # this process, but not started at tick 1
-    assert end_leftover_group(group_file) is None and not group_file.exists()
+    stranger = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        group_file = tmp_path / "implement"
+        group_file.write_text(f"{stranger.pid} 1\n")  # its id, but it was not started at tick 1
+        assert end_leftover_group(group_file) is None and not group_file.exists()
+        assert stranger.poll() is None
+    finally:
+        stranger.kill()
+        stranger.wait()
 
 
 def test_missing_program(tmp_path):

@@ -19,6 +19,7 @@ from typing import Any
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException
 
+from ..runner.contract import AIRFLOW_PREFIXES
 from .paths import workspace_dir
 from .turns import before_effort
 
@@ -49,7 +50,8 @@ class LocalEffortOperator(BaseOperator):
         before_effort(context, self.effort_id, self.turn_order, self.turn, self.log)
         with tempfile.TemporaryDirectory(prefix="waveflow-result-") as tmp:
             result_path = Path(tmp) / "result.json"
-            env = {**os.environ, **self.env, **self.credentials}
+            own = {k: v for k, v in os.environ.items() if not k.startswith(AIRFLOW_PREFIXES)}
+            env = {**own, **self.env, **self.credentials}
             env.setdefault("WAVEFLOW_WORKSPACE", str(workspace_dir()))
             env.update(WAVEFLOW_MODE="local", WAVEFLOW_RUN_ID=context["run_id"], WAVEFLOW_RESULT=str(result_path))
             code = self._run([sys.executable, "-m", "waveflow.runner"], env)

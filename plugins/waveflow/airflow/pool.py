@@ -51,4 +51,5 @@ def fetch_pool(base_url: str, login: str, password: str, name: str) -> PoolReadi
         return PoolReading(name)
     if response.status_code >= 400:
         return PoolReading(name, error=f"{where} was refused the pool ({response.status_code}); give that login access")
-    return PoolReading(name, slots=int(response.json()["slots"]))
+    body = response.json()
+    return PoolReading(name, slots=int(body["slots"]), include_deferred=bool(body.get("include_deferred", True)))

@@ -76,7 +76,8 @@ class PreflightOperator(BaseOperator):
             previous = find_plan(plan.follows) if plan.follows else None
             return git_checks.previous_phase(previous, plan.follows, repo, self.base_ref, _branch_status)
         if self.check == "agents":
-            return plan_checks.agents(plan, read_pool(pool_name(plan)))
+            pods = backend(plan) == "kubernetes"
+            return plan_checks.agents(plan, read_pool(pool_name(plan)), deferrable_efforts=pods)
         if self.check == "isolation":
             return plan_checks.isolation(plan)
         if self.check == CLUSTER_CHECK:

@@ -115,16 +115,30 @@ def run_finished(context: Any, outcome: str, detail: str) -> None:
 
 async def wave_overrun(plan: str, wave: int, planned_hours: float, context: Any = None, **kwargs: Any) -> None:
     """Deadline callback (runs in the triggerer): a wave is still going past its planned end. The scheduler hands the
-    run in `context`: the alert goes to that run's status log and through the notifier."""
-    run = (context or {}).get("dag_run") or {}  # the REST API's DAG run: `dag_id`, `dag_run_id`, ...
+    run in `context`: the alert goes to that run's status log and through the notifier.
+
+    Airflow drops a run's deadlines only when it succeeds, and each wave's comes due whatever the waves after it do:
+    a run that already ended, or a wave whose `wave complete` is logged, has nothing overrunning."""
+    run = (context or {}).get("dag_run") or {}  # the REST API's DAG run: `dag_id`, `dag_run_id`, `state`, ...
     run_id = run.get("dag_run_id")
     message = f"{plan} run {run_id}: wave {wave} is past its planned {planned_hours:g} h since the run was queued"
+    log_file = StatusLog(run_dir(str(run.get("dag_id") or plan), str(run_id)) / "status.log") if run_id else None
+    if run.get("state", "running") != "running" or (log_file and _wave_completed(log_file, wave)):
+        log.info("waveflow deadline: %s, but it is no longer running: no alert", message)
+        return
     log.warning("waveflow deadline: %s", message)
-    if run_id:
-        path = run_dir(str(run.get("dag_id") or plan), str(run_id)) / "status.log"
-        StatusLog(path).append("wave overrun", wave=wave, planned_hours=f"{planned_hours:g}")
+    if log_file:
+        log_file.append("wave overrun", wave=wave, planned_hours=f"{planned_hours:g}")
     # The webhook call blocks: off the triggerer's event loop, which other deferred tasks share.
     await asyncio.to_thread(WaveflowNotifier(message).notify, {"run_id": run_id})
+
+
+def _wave_completed(log_file: StatusLog, wave: int) -> bool:
+    try:
+        text = log_file.path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return any(line.endswith(f" wave complete wave={wave}") for line in text.splitlines())
 
 
 def wave_deadlines(plan: Plan) -> list[DeadlineAlert]:

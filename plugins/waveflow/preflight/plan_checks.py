@@ -18,14 +18,17 @@ class PoolReading:
     slots: int | None = None
     skipped: str | None = None
     error: str | None = None
+    include_deferred: bool = True
 
 
-def agents(plan: Plan, pool: PoolReading) -> CheckResult:
+def agents(plan: Plan, pool: PoolReading, deferrable_efforts: bool) -> CheckResult:
+    """`deferrable_efforts`: effort tasks spend their run deferred (pods), so only a pool counting deferred tasks
+    bounds them."""
     missing = [e.id for e in plan.efforts if not e.agent]
     if missing:
         return CheckResult("agents", False, f"efforts without an agent: {', '.join(missing)}; name one per effort")
     assigned = f"{len(plan.efforts)} efforts assigned"
-    fix = f'`airflow pools set {pool.name} {plan.agents} "efforts of {plan.name} at once"`'
+    fix = f'`airflow pools set {pool.name} {plan.agents} "efforts of {plan.name} at once" --include-deferred`'
     if pool.error:
         return CheckResult("agents", False, f"cannot read pool {pool.name}: {pool.error}")
     if pool.skipped:
@@ -37,6 +40,12 @@ def agents(plan: Plan, pool: PoolReading) -> CheckResult:
         why = (
             f"the plan runs {plan.agents} agents at once but pool {pool.name} has {pool.slots} slots; "
             f"resize it with {fix} or lower max_parallel_agents"
+        )
+        return CheckResult("agents", False, why)
+    if deferrable_efforts and not pool.include_deferred:
+        why = (
+            f"pool {pool.name} does not count deferred tasks, so every effort of a wave would start at once; "
+            f"fix it with {fix}"
         )
         return CheckResult("agents", False, why)
     fits = f"{plan.agents} agents fit pool {pool.name} ({pool.slots} slots)"

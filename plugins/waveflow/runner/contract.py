@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 POD_RESULT_PATH = "/airflow/xcom/return.json"
+# On the local backend the runner starts inside an Airflow worker: Airflow's configuration (the JWT secret that signs
+# task tokens, the Fernet key), connections and variables are no business of the runner, an agent or a test suite.
+AIRFLOW_PREFIXES = ("AIRFLOW__", "AIRFLOW_CONN_", "AIRFLOW_VAR_")
 
 # field name -> environment variable
 ENV_NAMES: dict[str, str] = {

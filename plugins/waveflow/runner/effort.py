@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import commits, memo
-from .contract import RunnerInputs
+from .contract import AIRFLOW_PREFIXES, RunnerInputs
 from .errors import StepFailed
 from .gitcmd import Git, git_env
 from .metrics import collect
@@ -76,7 +76,7 @@ class Run:
         return self.workspace / STATE_DIR / kind / self.worktree.relative_to(self.workspace.resolve()).as_posix()
 
     def command_env(self, reports: Path) -> dict[str, str]:
-        env = {k: v for k, v in self.environ.items() if k not in _WITHHELD}
+        env = {k: v for k, v in self.environ.items() if k not in _WITHHELD and not k.startswith(AIRFLOW_PREFIXES)}
         env.update(self.inputs.to_env())
         env["WAVEFLOW_REPO"] = self.redact(self.inputs.repo)
         env["WAVEFLOW_WORKTREE"] = str(self.worktree)
@@ -233,6 +233,8 @@ def _end_leftovers(run: Run) -> None:
     """A runner killed mid-command left that command running in the worktree: end it before anything else."""
     running = run.state_dir("running")
     for group_file in sorted(running.glob("*")) if running.is_dir() else []:
+        if not group_file.is_file():
+            continue  # a directory here belongs to another effort, whose worktree name nests under this one
         pgid = end_leftover_group(group_file)
         if pgid is not None:
             run.log(f"{run.inputs.effort}: ended the {group_file.name} command a killed runner left (group {pgid})")

@@ -123,8 +123,9 @@ def end_leftover_group(group_file: Path) -> int | None:
     try:
         pgid_text, ticks = group_file.read_text(encoding="utf-8").split()
         pgid = int(pgid_text)
-    except (FileNotFoundError, ValueError):
-        group_file.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            group_file.unlink()
         return None
     group_file.unlink()
     leader_ticks = _start_ticks(pgid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import json
 import secrets
 from collections.abc import Callable
@@ -51,6 +52,13 @@ class StackSettings:
             self.passwords_file.chmod(0o600)
         return str(passwords[user])
 
+    def _first_fernet_key(self) -> str:
+        """A home made before the key was kept beside it may have Airflow's own in airflow.cfg: keep that one, so what
+        it encrypted stays readable."""
+        config = configparser.ConfigParser(interpolation=None)
+        config.read(self.home / "airflow.cfg")
+        return config.get("core", "fernet_key", fallback="").strip() or Fernet.generate_key().decode()
+
     def _secret(self, name: str, make: Callable[[], str] = lambda: secrets.token_urlsafe(32)) -> str:
         path = self.home / f".{name}"
         if not path.exists():
@@ -82,7 +90,7 @@ class StackSettings:
             "AIRFLOW__API__SECRET_KEY": self._secret("secret_key"),
             # One key for every component: what the scheduler encrypts (a deadline's callback trigger, connections)
             # the triggerer and the API server must decrypt.
-            "AIRFLOW__CORE__FERNET_KEY": self._secret("fernet_key", make=lambda: Fernet.generate_key().decode()),
+            "AIRFLOW__CORE__FERNET_KEY": self._secret("fernet_key", make=self._first_fernet_key),
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
             # An idle scheduler looks again after this long (default 1 s): each step of a run (preflight, wave, sensor,
