@@ -182,6 +182,7 @@ def test_preflight_reads_the_pool_through_the_api(e2e, monkeypatch):
     from waveflow.airflow.preflight_tasks import PreflightOperator
 
     monkeypatch.setenv("AIRFLOW_CONN_WAVEFLOW_API", e2e.stack.settings.env()["AIRFLOW_CONN_WAVEFLOW_API"])
+    monkeypatch.setenv("WAVEFLOW_BACKEND", "local")  # as the stack runs it: efforts are never deferred
     check = PreflightOperator(task_id="agents", plan=e2e.plan, check="agents", base_ref="main", image="")
     pool = "/pools/waveflow-phase10"
     try:
@@ -192,6 +193,10 @@ def test_preflight_reads_the_pool_through_the_api(e2e, monkeypatch):
     finally:
         e2e.stack.airflow("pools", "set", "waveflow-phase10", "4", "efforts at once")
     assert check.run_check().ok
+    # Set that way, the pool does not count deferred tasks: enough for local efforts, not for pods.
+    monkeypatch.setenv("WAVEFLOW_BACKEND", "kubernetes")
+    assert "does not count deferred tasks" in check.run_check().message
+    monkeypatch.setenv("WAVEFLOW_BACKEND", "local")
     wrong = {"conn_type": "http", "host": e2e.stack.settings.base_url, "login": "admin", "password": "not-it"}
     monkeypatch.setenv("AIRFLOW_CONN_WAVEFLOW_API", json.dumps(wrong))
     assert "could not log in (401)" in check.run_check().message

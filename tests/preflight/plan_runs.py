@@ -33,13 +33,16 @@ def run(plan: Plan, conf: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     return dag_run, {ti.task_id: ti for ti in dag_run.get_task_instances()}
 
 
-def asset_events(uri: str) -> list[Any]:
+def asset_events(uri: str, run_id: str | None = None) -> list[Any]:
+    """Events of the asset `uri`; with `run_id`, only those that run emitted (the database is shared by test modules)."""
     from airflow.models.asset import AssetEvent, AssetModel
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
     with create_session() as session:
         query = select(AssetEvent).join(AssetModel, AssetEvent.asset_id == AssetModel.id).where(AssetModel.uri == uri)
+        if run_id is not None:
+            query = query.where(AssetEvent.source_run_id == run_id)
         events = list(session.scalars(query))
         session.expunge_all()
         return events

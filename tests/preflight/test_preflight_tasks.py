@@ -118,7 +118,7 @@ def test_a_dry_run_is_preflight_only(airflow_db, phase10, env, cluster):
     assert dag_run.state == "success"
     assert not [r for r in emulator.requests if r.resource and r.resource.plural == "pods"]
     # A successful dry run is not a landing: the next phase must not start on it.
-    assert asset_events(landed_asset("phase10").uri) == []
+    assert asset_events(landed_asset("phase10").uri, dag_run.run_id) == []
     status = (env / "phase10" / dag_run.run_id / "status.log").read_text()
     assert "phase not landed asset=waveflow://phase10/landed why=a dry run" in status
     assert "effort started" not in status
