@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -73,16 +74,18 @@ def forget_efforts(remote: Path) -> None:
         subprocess.run(["git", "-C", str(remote), "update-ref", "-d", ref], check=True)
 
 
-def trigger_fresh(api: AirflowAPI, dag_id: str) -> str:
-    return api.trigger(dag_id)
+def runs(remote: Path) -> list[tuple[str, Callable[[AirflowAPI, str], str]]]:
+    """The first run meets workers the LocalExecutor has just forked; the second, on the same stack, is what a nightly
+    run of a long-running Airflow meets."""
 
+    def fresh(api: AirflowAPI, dag_id: str) -> str:
+        forget_efforts(remote)
+        return api.trigger(dag_id)
 
-# The first run meets workers the LocalExecutor has just forked; the second, on the same stack, is what a nightly run
-# of a long-running Airflow meets.
-RUNS = [
-    ("first run on the fresh stack (the unpause run, as in `make run`)", start_run),
-    ("second run on the same, warm stack (branches dropped first, so nothing is memoized)", trigger_fresh),
-]
+    return [
+        ("first run on the fresh stack (the unpause run, as in `make run`)", start_run),
+        ("second run on the same, warm stack (branches dropped first, so nothing is memoized)", fresh),
+    ]
 
 
 def follow(api: AirflowAPI, dag_id: str, run_id: str, sampler: PssSampler | None = None) -> dict[str, Any]:
@@ -215,9 +218,7 @@ def main() -> int:
         )
         sampler = PssSampler({proc.pid: name for name, proc in stack.procs.items()})
         ok = True
-        for label, start in RUNS:
-            if start is trigger_fresh:
-                forget_efforts(remote)
+        for label, start in runs(remote):
             run_id = start(api, plan.name)
             run = follow(api, plan.name, run_id, sampler)
             results = {e.id: api.xcom(plan.name, run_id, f"wave_{e.wave}.{task_id(e.id)}") for e in plan.efforts}
