@@ -211,13 +211,17 @@ class Source(BaseModel):
         return key
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_TASK_ID = re.compile(r"[^A-Za-z0-9_]+")
+
+
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "x"
 
 
 def task_id(effort_id: str) -> str:
     """The Airflow task id of an effort: `10.2.1` -> `e10_2_1` (kept here so validation can catch collisions)."""
-    return "e" + re.sub(r"[^A-Za-z0-9_]+", "_", effort_id).strip("_").lower()
+    return "e" + _NOT_TASK_ID.sub("_", effort_id).strip("_").lower()
 
 
 def effort_key(effort_id: str) -> str:

@@ -12,6 +12,7 @@ _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
 _LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 # Characters a POSIX shell gives meaning to; plan text never reaches a shell, but refusing them keeps it so everywhere
 # (logs copied into terminals, users' own scripts).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SHELL = re.compile(r"[;&|$`<>(){}!*?\\\"'\s#]")
 
 
@@ -50,7 +51,7 @@ def branch_name_problem(name: str) -> str | None:
         return "a branch name cannot start with '-'"
     if name == "@":
         return "'@' is not a valid branch name"
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if _CONTROL.search(name):
         return "control characters are not allowed in a branch name"
     for bad in (" ", "~", "^", ":", "?", "*", "[", "\\", "..", "@{", "//"):
         if bad in name:

@@ -84,6 +84,19 @@ def _check_unique(plan: Plan, out: _Collector) -> None:
             out.add("error", f"duplicate {field} {value!r}: efforts {ids}", effort_key(efforts[1].id) + sub)
 
 
+def _relative_path_problem(path: str) -> str | None:
+    if path.startswith("/") or ".." in path.split("/"):
+        return "must be a relative path inside the workspace (no leading '/', no '..')"
+    return None
+
+
+_ID_CHECKS = (shell_problem, label_problem)
+_BRANCH_CHECKS = (shell_problem, branch_name_problem)
+_NAMESPACE_CHECKS = (shell_problem, dns_label_problem)
+_WORKTREE_CHECKS = (shell_problem, _relative_path_problem)
+_SHELL_CHECK = (shell_problem,)
+
+
 def _check_names(plan: Plan, out: _Collector) -> None:
     if not plan.name:
         out.add("error", "the plan has an empty name (it becomes the DAG id)", "name")
@@ -92,17 +105,19 @@ def _check_names(plan: Plan, out: _Collector) -> None:
     for e in plan.efforts:
         key = effort_key(e.id)
         for field, value, checks in (
-            ("id", e.id, (shell_problem, label_problem)),
-            ("branch", plan.branch_of(e), (shell_problem, branch_name_problem)),
-            ("namespace", e.namespace, (shell_problem, dns_label_problem)),
-            ("worktree", e.worktree, (shell_problem, _relative_path_problem)),
-            ("image", e.image, (shell_problem,)),
-            ("agent", e.agent, (shell_problem,)),
+            ("id", e.id, _ID_CHECKS),
+            ("branch", plan.branch_of(e), _BRANCH_CHECKS),
+            ("namespace", e.namespace, _NAMESPACE_CHECKS),
+            ("worktree", e.worktree, _WORKTREE_CHECKS),
+            ("image", e.image, _SHELL_CHECK),
+            ("agent", e.agent, _SHELL_CHECK),
         ):
             if value is None:
                 continue
-            for why in filter(None, (check_(value) for check_ in checks)):
-                out.add("error", f"effort {e.id}: {field} {value!r}: {why}", f"{key}/{field}", key)
+            for check_ in checks:
+                wrong = check_(value)
+                if wrong:
+                    out.add("error", f"effort {e.id}: {field} {value!r}: {wrong}", f"{key}/{field}", key)
         for k, v in e.labels.items():
             for why in filter(None, [label_problem(k, key=True), label_problem(v)]):
                 out.add("error", f"effort {e.id}: label {k}={v}: {why}", f"{key}/labels", key)
@@ -110,12 +125,6 @@ def _check_names(plan: Plan, out: _Collector) -> None:
             out.add("warning", f"effort {e.id} names no branch; it will use {plan.branch_of(e)!r}", key)
         if not e.agent:
             out.add("warning", f"effort {e.id} names no agent", key)
-
-
-def _relative_path_problem(path: str) -> str | None:
-    if path.startswith("/") or ".." in path.split("/"):
-        return "must be a relative path inside the workspace (no leading '/', no '..')"
-    return None
 
 
 def _check_dependencies(plan: Plan, out: _Collector) -> None:

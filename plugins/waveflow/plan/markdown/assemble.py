@@ -79,10 +79,11 @@ def to_plan(r: Reading) -> Plan:
 
 def _waves(r: Reading, locations: dict[str, int], problems: list[Problem]) -> list[Wave]:
     numbers = sorted({d.wave for d in r.drafts})
+    with_efforts = {d.section for d in r.drafts}
     waves = []
     for number in numbers:
         own = [s for s in r.sections if s.number == number]
-        staffed = [s for i, s in enumerate(r.sections) if s.number == number and any(d.section == i for d in r.drafts)]
+        staffed = [s for i, s in enumerate(r.sections) if s.number == number and i in with_efforts]
         named = [s for s in staffed + own if s.name]
         line = (staffed or own)[0].line if own else min(d.line for d in r.drafts if d.wave == number)
         locations[wave_key(number)] = line

@@ -35,6 +35,13 @@ class Resolved:
             self.ids.append(ident)
 
 
+_PARENS = re.compile(r"\([^()]*\)")
+_PLACED = re.compile(r"\x00(\d+)\x00")
+_ID_PARTS = re.compile(r"[.-]")
+_DIGITS = re.compile(r"\d+")
+_TO = re.compile(r"\s*(?:-|–|to)\s*")
+
+
 class Resolver:
     def __init__(self, index: Index, drafts: list[Draft]):
         self.index = index
@@ -55,9 +62,9 @@ class Resolver:
             return _PLACEHOLDER.format(len(protected) - 1)
 
         # Keep `Waves 2&3`, `Wave 1 and Wave 2` and parentheses whole while splitting on `,` and `and`.
-        masked = re.sub(r"\([^()]*\)", protect, _WAVES.sub(protect, cleaned))
+        masked = _PARENS.sub(protect, _WAVES.sub(protect, cleaned))
         for clause in _SPLIT.split(masked):
-            clause = re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], clause).strip(" .:")
+            clause = _PLACED.sub(lambda m: protected[int(m.group(1))], clause).strip(" .:")
             if clause:
                 self._clause(clause, effort, out, names, waves)
         return out
@@ -122,13 +129,13 @@ class Resolver:
 
 
 def _family(ident: str) -> str:
-    return re.split(r"[.-]", ident)[0].lower()
+    return _ID_PARTS.split(ident)[0].lower()
 
 
 def _wave_numbers(m: re.Match[str]) -> list[int]:
     first = int(m.group(1))
     tail = m.group(3) or ""
-    numbers = [first] + [int(n) for n in re.findall(r"\d+", tail)]
-    if re.match(r"\s*(?:-|–|to)\s*", tail) and len(numbers) == 2:
+    numbers = [first] + [int(n) for n in _DIGITS.findall(tail)]
+    if _TO.match(tail) and len(numbers) == 2:
         return list(range(numbers[0], numbers[1] + 1))
     return numbers

@@ -10,6 +10,7 @@ from .text import CODE, plain
 # The name as written (`Bad_NS` too): the validator, not the reader, says what is wrong with it.
 _NAMESPACE = re.compile(r"\b(?:test\s+)?(?:ns|namespace)\s*:\s*`?([A-Za-z0-9][^\s`|,;()]*)`?", re.I)
 _PORTS = re.compile(r"(?<!\d)(\d{2,5})\s*(?:-|–|to|\.\.)\s*(\d{2,5})(?!\d)")
+_BARE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
 
 @dataclass(eq=False)  # two drafts are the same effort only when they are the same object
@@ -53,7 +54,7 @@ def namespace_in(text: str, bare: bool = False) -> str | None:
     if bare:
         spans = CODE.findall(text)
         value = (spans[0] if spans else plain(text)).strip()
-        if re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", value):
+        if _BARE_NAME.fullmatch(value):
             return value
     return None
 

@@ -24,14 +24,16 @@ class Names:
 
     def add(self, d: Draft, text: str | None) -> None:
         found = words(text) if text else frozenset()
-        if not found or found in self.of[id(d)]:
+        known = self.of[id(d)]
+        if not found or found in known:
             return
-        if not self.of[id(d)]:
+        if not known:
             self.everyone.append(d)
-        self.of[id(d)].append(found)
+        known.append(found)
         for w in found:
-            if not self.by_word[w] or self.by_word[w][-1] is not d:
-                self.by_word[w].append(d)
+            same_word = self.by_word[w]
+            if not same_word or same_word[-1] is not d:
+                same_word.append(d)
 
     def find(self, text: str, among: list[Draft] | None = None, either_way: bool = False) -> list[Draft]:
         """Efforts named exactly so, else those whose name holds all the text's words (or, with `either_way`,

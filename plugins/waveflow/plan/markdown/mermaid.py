@@ -23,7 +23,7 @@ _BREAK = re.compile(r"<br\s*/?>|\\n", re.I)
 class Flowchart:
     labels: dict[str, str] = field(default_factory=dict)  # node id -> label text
     edges: list[tuple[str, str, int]] = field(default_factory=list)  # (from, to, line)
-    order: list[str] = field(default_factory=list)
+    order: dict[str, None] = field(default_factory=dict)  # node ids as first seen (an ordered set)
 
 
 def label_lines(label: str) -> list[str]:
@@ -79,8 +79,7 @@ def _scan(line: str, chart: Flowchart) -> list[list[str]]:
         name, raw = node.group(1), node.group(2)
         if raw and name not in chart.labels:
             chart.labels[name] = _label(raw)
-        if name not in chart.order:
-            chart.order.append(name)
+        chart.order.setdefault(name)
         groups[-1].append(name)
         pos = node.end()
         if line.startswith(":::", pos):  # a class shorthand: `A:::done`

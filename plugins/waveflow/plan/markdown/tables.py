@@ -64,11 +64,14 @@ _GATE_MEASURE = {"measurement", "validation", "how measured", "tool", "method", 
 _NAMESPACE_HEADERS = {"namespace", "test namespace", "test ns"}
 _DASH = {"", "-", "—", "–", "n/a", "tbd"}
 _TOTAL = re.compile(r"^(?:total|sum|subtotal|overall)\b", re.I)
+_PAREN_TEXT = re.compile(r"\([^)]*\)")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
 
 
 def _header(cell: str) -> str:
-    text = re.sub(r"\([^)]*\)", "", plain(cell).lower())
-    return re.sub(r"\s+", " ", text).strip(" :")
+    text = _PAREN_TEXT.sub("", plain(cell).lower())
+    return _SPACES.sub(" ", text).strip(" :")
 
 
 def roles(header: list[str]) -> dict[str, int]:
@@ -160,7 +163,7 @@ def _row(
 
 
 def _wave_number(cell: str | None) -> int | None:
-    m = re.search(r"\d+", plain(cell or ""))
+    m = _DIGITS.search(plain(cell or ""))
     return int(m.group(0)) if m else None
 
 
