@@ -202,3 +202,12 @@ def test_preflight_reads_the_pool_through_the_api(e2e, monkeypatch):
     wrong = {"conn_type": "http", "host": e2e.stack.settings.base_url, "login": "admin", "password": "not-it"}
     monkeypatch.setenv("AIRFLOW_CONN_WAVEFLOW_API", json.dumps(wrong))
     assert "could not log in (401)" in check.run_check().message
+
+
+def test_the_execution_api_was_built_before_the_first_task(e2e):
+    # Built on its first request, it held the first tasks of a fresh stack for seconds before the stack asked first.
+    log = (e2e.stack.logs / "api-server.log").read_text(encoding="utf-8")
+    warmed = log.find("path=/execution/health")
+    first_task = log.find("path=/execution/task-instances/")
+    assert warmed != -1 and first_task != -1
+    assert warmed < first_task

@@ -64,12 +64,15 @@ class Stack:
     def wait_healthy(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         url = f"{self.settings.base_url}/api/v2/monitor/health"
+        # The execution API, which task workers call, is built on its first request: 3-4 s here. Asking it first
+        # keeps that wait out of the first run's first tasks, which would otherwise queue behind it.
+        execution = f"{self.settings.base_url}/execution/health"
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():
                 if proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.logs / (name + '.log')}")
             try:
-                if httpx.get(url, timeout=5).status_code == 200:
+                if httpx.get(url, timeout=5).status_code == 200 and httpx.get(execution, timeout=60).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
