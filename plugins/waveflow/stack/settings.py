@@ -96,6 +96,9 @@ class StackSettings:
             # An idle scheduler looks again after this long (default 1 s): each step of a run (preflight, wave, sensor,
             # next wave, gates, report) waits for that look, so a shorter sleep takes seconds off every run.
             "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.25",
+            # A task's supervisor can miss its process's exit and notice it only when it wakes to heartbeat (every 5 s
+            # by default), holding the executor slot meanwhile: the next queued effort or gate waited that long.
+            "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "1",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "WAVEFLOW_UI_BASE_URL": self.base_url,
             "AIRFLOW_CONN_WAVEFLOW_API": json.dumps(
