@@ -19,12 +19,12 @@ MAX_PLAN_BYTES = 2 * 1024 * 1024
 
 def read_text(text: str, path: str) -> Plan:
     # A read allocates some 10^5 small objects and no cycles: the cyclic collector's passes over them are wasted.
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _read_text(text, path)
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

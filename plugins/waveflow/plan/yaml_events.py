@@ -162,13 +162,8 @@ class EventBuilder:
         return self.loader.construct_object(node, deep=True)
 
 
-class _MergeKey:
-    """`<<`: the mappings given as its value are merged into the mapping it is in."""
-
-    __hash__ = object.__hash__
-
-
-_MERGE_KEY = _MergeKey()
+# `<<`: the mappings given as its value are merged into the mapping it is in.
+_MERGE_KEY = object()
 
 
 def _join(prefix: str, key: Any) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .draft import Draft
 from .index import Index
-from .text import ID, plain
+from .text import DIGITS, ID, PARENS, plain
 
 _NONE = re.compile(
     r"^(?:none|n/?a|nothing|immediate|-+|—|–|independent|no(?:ne)?\b.*|\(?none\)?.*|start immediately)?$", re.I
@@ -35,10 +35,8 @@ class Resolved:
             self.ids.append(ident)
 
 
-_PARENS = re.compile(r"\([^()]*\)")
 _PLACED = re.compile(r"\x00(\d+)\x00")
 _ID_PARTS = re.compile(r"[.-]")
-_DIGITS = re.compile(r"\d+")
 _TO = re.compile(r"\s*(?:-|–|to)\s*")
 
 
@@ -62,7 +60,7 @@ class Resolver:
             return _PLACEHOLDER.format(len(protected) - 1)
 
         # Keep `Waves 2&3`, `Wave 1 and Wave 2` and parentheses whole while splitting on `,` and `and`.
-        masked = _PARENS.sub(protect, _WAVES.sub(protect, cleaned))
+        masked = PARENS.sub(protect, _WAVES.sub(protect, cleaned))
         for clause in _SPLIT.split(masked):
             clause = _PLACED.sub(lambda m: protected[int(m.group(1))], clause).strip(" .:")
             if clause:
@@ -135,7 +133,7 @@ def _family(ident: str) -> str:
 def _wave_numbers(m: re.Match[str]) -> list[int]:
     first = int(m.group(1))
     tail = m.group(3) or ""
-    numbers = [first] + [int(n) for n in _DIGITS.findall(tail)]
+    numbers = [first] + [int(n) for n in DIGITS.findall(tail)]
     if _TO.match(tail) and len(numbers) == 2:
         return list(range(numbers[0], numbers[1] + 1))
     return numbers

@@ -6,7 +6,7 @@ import re
 
 from .blocks import Block
 from .draft import Draft, namespace_in, ports_in
-from .text import agent_name, branch_in, first_count, leading_id, plain
+from .text import DIGITS, SPACES, agent_name, branch_in, first_count, leading_id, plain
 
 _ROLES: dict[str, set[str]] = {
     "id": {"effort", "effort id", "id", "task", "task id", "#", "item", "work item", "ticket", "effort #"},
@@ -65,13 +65,11 @@ _NAMESPACE_HEADERS = {"namespace", "test namespace", "test ns"}
 _DASH = {"", "-", "—", "–", "n/a", "tbd"}
 _TOTAL = re.compile(r"^(?:total|sum|subtotal|overall)\b", re.I)
 _PAREN_TEXT = re.compile(r"\([^)]*\)")
-_SPACES = re.compile(r"\s+")
-_DIGITS = re.compile(r"\d+")
 
 
 def _header(cell: str) -> str:
     text = _PAREN_TEXT.sub("", plain(cell).lower())
-    return _SPACES.sub(" ", text).strip(" :")
+    return SPACES.sub(" ", text).strip(" :")
 
 
 def roles(header: list[str]) -> dict[str, int]:
@@ -163,7 +161,7 @@ def _row(
 
 
 def _wave_number(cell: str | None) -> int | None:
-    m = _DIGITS.search(plain(cell or ""))
+    m = DIGITS.search(plain(cell or ""))
     return int(m.group(0)) if m else None
 
 

@@ -27,8 +27,9 @@ _TAG = re.compile(r"<[^>\n]*>")
 _STATUS = re.compile(r"[\u2190-\u21ff\u2300-\u2bff\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {"the", "a", "an", "of", "and", "for", "to", "in", "on", "with", "by", "from"}
-_PARENS = re.compile(r"\([^()]*\)")
-_SPACES = re.compile(r"\s+")
+PARENS = re.compile(r"\([^()]*\)")  # one level of `(...)`
+SPACES = re.compile(r"\s+")
+DIGITS = re.compile(r"\d+")
 HOURS_PER_DAY = 8.0
 
 
@@ -146,7 +147,7 @@ def _stem_of(short: str, long: str) -> bool:
 
 def agent_name(text: str) -> str | None:
     """`Agent 1` -> `Agent-1`: plan text never reaches a shell, but spaces in names would trip the validator."""
-    value = _PARENS.sub(" ", plain(text)).strip(" -–—")  # `Agent-1 (backend)` is Agent-1
+    value = PARENS.sub(" ", plain(text)).strip(" -–—")  # `Agent-1 (backend)` is Agent-1
     if not value or set(value) <= {"-", "—", "–", "?"} or value.lower() in ("n/a", "tbd", "none"):
         return None
-    return _SPACES.sub("-", value)
+    return SPACES.sub("-", value)
