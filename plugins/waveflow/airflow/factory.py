@@ -42,7 +42,6 @@ def build_dag(plan: Plan, path: Path) -> DAG:
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
-        params=run_params(plan),
         doc_md=plan_doc(plan, path.name),
         tags=["waveflow", f"plan:{plan.name}"],
         deadline=wave_deadlines(plan) or None,
@@ -67,9 +66,19 @@ def build_dag(plan: Plan, path: Path) -> DAG:
             previous, previous_wave = group, wave
         for effort in plan.efforts:
             for dep in effort.depends_on:
-                tasks[dep] >> tasks[effort.id]
+                _depend(tasks[effort.id], on=tasks[dep])
         previous >> add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()})
+    # Given to the DAG up front, the params would be deep-copied into every task as it is made (once per class of its
+    # operator); a task reads the DAG's params at run time anyway, under its own.
+    dag.params = run_params(plan)  # type: ignore[assignment]
     return dag
+
+
+def _depend(task: BaseOperator, on: BaseOperator) -> None:
+    """`on >> task`, for two tasks already in one DAG. `>>` first gathers the DAGs of both tasks in a set, and a
+    DAG's hash lists every one of its task ids: linear in the DAG's size per edge, quadratic over a plan."""
+    on.downstream_task_ids.add(task.task_id)
+    task.upstream_task_ids.add(on.task_id)
 
 
 def _tooltip(wave: Wave) -> str:

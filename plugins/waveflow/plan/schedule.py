@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from .model import Effort, Plan
+from .model import Effort, Plan, Wave
 
 DEFAULT_LINES_PER_HOUR = 100.0
 DEFAULT_EFFORT_HOURS = 4.0
@@ -57,18 +57,16 @@ def topological_order(plan: Plan) -> list[str]:
     return order
 
 
-def effort_hours(plan: Plan, effort: Effort) -> tuple[float, str]:
-    """Planned hours of one effort, and how they were derived.
+def effort_hours(effort: Effort, wave: Wave | None, largest: int) -> tuple[float, str]:
+    """Planned hours of one effort, and how they were derived; `largest` is the most lines of an effort in its wave.
 
     A wave's planned duration (midpoint of `4-6 hours`) is the time of its largest effort; the others scale by lines.
     """
-    wave = next((w for w in plan.waves if w.number == effort.wave), None)
     if wave and wave.duration:
         mid = (wave.duration.min_hours + wave.duration.max_hours) / 2
-        sizes = [e.lines for e in plan.wave_efforts(wave.number) if e.lines]
-        if effort.lines and sizes:
-            hours = mid * effort.lines / max(sizes)
-            return hours, f"wave {wave.number} {mid:g} h x {effort.lines}/{max(sizes)} lines"
+        if effort.lines and largest:
+            hours = mid * effort.lines / largest
+            return hours, f"wave {wave.number} {mid:g} h x {effort.lines}/{largest} lines"
         return mid, f"wave {wave.number} planned {mid:g} h"
     if effort.lines:
         return effort.lines / DEFAULT_LINES_PER_HOUR, f"{effort.lines} lines at {DEFAULT_LINES_PER_HOUR:g} lines/h"
@@ -79,10 +77,17 @@ def estimate(plan: Plan, agents: int | None = None) -> Estimate:
     agents = agents or plan.agents
     order = topological_order(plan)
     by_id = {e.id: e for e in plan.efforts}
+    waves: dict[int, Wave] = {}
+    for w in plan.waves:
+        waves.setdefault(w.number, w)
+    largest: dict[int, int] = {}
+    for e in plan.efforts:
+        largest[e.wave] = max(largest.get(e.wave, 0), e.lines or 0)
     hours: dict[str, float] = {}
     basis: dict[str, str] = {}
     for eid in order:
-        hours[eid], basis[eid] = effort_hours(plan, by_id[eid])
+        effort = by_id[eid]
+        hours[eid], basis[eid] = effort_hours(effort, waves.get(effort.wave), largest.get(effort.wave, 0))
     unbounded, _ = _simulate(plan, order, hours, agents=len(order) or 1)
     parallel, starts = _simulate(plan, order, hours, agents=agents)
     path = _critical_path(plan, order, hours)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 POD_RESULT_PATH = "/airflow/xcom/return.json"
 # On the local backend the runner starts inside an Airflow worker: Airflow's configuration (the JWT secret that signs
@@ -69,7 +69,8 @@ class RunnerInputs:
 
     def to_env(self) -> dict[str, str]:
         env: dict[str, str] = {}
-        for name, value in asdict(self).items():
+        for f in fields(self):
+            name, value = f.name, getattr(self, f.name)
             if value is None:
                 continue
             env[ENV_NAMES[name]] = json.dumps(value) if name in JSON_FIELDS else str(value)
