@@ -10,6 +10,8 @@ from ..runner.contract import RunnerInputs
 from ..runner.redact import split_credentials
 
 HOUR = 3600
+_NOT_IN_SPEC = {"retries", "timeout_minutes", "resources", "image"}
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
 def configured_repo(plan: Plan) -> str:
@@ -50,9 +52,9 @@ def timeout_seconds(plan: Plan, effort: Effort) -> int:
 
 def effort_spec(plan: Plan, effort: Effort) -> str:
     """Canonical JSON of what the effort is asked to do: a change here makes the runner redo the effort."""
-    spec = effort.model_dump(mode="json", exclude={"retries", "timeout_minutes", "resources", "image"})
+    spec = effort.model_dump(mode="json", exclude=_NOT_IN_SPEC)
     spec["commands"] = commands(plan, effort).model_dump(mode="json")
-    return json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(spec)
 
 
 def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:

@@ -5,27 +5,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule
+from airflow.sdk.definitions._internal.node import DAGNode
 
-from ..plan.model import Effort, Plan, Wave, task_id
+from ..plan.load import paused_gc
+from ..plan.model import Plan, Wave, task_id
 from ..plan.schedule import topological_order
 from .assets import dag_schedule
 from .doc import plan_doc
-from .effort_env import backend, repo_credentials, repo_url, runner_env, timeout_seconds
+from .effort_env import repo_url
+from .effort_tasks import RETRY_BACKOFF, EffortTasks
 from .gate_tasks import add_quality_gates
 from .loading import load_valid_plan
 from .params import run_params
 from .paths import plans_dir
-from .pool import pool_name
 from .preflight_tasks import add_preflight
-from .status import EffortStatus, wave_deadlines
+from .status import wave_deadlines
 from .wave_gate import WaveLandedSensor
 
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
-# Airflow 3 reads the backoff as a multiplier (`True` would be 1.0, a flat delay): double the wait at each retry.
-RETRY_BACKOFF = 2.0
 
 
 def plan_dag(plan_file: str) -> DAG:
@@ -35,6 +34,11 @@ def plan_dag(plan_file: str) -> DAG:
 
 
 def build_dag(plan: Plan, path: Path) -> DAG:
+    with paused_gc():
+        return _build_dag(plan, path)
+
+
+def _build_dag(plan: Plan, path: Path) -> DAG:
     with DAG(
         dag_id=plan.name,
         description=plan.title or None,
@@ -47,27 +51,26 @@ def build_dag(plan: Plan, path: Path) -> DAG:
         deadline=wave_deadlines(plan) or None,
         default_args={"retries": plan.defaults.retries, "retry_exponential_backoff": RETRY_BACKOFF},
     ) as dag:
-        # One list shared by every effort task: each knows its place in it (its turn in a `sequential` run).
-        turn_order = [f"wave_{plan.effort(e).wave}.{task_id(e)}" for e in topological_order(plan)]
-        turn_of = {e: i for i, e in enumerate(topological_order(plan))}
+        order = topological_order(plan)
+        effort_task = EffortTasks(plan, [f"wave_{plan.effort(e).wave}.{task_id(e)}" for e in order])
+        turn_of = {e: i for i, e in enumerate(order)}
         tasks: dict[str, BaseOperator] = {}
-        previous: TaskGroup = add_preflight(plan)
+        previous: DAGNode = add_preflight(plan)
         previous_wave: Wave | None = None
         for wave in plan.waves:
             with TaskGroup(f"wave_{wave.number}", tooltip=_tooltip(wave)) as group:
                 for effort in plan.wave_efforts(wave.number):
-                    tasks[effort.id] = _effort_task(plan, effort, turn_order, turn_of[effort.id])
-            if previous_wave is None:
-                previous >> group
-            else:
+                    tasks[effort.id] = effort_task(effort, turn_of[effort.id])
+            for effort in plan.wave_efforts(wave.number):
+                for dep in effort.depends_on:
+                    _depend(tasks[effort.id], on=tasks[dep])
+            if previous_wave is not None:
                 first, last = _between_waves(plan, previous_wave, wave)
-                previous >> first
-                last >> group
+                _link(previous, first)
+                previous = last
+            _link(previous, group)
             previous, previous_wave = group, wave
-        for effort in plan.efforts:
-            for dep in effort.depends_on:
-                _depend(tasks[effort.id], on=tasks[dep])
-        previous >> add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()})
+        _link(previous, add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()}))
     # Given to the DAG up front, the params would be deep-copied into every task as it is made (once per class of its
     # operator); a task reads the DAG's params at run time anyway, under its own.
     dag.params = run_params(plan)  # type: ignore[assignment]
@@ -81,6 +84,20 @@ def _depend(task: BaseOperator, on: BaseOperator) -> None:
     task.upstream_task_ids.add(on.task_id)
 
 
+def _link(upstream: DAGNode, downstream: DAGNode) -> None:
+    """`upstream >> downstream` for tasks and task groups already in one DAG: the group bookkeeping the graph view
+    draws from, as `>>` keeps it, and an edge from each last task before to each first task after, without `>>`'s
+    hashing of the DAG per task (see `_depend`)."""
+    if isinstance(upstream, TaskGroup):
+        upstream.update_relative(downstream, upstream=False)
+    leaves, roots = upstream.leaves, downstream.roots
+    for leaf in leaves:
+        if isinstance(downstream, TaskGroup):
+            downstream.update_relative(leaf, upstream=True)
+        for root in roots:
+            _depend(root, on=leaf)  # type: ignore[arg-type]
+
+
 def _tooltip(wave: Wave) -> str:
     parts = [f"Wave {wave.number}: {wave.name}"]
     if wave.duration:
@@ -88,37 +105,6 @@ def _tooltip(wave: Wave) -> str:
     if wave.agents is not None:
         parts.append(f"{wave.agents} agents")
     return " · ".join(parts)
-
-
-def _effort_task(plan: Plan, effort: Effort, turn_order: list[str], turn: int) -> BaseOperator:
-    status = EffortStatus(effort.id, plan.branch_of(effort), effort.wave)
-    common: dict[str, Any] = {
-        "task_id": task_id(effort.id),
-        "pool": pool_name(plan),
-        # A skipped (unselected) dependency must not skip its dependents; a failed one still stops them.
-        "trigger_rule": TriggerRule.NONE_FAILED,
-        "execution_timeout": timedelta(seconds=timeout_seconds(plan, effort)),
-        "retries": effort.retries if effort.retries is not None else plan.defaults.retries,
-        "retry_exponential_backoff": RETRY_BACKOFF,
-        "doc_md": f"**{effort.id}: {effort.name}** — branch `{plan.branch_of(effort)}`",
-        "on_execute_callback": status.started,
-        "on_success_callback": status.succeeded,
-        "on_failure_callback": status.failed,
-    }
-    if backend(plan) == "local":
-        from .local import LocalEffortOperator
-
-        return LocalEffortOperator(
-            effort_id=effort.id,
-            env=runner_env(plan, effort),
-            credentials=repo_credentials(plan),
-            turn_order=turn_order,
-            turn=turn,
-            **common,
-        )
-    from .kpo import effort_pod_task
-
-    return effort_pod_task(plan, effort, env=runner_env(plan, effort), turn_order=turn_order, turn=turn, **common)
 
 
 def _between_waves(plan: Plan, done: Wave, following: Wave) -> tuple[BaseOperator, BaseOperator]:

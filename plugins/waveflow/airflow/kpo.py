@@ -7,6 +7,7 @@ provider's xcom path, so the pod's `return_value` XCom is the same result the lo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
@@ -55,23 +56,29 @@ def effort_pod_task(
     `env` is `RunnerInputs(...).to_env()`; its values may hold Jinja (`{{ params.base_ref }}`), which the provider
     renders, as it renders the image and labels.
     """
-    namespace = pod_spec.namespace_of(plan, effort)
-    volume, mount = pod_spec.workspace_volume()
     kwargs: dict[str, Any] = {
-        "task_id": task_id,
-        "effort_id": effort.id,
-        "namespace": namespace,
-        "name": slug(f"{plan.name}-{effort.id}"),
-        "labels": pod_spec.pod_labels(plan, effort),
-        "annotations": pod_spec.pod_annotations(plan, effort),
-        "image": pod_spec.image_template(plan, effort),
+        **plan_pod_kwargs(plan),
+        "execution_timeout": pod_spec.execution_timeout(plan, effort),
+        "retries": pod_spec.retries(plan, effort),
+        "retry_exponential_backoff": RETRY_BACKOFF_MULTIPLIER,
+    }
+    timeout = operator_kwargs.get("execution_timeout", kwargs["execution_timeout"])
+    kwargs.update(effort_pod_kwargs(plan, effort, env, timeout))
+    kwargs.update(operator_kwargs)
+    if kwargs["retry_exponential_backoff"] is True:
+        kwargs["retry_exponential_backoff"] = RETRY_BACKOFF_MULTIPLIER
+    return EffortPodOperator(task_id=task_id, **kwargs)
+
+
+def plan_pod_kwargs(plan: Plan) -> dict[str, Any]:
+    """What every effort pod of the plan has alike."""
+    volume, mount = pod_spec.workspace_volume()
+    return {
         "cmds": list(RUNNER_COMMAND),
         "arguments": list(RUNNER_ARGS),
-        "env_vars": pod_spec.pod_env(env, namespace),
         "env_from": pod_spec.git_credentials(plan),
         "volumes": [volume],
         "volume_mounts": [mount],
-        "container_resources": pod_spec.container_resources(plan, effort),
         "security_context": pod_security_context(),
         "container_security_context": container_security_context(),
         "xcom_sidecar_container_security_context": container_security_context(),
@@ -90,15 +97,23 @@ def effort_pod_task(
         "termination_message_policy": "FallbackToLogsOnError",
         "log_events_on_failure": True,
         "startup_timeout_seconds": STARTUP_TIMEOUT_SECONDS,
-        "execution_timeout": pod_spec.execution_timeout(plan, effort),
-        "retries": pod_spec.retries(plan, effort),
-        "retry_exponential_backoff": RETRY_BACKOFF_MULTIPLIER,
     }
-    kwargs.update(operator_kwargs)
-    if kwargs["retry_exponential_backoff"] is True:
-        kwargs["retry_exponential_backoff"] = RETRY_BACKOFF_MULTIPLIER
-    timeout = kwargs["execution_timeout"]
+
+
+def effort_pod_kwargs(plan: Plan, effort: Effort, env: dict[str, str], timeout: timedelta | None) -> dict[str, Any]:
+    """What is the effort's own in its pod; `timeout` is its task's execution timeout."""
+    namespace = pod_spec.namespace_of(plan, effort)
+    kwargs: dict[str, Any] = {
+        "effort_id": effort.id,
+        "namespace": namespace,
+        "name": slug(f"{plan.name}-{effort.id}"),
+        "labels": pod_spec.pod_labels(plan, effort),
+        "annotations": pod_spec.pod_annotations(plan, effort),
+        "image": pod_spec.image_template(plan, effort),
+        "env_vars": pod_spec.pod_env(env, namespace),
+        "container_resources": pod_spec.container_resources(plan, effort),
+    }
     if timeout is not None:
         # The cluster enforces the same limit, even when no Airflow component is alive to do it.
-        kwargs.setdefault("active_deadline_seconds", int(timeout.total_seconds()))
-    return EffortPodOperator(**kwargs)
+        kwargs["active_deadline_seconds"] = int(timeout.total_seconds())
+    return kwargs

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import re
 
-from .model import Plan
+from .model import Effort, Plan
+
+_NOT_IN_NODE_ID = re.compile(r"[^A-Za-z0-9_]")
+# Mermaid labels end at quotes and brackets; keep the words.
+_ENDS_LABEL = re.compile(r'["\[\]{}<>|]')
 
 
 def _node(effort_id: str) -> str:
-    return "E_" + re.sub(r"[^A-Za-z0-9_]", "_", effort_id)
+    return "E_" + _NOT_IN_NODE_ID.sub("_", effort_id)
 
 
 def _label(text: str) -> str:
-    # Mermaid labels end at quotes and brackets; keep the words.
-    return re.sub(r'["\[\]{}<>|]', " ", text).strip()
+    return _ENDS_LABEL.sub(" ", text).strip()
 
 
 def mermaid(plan: Plan) -> str:
     out = ["graph TD"]
+    by_wave: dict[int, list[Effort]] = {}
+    for e in plan.efforts:
+        by_wave.setdefault(e.wave, []).append(e)
     for wave in plan.waves:
         out.append(f'    subgraph wave_{wave.number}["Wave {wave.number}: {_label(wave.name)}"]')
-        for e in plan.wave_efforts(wave.number):
+        for e in by_wave.get(wave.number, []):
             size = f"<br/>{e.lines} lines" if e.lines is not None else ""
             out.append(f'        {_node(e.id)}["{_label(e.id)}: {_label(e.name)}{size}"]')
         out.append("    end")

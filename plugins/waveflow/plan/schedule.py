@@ -104,17 +104,27 @@ def estimate(plan: Plan, agents: int | None = None) -> Estimate:
     )
 
 
+def _by_wave(plan: Plan, order: list[str]) -> list[list[Effort]]:
+    """The efforts in `order`, wave by wave in wave order."""
+    by_id = {e.id: e for e in plan.efforts}
+    waves: dict[int, list[Effort]] = {}
+    for eid in order:
+        effort = by_id[eid]
+        waves.setdefault(effort.wave, []).append(effort)
+    return [waves[number] for number in sorted(waves)]
+
+
 def _simulate(plan: Plan, order: list[str], hours: dict[str, float], agents: int) -> tuple[float, dict[str, float]]:
     """List scheduling: an effort starts once its dependencies and previous waves are done and an agent is free."""
-    by_id = {e.id: e for e in plan.efforts}
     finish: dict[str, float] = {}
     starts: dict[str, float] = {}
     free_at = [0.0] * max(agents, 1)
     wave_done = 0.0
-    for number in sorted({e.wave for e in plan.efforts}):
+    for efforts in _by_wave(plan, order):
         wave_end = wave_done
-        for eid in (x for x in order if by_id[x].wave == number):
-            ready = max([wave_done, *(finish[d] for d in by_id[eid].depends_on if d in finish)])
+        for effort in efforts:
+            eid = effort.id
+            ready = max([wave_done, *(finish[d] for d in effort.depends_on if d in finish)])
             agent_free = heapq.heappop(free_at)
             starts[eid] = max(ready, agent_free)
             finish[eid] = starts[eid] + hours[eid]
@@ -126,15 +136,13 @@ def _simulate(plan: Plan, order: list[str], hours: dict[str, float], agents: int
 
 def _critical_path(plan: Plan, order: list[str], hours: dict[str, float]) -> list[str]:
     """The chain of efforts that sets the unbounded makespan: per wave, the longest dependency chain inside it."""
-    by_id = {e.id: e for e in plan.efforts}
     path: list[str] = []
-    for number in sorted({e.wave for e in plan.efforts}):
-        ids = [x for x in order if by_id[x].wave == number]
+    for efforts in _by_wave(plan, order):
         best: dict[str, tuple[float, list[str]]] = {}
-        for eid in ids:
-            prev = [best[d] for d in by_id[eid].depends_on if d in best]
+        for effort in efforts:
+            prev = [best[d] for d in effort.depends_on if d in best]
             length, chain = max(prev, default=(0.0, []), key=lambda p: p[0])
-            best[eid] = (length + hours[eid], [*chain, eid])
+            best[effort.id] = (length + hours[effort.id], [*chain, effort.id])
         if best:
             path += max(best.values(), key=lambda p: p[0])[1]
     return path

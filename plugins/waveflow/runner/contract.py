@@ -69,11 +69,11 @@ class RunnerInputs:
 
     def to_env(self) -> dict[str, str]:
         env: dict[str, str] = {}
-        for f in fields(self):
-            name, value = f.name, getattr(self, f.name)
+        for name, var, is_json in _ENV_FIELDS:
+            value = getattr(self, name)
             if value is None:
                 continue
-            env[ENV_NAMES[name]] = json.dumps(value) if name in JSON_FIELDS else str(value)
+            env[var] = json.dumps(value) if is_json else str(value)
         return env
 
     @classmethod
@@ -105,3 +105,7 @@ class RunnerInputs:
         if missing:
             raise ValueError(f"missing runner inputs: {', '.join(missing)}")
         return cls(**values)  # type: ignore[arg-type]
+
+
+# Made once: a plan's DAG turns every effort's inputs into an environment.
+_ENV_FIELDS = tuple((f.name, ENV_NAMES[f.name], f.name in JSON_FIELDS) for f in fields(RunnerInputs))
