@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..plan.graph import mermaid
 from ..plan.model import Plan
 from ..plan.schedule import estimate, explain
@@ -16,8 +18,9 @@ def plan_doc(plan: Plan, path: str) -> str:
             f"| {e.id} | {e.name} | {e.wave} | `{plan.branch_of(e)}` | {e.lines or ''} | {e.agent or ''} "
             f"| {deps} | {e.namespace or ''} | {ports} |"
         )
+    sizes = Counter(e.wave for e in plan.efforts)
     waves = [
-        f"- **Wave {w.number}: {w.name}** — {len(plan.wave_efforts(w.number))} efforts"
+        f"- **Wave {w.number}: {w.name}** — {sizes[w.number]} efforts"
         + (f", planned {w.duration.min_hours:g}-{w.duration.max_hours:g} h" if w.duration else "")
         for w in plan.waves
     ]

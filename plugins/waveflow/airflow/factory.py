@@ -10,7 +10,7 @@ from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule
 from airflow.sdk.definitions._internal.node import DAGNode
 
 from ..plan.load import paused_gc
-from ..plan.model import Plan, Wave, task_id
+from ..plan.model import Effort, Plan, Wave, task_id
 from ..plan.schedule import topological_order
 from .assets import dag_schedule
 from .doc import plan_doc
@@ -57,15 +57,19 @@ def _build_dag(plan: Plan, path: Path) -> DAG:
         tasks: dict[str, BaseOperator] = {}
         previous: DAGNode = add_preflight(plan)
         previous_wave: Wave | None = None
+        by_wave: dict[int, list[Effort]] = {}
+        for effort in plan.efforts:
+            by_wave.setdefault(effort.wave, []).append(effort)
         for wave in plan.waves:
+            efforts = by_wave[wave.number]
             with TaskGroup(f"wave_{wave.number}", tooltip=_tooltip(wave)) as group:
-                for effort in plan.wave_efforts(wave.number):
+                for effort in efforts:
                     tasks[effort.id] = effort_task(effort, turn_of[effort.id])
-            for effort in plan.wave_efforts(wave.number):
+            for effort in efforts:
                 for dep in effort.depends_on:
                     _depend(tasks[effort.id], on=tasks[dep])
             if previous_wave is not None:
-                first, last = _between_waves(plan, previous_wave, wave)
+                first, last = _between_waves(plan, previous_wave, by_wave[previous_wave.number], wave)
                 _link(previous, first)
                 previous = last
             _link(previous, group)
@@ -107,13 +111,15 @@ def _tooltip(wave: Wave) -> str:
     return " · ".join(parts)
 
 
-def _between_waves(plan: Plan, done: Wave, following: Wave) -> tuple[BaseOperator, BaseOperator]:
+def _between_waves(
+    plan: Plan, done: Wave, done_efforts: list[Effort], following: Wave
+) -> tuple[BaseOperator, BaseOperator]:
     """The landing sensor, then (if the plan asks for one) a person's approval: the first and last task between."""
     gate = plan.wave_gate
     sensor = WaveLandedSensor(
         task_id=f"wave_{done.number}_landed",
         wave=done.number,
-        efforts={e.id: plan.branch_of(e) for e in plan.wave_efforts(done.number)},
+        efforts={e.id: plan.branch_of(e) for e in done_efforts},
         repo=repo_url(plan),
         base_ref=f"{{{{ params.base_ref or '{plan.base_ref}' }}}}",
         landing_mode=gate.mode,

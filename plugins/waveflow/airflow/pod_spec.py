@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,7 @@ WORKSPACE_VOLUME = "workspace"
 WORKSPACE_PATH = "/workspace"
 
 _MAX_NAME = 63
+_NOT_IN_LABEL_VALUE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def namespace_of(plan: Plan, effort: Effort) -> str:
@@ -38,8 +40,7 @@ def namespace_of(plan: Plan, effort: Effort) -> str:
 
 def label_value(text: str) -> str:
     """A valid label value that stays readable: invalid characters become `-`, then trimmed to 63."""
-    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in text)
-    return cleaned[:_MAX_NAME].strip("-_.")
+    return _NOT_IN_LABEL_VALUE.sub("-", text)[:_MAX_NAME].strip("-_.")
 
 
 def pod_labels(plan: Plan, effort: Effort) -> dict[str, str]:
