@@ -12,7 +12,9 @@ stamped task of a plan equal to the task its constructor makes, attribute for at
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from airflow.sdk import BaseOperator
@@ -26,6 +28,21 @@ _CALLBACKS = ("on_execute_callback", "on_failure_callback", "on_success_callback
 _AS_KEPT: dict[str, Callable[[Any], Any]] = {
     name: lambda cb: list(cb) if isinstance(cb, list) else [cb] for name in _CALLBACKS
 }
+_PLAIN = frozenset({str, int, float, bool, type(None), timedelta})
+
+
+def _holds_no_xcom(value: Any) -> bool:
+    """Plain values, and dicts and lists of them: where Airflow's search for XComArgs finds nothing."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is dict:
+        return all(type(v) in _PLAIN for v in value.values())
+    if kind is list:
+        return all(type(v) in _PLAIN for v in value)
+    return False
+
+
 _KEPT_BY_THE_STAMP = frozenset({"task_id", "dag", "task_group", "params", "default_args"})
 
 
@@ -40,6 +57,7 @@ class Stamp(Generic[T]):
             )
         self.cls, self.shared = cls, dict(shared)
         self._template: T | None = None
+        self._as_is: dict[str, bool] = {}
 
     def __call__(self, *, task_id: str, **own: Any) -> T:
         if self._template is None:
@@ -48,6 +66,17 @@ class Stamp(Generic[T]):
         if own.keys() & self.shared.keys() or own.keys() & _KEPT_BY_THE_STAMP:
             raise ValueError(f"{sorted(own.keys() & (self.shared.keys() | _KEPT_BY_THE_STAMP))} given twice")
         return self._copy(self._template, task_id, own)
+
+    def _stored_as_is(self, name: str) -> bool:
+        """Whether `BaseOperator.__setattr__` stores `name` as given: no converter, no property, no other descriptor.
+        Then it does no more than look for XComArgs in a template field's value, and record the value among the
+        task's arguments (which `_copy` records itself)."""
+        found = self._as_is.get(name)
+        if found is None:
+            attribute = inspect.getattr_static(self.cls, name, None)
+            found = not hasattr(self.cls, f"_convert_{name}") and not hasattr(type(attribute), "__set__")
+            self._as_is[name] = found
+        return found
 
     def _copy(self, template: T, task_id: str, own: dict[str, Any]) -> T:
         dag = DagContext.get_current()
@@ -66,7 +95,11 @@ class Stamp(Generic[T]):
         validate_key(task.task_id)
         group.add(task)
         for name, value in own.items():
-            setattr(task, name, _AS_KEPT[name](value) if name in _AS_KEPT else value)
+            kept = _AS_KEPT[name](value) if name in _AS_KEPT else value
+            if self._stored_as_is(name) and _holds_no_xcom(kept):
+                state[name] = kept
+            else:
+                setattr(task, name, kept)
         # The arguments as given, as the constructor records them once it is done (serializing mapped tasks reads them).
         state["_BaseOperator__init_kwargs"] = {**kwargs, **own, "task_id": task_id, "task_group": group}
         task.dag = dag
