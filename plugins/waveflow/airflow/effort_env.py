@@ -10,7 +10,8 @@ from ..runner.contract import RunnerInputs
 from ..runner.redact import split_credentials
 
 HOUR = 3600
-_NOT_IN_SPEC = {"retries", "timeout_minutes", "resources", "image"}
+# `commands` is replaced by what the effort runs (its own, else the plan's).
+_NOT_IN_SPEC = {"retries", "timeout_minutes", "resources", "image", "commands"}
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
