@@ -110,3 +110,17 @@ def test_a_stamp_refuses_what_it_takes_from_its_context():
 
     with pytest.raises(ValueError, match="task_group"):
         Stamp(BaseOperator, {"task_group": None})
+
+
+def test_a_stamp_refuses_arguments_that_make_upstream_edges():
+    from datetime import UTC, datetime
+
+    from airflow.providers.standard.operators.bash import BashOperator
+    from airflow.sdk import DAG, TaskGroup
+
+    with DAG("xcom_args", schedule=None, start_date=datetime(2025, 1, 1, tzinfo=UTC)):
+        source = BashOperator(task_id="source", bash_command="echo x")
+        with TaskGroup("g"):
+            stamp = Stamp(BashOperator, {"env": {"FROM": source.output}})
+            with pytest.raises(ValueError, match="XComArgs"):
+                stamp(task_id="first", bash_command="echo y")

@@ -23,10 +23,15 @@ from airflow.sdk.definitions._internal.node import validate_key
 
 T = TypeVar("T", bound=BaseOperator)
 
-_CALLBACKS = ("on_execute_callback", "on_failure_callback", "on_success_callback", "on_retry_callback")
+
+def _callbacks(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
 # Arguments the constructor keeps in another form than it was given.
 _AS_KEPT: dict[str, Callable[[Any], Any]] = {
-    name: lambda cb: list(cb) if isinstance(cb, list) else [cb] for name in _CALLBACKS
+    name: _callbacks
+    for name in ("on_execute_callback", "on_failure_callback", "on_success_callback", "on_retry_callback")
 }
 _PLAIN = frozenset({str, int, float, bool, type(None), timedelta})
 
@@ -61,8 +66,12 @@ class Stamp(Generic[T]):
 
     def __call__(self, *, task_id: str, **own: Any) -> T:
         if self._template is None:
-            self._template = self.cls(task_id=task_id, **self.shared, **own)
-            return self._template
+            template = self.cls(task_id=task_id, **self.shared, **own)
+            if template.upstream_task_ids:
+                # XComArgs in its arguments: each copy would need the upstream edges they make, made again.
+                raise ValueError(f"{template.task_id}: a stamp's arguments must not take XComArgs")
+            self._template = template
+            return template
         if own.keys() & self.shared.keys() or own.keys() & _KEPT_BY_THE_STAMP:
             raise ValueError(f"{sorted(own.keys() & (self.shared.keys() | _KEPT_BY_THE_STAMP))} given twice")
         return self._copy(self._template, task_id, own)
