@@ -64,6 +64,16 @@ def test_task_ids_are_deterministic(dag_folder, shipped_plans):
     assert _bag(folder).dags.get("phase10").task_ids == _bag(folder).dags.get("phase10").task_ids
 
 
+def test_waves_run_in_number_order_whatever_order_the_plan_lists_them(dag_folder, shipped_plans):
+    plan = yaml.safe_load(shipped_plans["phase10.yaml"])
+    plan["waves"].reverse()
+    bag = _bag(dag_folder({"phase10.yaml": yaml.safe_dump(plan, sort_keys=False)}))
+    assert bag.import_errors == {}
+    dag = bag.dags["phase10"]
+    assert dag.get_task("wave_1_landed").upstream_task_ids == {"wave_1.e10_1_1"}
+    assert dag.get_task("wave_2.e10_2_1").upstream_task_ids == {"wave_1_landed", "wave_1.e10_1_1"}
+
+
 def test_broken_plan_is_an_import_error_and_hides_nothing(dag_folder, shipped_plans):
     broken = yaml.safe_load(shipped_plans["phase10.yaml"])
     broken["name"] = "broken"

@@ -60,7 +60,8 @@ def _build_dag(plan: Plan, path: Path) -> DAG:
         by_wave: dict[int, list[Effort]] = {}
         for effort in plan.efforts:
             by_wave.setdefault(effort.wave, []).append(effort)
-        for wave in plan.waves:
+        # Waves run in the order of their numbers, whatever order the plan lists them in.
+        for wave in sorted(plan.waves, key=lambda w: w.number):
             efforts = by_wave[wave.number]
             with TaskGroup(f"wave_{wave.number}", tooltip=_tooltip(wave)) as group:
                 for effort in efforts:
