@@ -106,11 +106,31 @@ def test_empty_and_undeclared_waves():
 
 @pytest.mark.parametrize(
     "branch",
-    ["feat/a..b", "feat/a.lock", "-feat", "feat/a b", "feat/a\nb", "feat/", "feat//a", "feat/.hidden", "a@{b", "x~1"],
+    [
+        "feat/a..b",
+        "feat/a.lock",
+        "-feat",
+        "feat/a b",
+        "feat/a\nb",
+        "feat/",
+        "feat//a",
+        "feat/.hidden",
+        "a@{b",
+        "x~1",
+        "HEAD",
+    ],
 )
 def test_git_branch_rules(branch):
     plan = read_text(HEADER + f"  - {{id: a, name: A, wave: 1, agent: x, branch: {branch!r}}}\n", "plan.yaml")
     assert any("branch" in p.message and p.severity == "error" for p in validate(plan)), branch
+
+
+@pytest.mark.parametrize(
+    "branch", ["feat/a", "feature/tmc-completion/p10w1-e2e_framework", "A_1", "release/v1.2", "@x"]
+)
+def test_ordinary_branch_names_pass(branch):
+    plan = read_text(HEADER + f"  - {{id: a, name: A, wave: 1, agent: x, branch: {branch!r}}}\n", "plan.yaml")
+    assert not [p for p in validate(plan) if "branch" in p.message], branch
 
 
 @pytest.mark.parametrize("worktree", ["../escape", "/abs/path", "a/../../b"])

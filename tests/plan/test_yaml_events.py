@@ -15,6 +15,8 @@ SAME_AS_PYYAML = [
     "1: one\n? x\n: y\n'': empty\n",
     "# a comment only before the data\n\n---\nname: p\n...\n",
     "text: |\n  two\n  lines\nfolded: >\n  one\n  line\n",
+    # Decimals, and plain scalars repeated (each text is typed once per document).
+    "a: [12, 12, '12', -0, +7, 0, 007, 010, 1_0, 12.0, 2026-01-02, 1:30]\nname: n\nnames: [name, null, n, ~, '', yes, yes]\n",
 ]
 
 
@@ -22,7 +24,16 @@ SAME_AS_PYYAML = [
 def test_data_is_what_pyyaml_loads(text):
     document = load_with_lines(text, {})
     assert document is not None
-    assert document[0] == yaml.safe_load(text)
+    assert _typed(document[0]) == _typed(yaml.safe_load(text))
+
+
+def _typed(value):
+    """Each scalar with its type beside it: 1 == 1.0 == True would hide a scalar typed wrong."""
+    if isinstance(value, dict):
+        return {_typed(k): _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return type(value).__name__, value
 
 
 def test_each_key_and_item_has_its_line():

@@ -6,6 +6,7 @@ No Airflow here: the DAG factory, the runner and the CLI all depend on this modu
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -179,14 +180,19 @@ class Plan(_Strict):
         return max(widest, 1)
 
 
-class Source(BaseModel):
-    """Locations (`key -> line`) and reader warnings of one plan file."""
+@dataclass
+class Source:
+    """Locations (`key -> line`) and reader warnings of one plan file.
+
+    A plain dataclass: what it holds is the readers' own bookkeeping, and a model would copy and check every one of a
+    large plan's ~10^4 locations again.
+    """
 
     path: str = "<plan>"
-    locations: dict[str, int] = Field(default_factory=dict)
+    locations: dict[str, int] = field(default_factory=dict)
     # `efforts[10.2.1]` -> `efforts/3`: lets a reader record positional keys once and still answer semantic ones.
-    aliases: dict[str, str] = Field(default_factory=dict)
-    warnings: list[tuple[str, str]] = Field(default_factory=list, description="(location key, message)")
+    aliases: dict[str, str] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (location key, message)
 
     def line(self, *keys: str) -> int | None:
         """The line of the first key found, falling back to each key's parents (`a/b/c` -> `a/b` -> `a`)."""

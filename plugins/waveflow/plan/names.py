@@ -14,6 +14,9 @@ _LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]
 # (logs copied into terminals, users' own scripts).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SHELL = re.compile(r"[;&|$`<>(){}!*?\\\"'\s#]")
+# Letters, digits, `_` and `-`, in parts joined by single slashes, the first not starting with `-`: such a name breaks
+# no rule of `branch_name_problem`, and most names are such.
+_PLAIN_BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
 
 
 def shell_problem(value: str) -> str | None:
@@ -45,6 +48,10 @@ def label_problem(value: str, key: bool = False) -> str | None:
 
 def branch_name_problem(name: str) -> str | None:
     """The rules of `git check-ref-format --branch`."""
+    if name == "HEAD":
+        return "'HEAD' is not a valid branch name"
+    if _PLAIN_BRANCH.fullmatch(name):
+        return None
     if not name:
         return "empty branch name"
     if name.startswith("-"):

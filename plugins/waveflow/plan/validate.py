@@ -46,11 +46,12 @@ def _check_waves(plan: Plan, out: _Collector) -> None:
     if not plan.efforts:
         out.add("error", "the plan has no efforts", "efforts", "name")
     declared: set[int] = set()
+    staffed = {e.wave for e in plan.efforts}
     for wave in plan.waves:
         if wave.number in declared:
             out.add("error", f"wave {wave.number} is declared twice", wave_key(wave.number))
         declared.add(wave.number)
-        if not plan.wave_efforts(wave.number):
+        if wave.number not in staffed:
             out.add("error", f"wave {wave.number} ({wave.name or 'unnamed'}) has no efforts", wave_key(wave.number))
     for effort in plan.efforts:
         if effort.wave not in declared:
@@ -130,17 +131,17 @@ def _check_names(plan: Plan, out: _Collector) -> None:
 def _check_dependencies(plan: Plan, out: _Collector) -> None:
     by_id = {e.id: e for e in plan.efforts}
     for e in plan.efforts:
-        key = effort_key(e.id) + "/depends_on"
         for dep in e.depends_on:
             target = by_id.get(dep)
             if target is None:
-                out.add("error", f"effort {e.id} depends on {dep!r}, which is not an effort of this plan", key)
+                why = f"effort {e.id} depends on {dep!r}, which is not an effort of this plan"
             elif dep == e.id:
-                out.add("error", f"effort {e.id} depends on itself", key)
+                why = f"effort {e.id} depends on itself"
             elif target.wave > e.wave:
-                out.add(
-                    "error", f"effort {e.id} (wave {e.wave}) depends on {dep} from a later wave ({target.wave})", key
-                )
+                why = f"effort {e.id} (wave {e.wave}) depends on {dep} from a later wave ({target.wave})"
+            else:
+                continue
+            out.add("error", why, effort_key(e.id) + "/depends_on")
     for cycle in _cycles(plan):
         path = " -> ".join([*cycle, cycle[0]])
         out.add("error", f"dependency cycle: {path}", effort_key(cycle[0]) + "/depends_on")
@@ -181,7 +182,8 @@ def _check_ports(plan: Plan, out: _Collector) -> None:
     ranged = sorted((e for e in plan.efforts if e.ports), key=lambda e: e.ports.start)  # type: ignore[union-attr]
     # Sorted by start, a range can only overlap the ranges that start before it ends.
     for i, a in enumerate(ranged):
-        for b in ranged[i + 1 :]:
+        for j in range(i + 1, len(ranged)):  # not `ranged[i + 1 :]`, a copy of the rest for every range
+            b = ranged[j]
             assert a.ports and b.ports
             if b.ports.start > a.ports.end:
                 break

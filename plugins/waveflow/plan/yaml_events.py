@@ -7,6 +7,7 @@ resolver and constructors, and anything a plan has no use for (`!!set`, custom t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -27,6 +28,9 @@ _PREFIX = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = (_PREFIX + t for t in ("str", "map", "seq", "merge"))
 # Typed scalars whose constructors return the value itself (the collection ones are generators).
 _DIRECT = {_PREFIX + t for t in ("int", "float", "bool", "null", "timestamp", "binary", "str")}
+# A plain decimal is an int in YAML 1.1 (no other type's pattern takes one), and its value is what `int()` gives: the
+# commonest typed scalar in a plan needs neither the resolver's patterns nor a node for the constructor.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _BUILDING = object()
 _NO_KEY = object()
 
@@ -34,7 +38,7 @@ _NO_KEY = object()
 class _Open:
     """A mapping or sequence whose end event has not come yet."""
 
-    __slots__ = ("anchor", "key", "key_mark", "mapping", "merges", "prefix", "value")
+    __slots__ = ("anchor", "key", "key_mark", "key_path", "mapping", "merges", "prefix", "value")
 
     def __init__(self, mapping: bool, prefix: str | None, anchor: str | None) -> None:
         self.mapping = mapping
@@ -44,6 +48,8 @@ class _Open:
         self.anchor = anchor
         self.key: Any = _NO_KEY
         self.key_mark: Any = None
+        # The location key of the pending key's value (None for a merge key), made once for its line and its children.
+        self.key_path: str | None = None
         self.merges: list[tuple[Any, Any]] = []
 
 
@@ -53,8 +59,13 @@ class EventBuilder:
         self.locations = locations
         self.anchors: dict[str, Any] = {}
         resolvers = loader.yaml_implicit_resolvers
-        # Plain scalars starting with any other character are strings; None holds resolvers for every character.
-        self.resolved_starts = None if None in resolvers else frozenset(resolvers)
+        # Plain scalars starting with any other character are strings ("" stands for the empty one, typed too); None
+        # holds resolvers for every character.
+        self.typed_starts = None if None in resolvers else frozenset(resolvers) | {""}
+        # A plain scalar's value depends on its text alone, and plans repeat theirs (keys, wave numbers): each distinct
+        # text is resolved and constructed once per document. The values are immutable (numbers, booleans, null,
+        # dates), so sharing them is safe.
+        self.plain_values: dict[str, Any] = {}
 
     def single_document(self) -> tuple[Any, int] | None:
         """(data, line of the document's first node), or None for an empty stream."""
@@ -76,39 +87,45 @@ class EventBuilder:
         return data, line
 
     def _document(self) -> tuple[Any, int]:
-        loader, locations = self.loader, self.locations
+        # One loop over a plan's ~10^4 events, so the common steps (a string scalar, a key and its line) are written
+        # out here rather than in calls of their own.
+        loader, locations, anchors, typed_starts = self.loader, self.locations, self.anchors, self.typed_starts
+        get_event = loader.get_event
+        first_line = loader.peek_event().start_mark.line + 1
         stack: list[_Open] = []
-        first_line = 0
+        parent: _Open | None = None
         while True:
-            event = loader.get_event()
+            event = get_event()
             kind = type(event)
             if kind is MappingEndEvent or kind is SequenceEndEvent:
                 done = stack.pop()
                 value = _merged(done) if done.merges else done.value
                 if done.anchor is not None:
-                    self.anchors[done.anchor] = value
-            else:
-                if not first_line:
-                    first_line = event.start_mark.line + 1
+                    anchors[done.anchor] = value
                 parent = stack[-1] if stack else None
+            else:
+                # The location key of this node, for a collection's children.
                 if parent is None:
-                    prefix: str | None = ""
+                    place: str | None = ""
                 elif parent.mapping:
-                    keyed = parent.key is not _NO_KEY and parent.key is not _MERGE_KEY
-                    prefix = _join(parent.prefix, parent.key) if keyed and parent.prefix is not None else None
+                    place = None if parent.key is _NO_KEY else parent.key_path
                 elif parent.prefix is None:
-                    prefix = None
+                    place = None
                 else:
-                    prefix = f"{parent.prefix}/{len(parent.value)}"
-                    locations[prefix] = event.start_mark.line + 1
+                    place = f"{parent.prefix}/{len(parent.value)}"
+                    locations[place] = event.start_mark.line + 1
                 if kind is ScalarEvent:
-                    value = self._scalar(event)
-                    if value is _MERGE_KEY and (parent is None or not parent.mapping or parent.key is not _NO_KEY):
-                        raise ConstructorError(None, None, "`<<` merges mappings only as a key", event.start_mark)
+                    value = event.value
+                    if event.tag is not None or (
+                        event.implicit[0] and (typed_starts is None or value[:1] in typed_starts)
+                    ):
+                        value = self._scalar(event)
+                        if value is _MERGE_KEY and (parent is None or not parent.mapping or parent.key is not _NO_KEY):
+                            raise ConstructorError(None, None, "`<<` merges mappings only as a key", event.start_mark)
                     if event.anchor is not None:
-                        self.anchors[event.anchor] = value
+                        anchors[event.anchor] = value
                 elif kind is AliasEvent:
-                    value = self.anchors.get(event.anchor, _NO_KEY)
+                    value = anchors.get(event.anchor, _NO_KEY)
                     if value is _NO_KEY:
                         raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
                     if value is _BUILDING:
@@ -119,44 +136,54 @@ class EventBuilder:
                     if event.tag not in (None, "!", _MAP if mapping else _SEQ):
                         raise ConstructorError(None, None, f"tag {event.tag!r} has no use in a plan", event.start_mark)
                     if event.anchor is not None:
-                        self.anchors[event.anchor] = _BUILDING
-                    stack.append(_Open(mapping, prefix, event.anchor))
+                        anchors[event.anchor] = _BUILDING
+                    parent = _Open(mapping, place, event.anchor)
+                    stack.append(parent)
                     continue
-            if not stack:
+            if parent is None:
                 return value, first_line
-            self._attach(stack[-1], value, event)
-
-    def _attach(self, parent: _Open, value: Any, event: Any) -> None:
-        if not parent.mapping:
-            parent.value.append(value)
-            return
-        if parent.key is _NO_KEY:
-            try:
-                hash(value)
-            except TypeError:
-                raise ConstructorError(None, None, "unhashable key", event.start_mark) from None
-            parent.key, parent.key_mark = value, event.start_mark
-            if parent.prefix is not None and value is not _MERGE_KEY:
-                self.locations[_join(parent.prefix, value)] = event.start_mark.line + 1
-            return
-        if parent.key is _MERGE_KEY:
-            parent.merges.append((value, parent.key_mark))
-        else:
-            parent.value[parent.key] = value
-        parent.key = _NO_KEY
+            if not parent.mapping:
+                parent.value.append(value)
+            elif parent.key is _NO_KEY:
+                if type(value) is not str:
+                    _check_hashable(value, event)
+                parent.key, parent.key_mark = value, event.start_mark
+                if parent.prefix is None or value is _MERGE_KEY:
+                    parent.key_path = None
+                else:
+                    parent.key_path = f"{parent.prefix}/{value}" if parent.prefix else str(value)
+                    locations[parent.key_path] = event.start_mark.line + 1
+            else:
+                if parent.key is _MERGE_KEY:
+                    parent.merges.append((value, parent.key_mark))
+                else:
+                    parent.value[parent.key] = value
+                parent.key = _NO_KEY
 
     def _scalar(self, event: Any) -> Any:
         tag, value = event.tag, event.value
         if tag is None or tag == "!":
-            plain = event.implicit[0]
-            if not plain or (self.resolved_starts is not None and value and value[0] not in self.resolved_starts):
+            if not event.implicit[0] or (self.typed_starts is not None and value[:1] not in self.typed_starts):
                 return value
-            tag = self.loader.resolve(ScalarNode, value, event.implicit)
-            if tag == _STR:
-                return value
-            if tag == _MERGE:
-                return _MERGE_KEY
-        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+            known = self.plain_values.get(value, _NO_KEY)
+            if known is _NO_KEY:
+                known = self.plain_values[value] = self._resolved(event)
+            return known
+        return self._constructed(tag, event)
+
+    def _resolved(self, event: Any) -> Any:
+        """A plain scalar's value, as PyYAML's implicit resolvers type it."""
+        if _DECIMAL.fullmatch(event.value):
+            return int(event.value)
+        tag = self.loader.resolve(ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        if tag == _MERGE:
+            return _MERGE_KEY
+        return self._constructed(tag, event)
+
+    def _constructed(self, tag: str, event: Any) -> Any:
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         if tag in _DIRECT:
             return self.loader.yaml_constructors[tag](self.loader, node)
         return self.loader.construct_object(node, deep=True)
@@ -166,8 +193,11 @@ class EventBuilder:
 _MERGE_KEY = object()
 
 
-def _join(prefix: str, key: Any) -> str:
-    return f"{prefix}/{key}" if prefix else str(key)
+def _check_hashable(key: Any, event: Any) -> None:
+    try:
+        hash(key)
+    except TypeError:
+        raise ConstructorError(None, None, "unhashable key", event.start_mark) from None
 
 
 def _merged(done: _Open) -> dict[Any, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..errors import PlanError, Problem
 from ..model import Effort, Gate, Plan, Source, Wave, effort_key, gate_key, wave_key
@@ -32,6 +32,12 @@ def line_key(line: int) -> str:
     return f"line:{line}"
 
 
+# A list is validated in one call: a call per model pays pydantic's entry each time, half as much again as the
+# validation itself.
+_EFFORTS = TypeAdapter(list[Effort])
+_WAVES = TypeAdapter(list[Wave])
+
+
 def to_plan(r: Reading) -> Plan:
     problems: list[Problem] = []
     locations: dict[str, int] = {"name": r.title_line, "title": r.title_line}
@@ -45,42 +51,41 @@ def to_plan(r: Reading) -> Plan:
         labels, labels_line = r.labels.get(id(d), ({}, d.line))
         if labels:
             locations.setdefault(f"{key}/labels", labels_line)
-        effort = _build(
-            problems,
-            r.path,
-            d.at.get("ports", d.line),
-            Effort,
-            id=d.id,
-            name=d.name,
-            wave=d.wave,
-            branch=d.branch,
-            worktree=d.worktree,
-            lines=d.lines,
-            agent=d.agent,
-            depends_on=r.deps.get(id(d), []),
-            namespace=d.namespace,
-            labels=labels,
-            ports={"start": d.ports[0], "end": d.ports[1]} if d.ports else None,
+        efforts.append(
+            {
+                "id": d.id,
+                "name": d.name,
+                "wave": d.wave,
+                "branch": d.branch,
+                "worktree": d.worktree,
+                "lines": d.lines,
+                "agent": d.agent,
+                "depends_on": r.deps.get(id(d), []),
+                "namespace": d.namespace,
+                "labels": labels,
+                "ports": {"start": d.ports[0], "end": d.ports[1]} if d.ports else None,
+            }
         )
-        if effort is not None:
-            efforts.append(effort)
-    waves = _waves(r, locations, problems)
+    built_efforts = _build(problems, r.path, _EFFORTS, efforts, [d.at.get("ports", d.line) for d in r.drafts])
+    waves, wave_lines = _waves(r, locations)
+    built_waves = _build(problems, r.path, _WAVES, waves, wave_lines)
     gates = []
     for i, (line, metric, target, measurement) in enumerate(r.gates):
         locations[gate_key(i)] = line
         gates.append(Gate(metric=metric, target=target, measurement=measurement))
     if problems:
         raise PlanError(problems)
-    plan = Plan(name=r.name, title=r.title, waves=waves, efforts=efforts, gates=gates)
+    plan = Plan(name=r.name, title=r.title, waves=built_waves, efforts=built_efforts, gates=gates)
     locations["efforts"] = r.drafts[0].line if r.drafts else r.title_line
     plan._source = Source(path=r.path, locations=locations, warnings=r.warnings)
     return plan
 
 
-def _waves(r: Reading, locations: dict[str, int], problems: list[Problem]) -> list[Wave]:
+def _waves(r: Reading, locations: dict[str, int]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Each wave's values, and the line its problems point at."""
     numbers = sorted({d.wave for d in r.drafts})
     with_efforts = {d.section for d in r.drafts}
-    waves = []
+    waves, lines = [], []
     for number in numbers:
         own = [s for s in r.sections if s.number == number]
         staffed = [s for i, s in enumerate(r.sections) if s.number == number and i in with_efforts]
@@ -89,28 +94,30 @@ def _waves(r: Reading, locations: dict[str, int], problems: list[Problem]) -> li
         locations[wave_key(number)] = line
         facts = [wave_facts(s) for s in staffed + own]
         duration = next((f.duration for f in facts if f.duration), None)
-        wave = _build(
-            problems,
-            r.path,
-            line,
-            Wave,
-            number=number,
-            name=named[0].name if named else "",
-            duration={"min_hours": duration[0], "max_hours": duration[1]} if duration else None,
-            agents=next((f.agents for f in facts if f.agents is not None), None),
-            total_lines=next((f.total_lines for f in facts if f.total_lines is not None), None),
+        waves.append(
+            {
+                "number": number,
+                "name": named[0].name if named else "",
+                "duration": {"min_hours": duration[0], "max_hours": duration[1]} if duration else None,
+                "agents": next((f.agents for f in facts if f.agents is not None), None),
+                "total_lines": next((f.total_lines for f in facts if f.total_lines is not None), None),
+            }
         )
-        if wave is not None:
-            waves.append(wave)
-    return waves
+        lines.append(line)
+    return waves, lines
 
 
-def _build(problems: list[Problem], path: str, line: int, model: Any, **values: Any) -> Any:
+def _build(
+    problems: list[Problem], path: str, models: TypeAdapter[Any], values: list[dict[str, Any]], lines: list[int]
+) -> list[Any]:
+    """The models, or [] with a problem per error, at the line of the value it is in."""
     try:
-        return model.model_validate(values)
+        return models.validate_python(values)
     except ValidationError as exc:
         for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            what = values.get("id") or f"wave {values.get('number')}"
-            problems.append(Problem(path, line, "error", f"{what}: {where}: {err['msg']}"))
-        return None
+            position, *loc = err["loc"]  # the list's own position first
+            value = values[int(position)]
+            where = ".".join(str(p) for p in loc)
+            what = value.get("id") or f"wave {value.get('number')}"
+            problems.append(Problem(path, lines[int(position)], "error", f"{what}: {where}: {err['msg']}"))
+        return []

@@ -62,7 +62,9 @@ class Resolver:
         # Keep `Waves 2&3`, `Wave 1 and Wave 2` and parentheses whole while splitting on `,` and `and`.
         masked = PARENS.sub(protect, _WAVES.sub(protect, cleaned))
         for clause in _SPLIT.split(masked):
-            clause = _PLACED.sub(lambda m: protected[int(m.group(1))], clause).strip(" .:")
+            if protected:  # else there is nothing to put back
+                clause = _PLACED.sub(lambda m: protected[int(m.group(1))], clause)
+            clause = clause.strip(" .:")
             if clause:
                 self._clause(clause, effort, out, names, waves)
         return out

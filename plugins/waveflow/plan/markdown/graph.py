@@ -15,7 +15,7 @@ from .blocks import Block
 from .draft import Draft
 from .index import Index, Names
 from .mermaid import Flowchart, label_lines, parse_flowchart
-from .text import leading_id, short_branch
+from .text import DIGITS, leading_id, short_branch
 
 _META = re.compile(
     r"^(?:~?[\d,]+\s*(?:lines?|loc|l)\b|~?[\d,.]+$|deps?\b|dependencies\b|depends\b|no\s+deps|complexity\b|"
@@ -23,6 +23,7 @@ _META = re.compile(
     re.I,
 )
 _POSITIONAL = re.compile(r"^W(?:\d+\.)?(\d+)[._]?E(\d+)$", re.I)
+_BRANCH_LIKE = re.compile(r"[a-z0-9][\w./-]*")
 
 
 @dataclass
@@ -78,7 +79,7 @@ def _parts(label: str) -> tuple[str | None, str | None, list[str]]:
             ident = lead
             if rest and not _META.match(rest):
                 name = name or rest
-        elif not _META.match(line) and name is None and not re.fullmatch(r"[a-z0-9][\w./-]*", line):
+        elif not _META.match(line) and name is None and not _BRANCH_LIKE.fullmatch(line):
             name = line
     return ident, name, lines
 
@@ -108,9 +109,9 @@ def _match(chart: Flowchart, labels: dict[str, str], drafts: list[Draft]) -> dic
     by_wave: dict[int, list[Draft]] = {}
     for d in drafts:
         by_wave.setdefault(d.wave, []).append(d)
-    for node in chart.order:
+    for node in [n for n in chart.order if n not in found]:
         m = _POSITIONAL.match(node)
-        if node in found or not m:
+        if not m:
             continue
         wave = by_wave.get(int(m.group(1)), [])
         position = int(m.group(2)) - 1
@@ -131,7 +132,7 @@ class _References:
         for d in drafts:
             if d.id:
                 self.ids.setdefault(d.id.lower(), d)
-                self.digits.setdefault(".".join(re.findall(r"\d+", d.id)), []).append(d)
+                self.digits.setdefault(".".join(DIGITS.findall(d.id)), []).append(d)
             if d.branch:
                 self.branches.setdefault(d.branch, d)
                 self.branches.setdefault(short_branch(d.branch), d)
@@ -142,7 +143,7 @@ class _References:
         for line in lines:
             if line in self.branches:
                 return self.branches[line]
-        spelled = self.digits.get(".".join(re.findall(r"\d+", node)), [])
+        spelled = self.digits.get(".".join(DIGITS.findall(node)), [])
         return spelled[0] if len(spelled) == 1 else None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from operator import itemgetter
 
 from .draft import Draft
 from .text import branch_prefix, ids_in, short_branch, word_in, words
@@ -15,15 +16,27 @@ _SCAN_ALL = 300
 
 
 class Names:
-    """The names each effort goes by, as word sets, with a word -> efforts table for quick candidates."""
+    """The names each effort goes by, as word sets, with a word -> efforts table for quick candidates.
+
+    Most plans refer to efforts outright (ids, branches), so the word sets are made when a name is first looked up.
+    """
 
     def __init__(self) -> None:
         self.of: dict[int, list[frozenset[str]]] = defaultdict(list)
         self.by_word: dict[str, list[Draft]] = defaultdict(list)
         self.everyone: list[Draft] = []
+        self.unread: list[tuple[Draft, str]] = []
 
     def add(self, d: Draft, text: str | None) -> None:
-        found = words(text) if text else frozenset()
+        if text:
+            self.unread.append((d, text))
+
+    def _read(self) -> None:
+        for d, text in self.unread:
+            self._learn(d, words(text))
+        self.unread.clear()
+
+    def _learn(self, d: Draft, found: frozenset[str]) -> None:
         known = self.of[id(d)]
         if not found or found in known:
             return
@@ -41,6 +54,7 @@ class Names:
         query = words(text)
         if not query:
             return []
+        self._read()
         pool = {id(d): d for w in query for d in self.by_word.get(w, [])}
         if len(self.everyone) <= _SCAN_ALL:
             pool = {id(d): d for d in self.everyone}
@@ -62,26 +76,33 @@ class Index:
         self.drafts = drafts
         self.by_key: dict[str, list[Draft]] = defaultdict(list)
         self.names = Names()
+        # What each text names outright: dependency cells and sentences name the same efforts over and over.
+        self.named: dict[str, tuple[tuple[Draft, int, int], ...]] = {}
         for d in drafts:
             self._learn(d)
 
     def _learn(self, d: Draft) -> None:
         keys = {d.id} if d.id else set()
+        short = None
         if d.branch:
-            keys |= {d.branch, short_branch(d.branch)}
+            short = short_branch(d.branch)
+            keys |= {d.branch, short}
             prefix = branch_prefix(d.branch)
             if prefix:
                 keys.add(prefix)
         for key in keys:
-            if d not in self.by_key[key.lower()]:
-                self.by_key[key.lower()].append(d)
-        for text in (d.name, short_branch(d.branch) if d.branch else None, d.namespace):
+            same_key = self.by_key[key.lower()]
+            # Drafts are learned one by one, so one already under this key is the last one.
+            if not same_key or same_key[-1] is not d:
+                same_key.append(d)
+        for text in (d.name, short, d.namespace):
             self.names.add(d, text)
 
     def alias(self, key: str, d: Draft) -> None:
         """Another name the document uses for an effort: a graph node id (`W6E1`) or a label (`VW Core`)."""
         if d not in self.by_key[key.lower()]:
             self.by_key[key.lower()].append(d)
+            self.named.clear()
 
     def add_name(self, text: str, d: Draft) -> None:
         self.names.add(d, text)
@@ -90,8 +111,14 @@ class Index:
         found = self.by_key.get(token.lower(), [])
         return found[0] if len(found) == 1 else None
 
-    def explicit(self, text: str) -> list[tuple[Draft, int, int]]:
+    def explicit(self, text: str) -> tuple[tuple[Draft, int, int], ...]:
         """Efforts named outright in text (ids, branches, branch prefixes, graph node ids) with their spans."""
+        named = self.named.get(text)
+        if named is None:
+            named = self.named[text] = tuple(self._explicit(text))
+        return named
+
+    def _explicit(self, text: str) -> list[tuple[Draft, int, int]]:
         out: list[tuple[Draft, int, int]] = []
         for ident, start, end in ids_in(text):
             d = self.key(ident)
@@ -103,7 +130,8 @@ class Index:
             d = self.key(m.group(0))
             if d is not None:
                 out.append((d, m.start(), m.end()))
-        return sorted(out, key=lambda f: f[1])
+        out.sort(key=itemgetter(1))
+        return out
 
     def by_name(self, text: str, among: list[Draft]) -> list[Draft]:
         """The efforts whose name the text is: an exact name first, else names holding all the text's words."""

@@ -28,7 +28,8 @@ class Flowchart:
 
 def label_lines(label: str) -> list[str]:
     """A label's lines: `E2E Test Framework<br/>700 lines` -> [`E2E Test Framework`, `700 lines`]."""
-    return [part.strip(" \"'") for part in _BREAK.split(label) if part.strip(" \"'")]
+    parts = (part.strip(" \"'") for part in _BREAK.split(label))
+    return [part for part in parts if part]
 
 
 def parse_flowchart(code: str, first_line: int) -> Flowchart | None:

@@ -10,7 +10,7 @@ from .deps import Resolver
 from .draft import Draft
 from .index import Index
 from .sections import FIELD, Section
-from .text import plain
+from .text import lines_with, plain
 
 _STATEMENT = re.compile(
     r"^(?P<subj>.*?)\b(?:additionally\s+|also\s+)?(?:depends?|relies|rely)\s+(?:up)?on\s+(?P<obj>.+)$"
@@ -27,6 +27,8 @@ _CONTRADICTION = re.compile(
     r"\bno\s+(?:[\w-]+\s+){0,2}(?:dependenc(?:y|ies)|deps)\b|\bwithout\s+(?:any\s+)?dependenc|\bindependent\s+of\b",
     re.I,
 )
+# In every match of _CONTRADICTION: one search for it over the text skips the lines that need no closer look.
+_DEPEND = re.compile("dep", re.I)
 
 
 def prose_dependencies(
@@ -84,8 +86,7 @@ def contradictions(
 
     `stated` maps id(draft) to (its ids, the line saying so, that line's text).
     """
-    lines = text.split("\n")
-    negations = [(n + 1, line.strip()) for n, line in enumerate(lines) if _CONTRADICTION.search(line)]
+    negations = [(n, line.strip()) for n, line in lines_with(_DEPEND, text) if _CONTRADICTION.search(line)]
     if not negations:
         return []
     agents = Counter(d.agent for d in drafts if d.agent)

@@ -9,7 +9,7 @@ import yaml
 
 from .blocks import Block
 from .tables import gate_rows, is_gate_table
-from .text import plain
+from .text import lines_with, plain
 
 _PORT_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:#+\s*)?(?:\*\*)?(?P<name>[^:=|#`]+?)(?:\*\*)?\s*[:=]\s*`?(?P<start>\d{2,5})\s*(?:-|–|to|\.\.)\s*"
@@ -20,6 +20,8 @@ _WORKTREE = re.compile(
     r"\bwt-create\s+(?P<branch>[\w./-]+)\s+(?P<dir>[\w./-]+)"
     r"|\bgit\s+worktree\s+add\s+(?:-b\s+(?P<new>[\w./-]+)\s+)?(?P<path>[\w./-]+)(?:[ \t]+(?P<existing>[\w./-]+))?"
 )
+# In every match of _WORKTREE: one search for it over a block skips the lines that need no closer look.
+_WORKTREE_WORD = re.compile("wt-create|worktree")
 _DOC_START = re.compile(r"^\s*(?:---\s*$|apiVersion\s*:)")
 _COMMENT = re.compile(r"^\s*#\s*(?P<name>[^:]+?)\s*:")
 
@@ -107,7 +109,7 @@ def worktrees(blocks: list[Block]) -> list[tuple[int, str, str]]:
     for block in blocks:
         if block.kind != "fence":
             continue
-        for line, text in block.lines():
+        for line, text in lines_with(_WORKTREE_WORD, block.text, block.line + 1):
             for m in _WORKTREE.finditer(text):
                 branch = m.group("branch") or m.group("new") or m.group("existing")
                 where = m.group("dir") or m.group("path")

@@ -82,9 +82,9 @@ def roles(header: list[str]) -> dict[str, int]:
     return out
 
 
-def _cell(cells: list[str], col: dict[str, int], role: str) -> str | None:
-    i = col.get(role)
-    return cells[i] if i is not None and i < len(cells) else None
+def _by_role(cells: list[str], col: dict[str, int]) -> dict[str, str]:
+    """A row's cells under the role of their column; a short row has no cells for its last columns."""
+    return {role: cells[i] for role, i in col.items() if i < len(cells)}
 
 
 def is_gate_table(table: Block) -> bool:
@@ -101,59 +101,62 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
         return None
     if wave is None and "wave" not in col:
         return None
-    agents = [_cell(cells, col, "agent") for _, cells in table.rows]
+    rows = [(line, cells, _by_role(cells, col)) for line, cells in table.rows]
+    agents = [cell.get("agent") for _, _, cell in rows]
     # Rows without an agent in a table whose other rows have one are post-hoc splits of the row above.
     staffed = "agent" in col and any(a and plain(a).lower() not in _DASH for a in agents)
     # A `Namespace` column holds just the name; a `Resource Usage` column says `Test ns: name` among other things.
     bare = "resources" in col and _header(table.header[col["resources"]]) in _NAMESPACE_HEADERS
+    # A team is a few agents over many rows: each one's name is read once.
+    agent_names = {a: agent_name(a) for a in set(agents) if a}
     out: list[Draft] = []
-    for (line, cells), agent in zip(table.rows, agents, strict=True):
+    for (line, cells, cell), agent in zip(rows, agents, strict=True):
         if staffed and (not agent or plain(agent).lower() in _DASH):
             continue
-        draft = _row(line, cells, col, wave, section, bare)
+        draft = _row(line, cells, cell, wave, section, bare)
         if draft is not None:
-            draft.set("agent", agent_name(agent) if agent else None, line)
+            draft.set("agent", agent_names[agent] if agent else None, line)
             out.append(draft)
     return out if out or not table.rows else None
 
 
 def _row(
-    line: int, cells: list[str], col: dict[str, int], wave: int | None, section: int, bare_namespace: bool
+    line: int, cells: list[str], cell: dict[str, str], wave: int | None, section: int, bare_namespace: bool
 ) -> Draft | None:
     first = plain(cells[0]) if cells else ""
-    if not any(plain(c) for c in cells) or _TOTAL.match(first):
+    if not (first or any(plain(c) for c in cells[1:])) or _TOTAL.match(first):
         return None
-    number = _wave_number(_cell(cells, col, "wave")) if "wave" in col else None
+    number = _wave_number(cell["wave"]) if "wave" in cell else None
     if number is None and wave is None:
         return None
     draft = Draft(line, number if number is not None else wave or 0, section, source="| " + " | ".join(cells) + " |")
     for role in ("id", "name"):
-        value = _cell(cells, col, role)
+        value = cell.get(role)
         if value is None or plain(value).lower() in _DASH:
             continue
         ident, rest = leading_id(plain(value), loose=role == "id")
         draft.set("id", ident, line)
         if rest and not (role == "id" and branch_in(value) == rest):
             draft.set("name", rest, line)
-    branch = _cell(cells, col, "branch")
+    branch = cell.get("branch")
     if branch is not None and plain(branch).lower() not in _DASH:
         draft.set("branch", branch_in(branch) or plain(branch).split(" ")[0], line)
-    elif draft.branch is None and "id" in col:
-        draft.set("branch", branch_in(_cell(cells, col, "id") or ""), line)
+    elif draft.branch is None and "id" in cell:
+        draft.set("branch", branch_in(cell["id"]), line)
     if draft.branch and draft.name == draft.branch:
         draft.name = None
-    lines = _cell(cells, col, "lines")
+    lines = cell.get("lines")
     draft.set("lines", first_count(lines) if lines else None, line)
-    deps = _cell(cells, col, "deps")
+    deps = cell.get("deps")
     if deps is not None:
         draft.deps.append((deps, line))
-    blocks = _cell(cells, col, "blocks")
+    blocks = cell.get("blocks")
     if blocks is not None:
         draft.blocks.append((blocks, line))
-    resources = _cell(cells, col, "resources")
+    resources = cell.get("resources")
     if resources is not None:
         draft.set("namespace", namespace_in(resources, bare=bare_namespace), line)
-    ports = _cell(cells, col, "ports")
+    ports = cell.get("ports")
     draft.set("ports", ports_in(ports) if ports else None, line)
     if draft.id is None and draft.branch is None and draft.name is None:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 # Effort ids as plans write them: `10.2.1`, `E1.1.4` (dotted, two dots when bare so `1.5 days` is no id),
 # `TASK-EVAL-001`, `TASK-037A` (an upper-case key ending in a number).
@@ -38,9 +39,14 @@ def plain(text: str) -> str:
     """Inline markdown reduced to its text: emphasis, code ticks, links, html tags and status emoji go."""
     if text.isascii() and not _MARKUP.search(text):
         return " ".join(text.split())
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub(" ", text).replace("`", "")
-    text = _STATUS.sub(" ", _EMPHASIS.sub("", text))
+    # Most cells with markup hold code spans only: a pass (a link's above all) is made only where it can match.
+    if "[" in text:
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = _EMPHASIS.sub("", text.replace("`", ""))
+    if not text.isascii():
+        text = _STATUS.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -79,7 +85,8 @@ def ids_in(text: str) -> list[tuple[str, int, int]]:
     for m in ID.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
             found.append((m.group(0), m.start(), m.end()))
-    return sorted(found, key=lambda f: f[1])
+    found.sort(key=itemgetter(1))
+    return found
 
 
 def leading_id(text: str, loose: bool = False) -> tuple[str | None, str]:
@@ -87,10 +94,11 @@ def leading_id(text: str, loose: bool = False) -> tuple[str | None, str]:
 
     `loose` also takes `2.1` or `E7`, for cells and headings that can only hold an id.
     """
-    m = (_LOOSE_ID if loose else ID).match(text.strip())
+    text = text.strip()
+    m = (_LOOSE_ID if loose else ID).match(text)
     if not m:
-        return None, text.strip()
-    return m.group(0), text.strip()[m.end() :].strip(" \t:-–—.|")
+        return None, text
+    return m.group(0), text[m.end() :].strip(" \t:-–—.|")
 
 
 def branch_in(text: str) -> str | None:
@@ -151,3 +159,26 @@ def agent_name(text: str) -> str | None:
     if not value or set(value) <= {"-", "—", "–", "?"} or value.lower() in ("n/a", "tbd", "none"):
         return None
     return SPACES.sub("-", value)
+
+
+def lines_with(pattern: re.Pattern[str], text: str, first: int = 1) -> list[tuple[int, str]]:
+    """(number, line) of each line of `text` that `pattern` finds something in; `first` numbers the first line.
+
+    One search over the whole text skips the lines without a hit, where a search per line costs a call per line. A hit
+    may run on past its line's end, so the line it starts on is searched again on its own. For patterns that find the
+    same in a line whether or not a newline follows it (no `^`, `$`, or lookarounds for whitespace).
+    """
+    out = []
+    number, start = first, 0
+    while (hit := pattern.search(text, start)) is not None:
+        newline = text.rfind("\n", start, hit.start())
+        begin = start if newline == -1 else newline + 1
+        number += text.count("\n", start, begin)
+        end = text.find("\n", hit.start())
+        line = text[begin:] if end == -1 else text[begin:end]
+        if pattern.search(line):
+            out.append((number, line))
+        if end == -1:
+            break
+        start, number = end + 1, number + 1
+    return out
