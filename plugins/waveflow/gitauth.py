@@ -9,13 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .runner.gitcmd import git_env
 from .runner.redact import split_credentials
 
 
 @contextmanager
 def authenticated(url: str) -> Iterator[tuple[str, dict[str, str]]]:
     """(the URL without credentials, the environment for git) for the duration of the block."""
+    # Its module imports GitPython: half of a DAG file's import on the local backend, and only tasks need it.
+    from .runner.gitcmd import git_env
+
     clean, user, password = split_credentials(url)
     with tempfile.TemporaryDirectory(prefix="waveflow-git-") as tmp:
         yield clean, {**os.environ, **git_env(os.environ, user, password, Path(tmp))}

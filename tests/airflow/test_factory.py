@@ -129,3 +129,17 @@ def test_wave_deadlines_are_opt_in(dag_folder, shipped_plans, monkeypatch):
     alerts = _bag(folder).dags["phase10"].deadline
     # Wave 1 is planned at most 6 h, wave 2 another 8 h: alerts at 6 h and 14 h after the run was queued.
     assert [a.interval.total_seconds() / 3600 for a in alerts] == [6.0, 14.0]
+
+
+def test_a_local_dag_file_parse_imports_no_git_markdown_or_kubernetes_client(tmp_path):
+    """Airflow imports the factory afresh at every task start: what only tasks or other formats need stays out."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, waveflow.airflow.factory, waveflow.airflow.local\n"
+        "print(sorted(m for m in ('git', 'markdown_it', 'kubernetes') if m in sys.modules))"
+    )
+    env = {"WAVEFLOW_BACKEND": "local", "AIRFLOW_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
