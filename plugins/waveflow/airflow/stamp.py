@@ -105,7 +105,7 @@ class Stamp(Generic[T]):
         group.add(task)
         for name, value in own.items():
             kept = _AS_KEPT[name](value) if name in _AS_KEPT else value
-            if self._stored_as_is(name) and _holds_no_xcom(kept):
+            if self._stored_as_is(name) and (name not in template.template_fields or _holds_no_xcom(kept)):
                 state[name] = kept
             else:
                 setattr(task, name, kept)
