@@ -56,6 +56,26 @@ def _in_dag(plan: Plan, effort_id: str, **operator_kwargs):
         return effort_task(plan, plan.effort(effort_id), **operator_kwargs)
 
 
+def test_every_pod_of_the_factorys_dag_is_valid_and_restricted(repo_root: Path, monkeypatch):
+    """The pods of the DAG the factory builds (its effort tasks stamped from the first one), not single tasks."""
+    from waveflow.airflow.factory import build_dag
+    from waveflow.airflow.loading import load_valid_plan
+
+    monkeypatch.setenv("WAVEFLOW_BACKEND", "kubernetes")
+    plan_file = repo_root / "include" / "plans" / "phase10.yaml"
+    dag = build_dag(load_valid_plan(plan_file), plan_file)
+    pods = {t.effort_id: render_pod(t, PARAMS) for t in dag.tasks if hasattr(t, "effort_id")}
+    assert sorted(pods) == ["10.1.1", "10.2.1", "10.2.2", "10.2.3", "10.2.4"]
+    for effort_id, pod in pods.items():
+        assert kubernetes_validate.validate(pod, desired_version=latest_version(), strict=True)
+        assert restricted.violations(pod) == []
+        assert pod["metadata"]["labels"]["waveflow/effort"] == effort_id
+        assert env_of(pod)["WAVEFLOW_EFFORT"] == effort_id
+        assert env_of(pod)["WAVEFLOW_BASE_REF"] == PARAMS["base_ref"]
+    namespaces = {e: pod["metadata"]["namespace"] for e, pod in pods.items()}
+    assert namespaces["10.1.1"] == "e2e-framework" and namespaces["10.2.3"] == "chaos-tests"
+
+
 @pytest.mark.parametrize("effort_id", ["10.1.1", "10.2.1", "10.2.2", "10.2.3", "10.2.4"])
 def test_phase10_effort_pod(plan: Plan, effort_id: str):
     effort = plan.effort(effort_id)

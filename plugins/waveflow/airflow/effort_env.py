@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 
 from ..plan.model import Commands, Effort, Plan
 from ..runner.contract import RunnerInputs
@@ -49,6 +50,14 @@ def timeout_seconds(plan: Plan, effort: Effort) -> int:
     wave = next((w for w in plan.waves if w.number == effort.wave), None)
     hours = wave.duration.max_hours if wave and wave.duration and wave.duration.max_hours else 8.0
     return int(hours * HOUR)
+
+
+def execution_timeout(plan: Plan, effort: Effort) -> timedelta:
+    return timedelta(seconds=timeout_seconds(plan, effort))
+
+
+def retries(plan: Plan, effort: Effort) -> int:
+    return effort.retries if effort.retries is not None else plan.defaults.retries
 
 
 def effort_spec(plan: Plan, effort: Effort) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from airflow.sdk import BaseOperator, TriggerRule
 
 from ..plan.model import Effort, Plan, task_id
-from .effort_env import backend, repo_credentials, runner_env, timeout_seconds
+from .effort_env import backend, execution_timeout, repo_credentials, retries, runner_env
 from .pool import pool_name
 from .stamp import Stamp
 from .status import EffortStatus
@@ -45,12 +44,12 @@ class EffortTasks:
         plan = self.plan
         branch = plan.branch_of(effort)
         status = EffortStatus(effort.id, branch, effort.wave)
-        timeout = timedelta(seconds=timeout_seconds(plan, effort))
+        timeout = execution_timeout(plan, effort)
         own: dict[str, Any] = {
             "effort_id": effort.id,
             "turn": turn,
             "execution_timeout": timeout,
-            "retries": effort.retries if effort.retries is not None else plan.defaults.retries,
+            "retries": retries(plan, effort),
             "doc_md": f"**{effort.id}: {effort.name}** — branch `{branch}`",
             "on_execute_callback": status.started,
             "on_success_callback": status.succeeded,

@@ -14,6 +14,7 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 from airflow.sdk import BaseOperator
 
 from waveflow.airflow import pod_spec
+from waveflow.airflow.effort_env import execution_timeout, retries
 from waveflow.airflow.pod_security import container_security_context, pod_security_context
 from waveflow.airflow.turns import before_effort
 from waveflow.k8s.rbac import RUNNER_SERVICE_ACCOUNT
@@ -58,8 +59,8 @@ def effort_pod_task(
     """
     kwargs: dict[str, Any] = {
         **plan_pod_kwargs(plan),
-        "execution_timeout": pod_spec.execution_timeout(plan, effort),
-        "retries": pod_spec.retries(plan, effort),
+        "execution_timeout": execution_timeout(plan, effort),
+        "retries": retries(plan, effort),
         "retry_exponential_backoff": RETRY_BACKOFF_MULTIPLIER,
     }
     timeout = operator_kwargs.get("execution_timeout", kwargs["execution_timeout"])

@@ -9,7 +9,6 @@ import functools
 import json
 import os
 import re
-from datetime import timedelta
 from pathlib import Path
 
 from kubernetes.client import Configuration
@@ -112,22 +111,6 @@ def container_resources(plan: Plan, effort: Effort) -> k8s.V1ResourceRequirement
     return k8s.V1ResourceRequirements(
         requests=requests or None, limits=limits or None, local_vars_configuration=_model_config()
     )
-
-
-def execution_timeout(plan: Plan, effort: Effort) -> timedelta | None:
-    """The effort's own time-out, else the longest its wave is planned to take, else the plan's default."""
-    if effort.timeout_minutes:
-        return timedelta(minutes=effort.timeout_minutes)
-    wave = next((w for w in plan.waves if w.number == effort.wave), None)
-    if wave is not None and wave.duration is not None and wave.duration.max_hours > 0:
-        return timedelta(hours=wave.duration.max_hours)
-    if plan.defaults.timeout_minutes:
-        return timedelta(minutes=plan.defaults.timeout_minutes)
-    return None
-
-
-def retries(plan: Plan, effort: Effort) -> int:
-    return effort.retries if effort.retries is not None else plan.defaults.retries
 
 
 def pod_template_file() -> str | None:
