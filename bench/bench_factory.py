@@ -34,7 +34,6 @@ from waveflow.airflow.paths import PROJECT_ROOT, plans_dir
 
 EFFORTS, WAVES = 1000, 20
 REPEAT = 5
-FACTORY_REPEAT = 3  # a build of this plan takes seconds; the baselines are timed REPEAT times
 HAND_TARGET, DAGFACTORY_TARGET = 1.2, 4.0
 # The shipped DAG files, with their plan and the effort backend parsed: `make run`'s, and a cluster deployment's.
 SHIPPED = [
@@ -103,7 +102,7 @@ def build_rows(plan: dict, plan_file: Path, dagfactory: object) -> tuple[list[tu
 
         same = edges(ours) == edges(hand()) == edges(by_dagfactory())  # type: ignore[arg-type]
         load_s = median_seconds(lambda: load_valid_plan(plan_file), REPEAT)
-        total_s = median_seconds(lambda: build_dag(load_valid_plan(plan_file), plan_file), FACTORY_REPEAT)
+        total_s = median_seconds(lambda: build_dag(load_valid_plan(plan_file), plan_file), REPEAT)
         hand_s = median_seconds(hand, REPEAT)
         form_s = median_seconds(lambda code=with_form: hand(code), REPEAT)  # type: ignore[misc]
         df_s = median_seconds(by_dagfactory, REPEAT)
@@ -127,10 +126,7 @@ def print_build(rows: list[tuple]) -> None:
             f"{hand_s * 1000:>9.0f} ms {vs_hand:>7.1f}x {df_s * 1000:>8.0f} ms {vs_df:>8.2f}x  {verdict} "
             f"(<= {HAND_TARGET:g}x hand-written, >= {DAGFACTORY_TARGET:g}x faster than dag-factory)"
         )
-    print(
-        f"(medians after a warm-up: {FACTORY_REPEAT} runs of read + validate + build (`+ build`), "
-        f"{REPEAT} of the others)"
-    )
+    print(f"(medians of {REPEAT} runs after a warm-up, for each figure)")
     for backend, _, _, _, total_s, hand_s, _, _, _, _, form_s in rows:
         print(
             f"{backend}: the hand-written file with the same trigger-form params takes {form_s * 1000:.0f} ms "

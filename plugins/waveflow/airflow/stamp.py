@@ -48,6 +48,7 @@ def _holds_no_xcom(value: Any) -> bool:
     return False
 
 
+_STORED, _STORED_IF_PLAIN, _SETTER = "stored", "stored if plain", "setter"
 _KEPT_BY_THE_STAMP = frozenset({"task_id", "dag", "task_group", "params", "default_args"})
 
 
@@ -62,7 +63,7 @@ class Stamp(Generic[T]):
             )
         self.cls, self.shared = cls, dict(shared)
         self._template: T | None = None
-        self._as_is: dict[str, bool] = {}
+        self._settings: dict[str, str] = {}
 
     def __call__(self, *, task_id: str, **own: Any) -> T:
         if self._template is None:
@@ -76,15 +77,18 @@ class Stamp(Generic[T]):
             raise ValueError(f"{sorted(own.keys() & (self.shared.keys() | _KEPT_BY_THE_STAMP))} given twice")
         return self._copy(self._template, task_id, own)
 
-    def _stored_as_is(self, name: str) -> bool:
-        """Whether `BaseOperator.__setattr__` stores `name` as given: no converter, no property, no other descriptor.
-        Then it does no more than look for XComArgs in a template field's value, and record the value among the
-        task's arguments (which `_copy` records itself)."""
-        found = self._as_is.get(name)
+    def _setting(self, name: str) -> str:
+        """How `BaseOperator.__setattr__` sets `name`. With no converter, property or other descriptor it stores the
+        value as given; on a template field it first looks for XComArgs in it. Either way it also records the value
+        among the task's arguments, which `_copy` records itself."""
+        found = self._settings.get(name)
         if found is None:
             attribute = inspect.getattr_static(self.cls, name, None)
-            found = not hasattr(self.cls, f"_convert_{name}") and not hasattr(type(attribute), "__set__")
-            self._as_is[name] = found
+            if hasattr(self.cls, f"_convert_{name}") or hasattr(type(attribute), "__set__"):
+                found = _SETTER
+            else:
+                found = _STORED_IF_PLAIN if name in self.cls.template_fields else _STORED
+            self._settings[name] = found
         return found
 
     def _copy(self, template: T, task_id: str, own: dict[str, Any]) -> T:
@@ -105,7 +109,8 @@ class Stamp(Generic[T]):
         group.add(task)
         for name, value in own.items():
             kept = _AS_KEPT[name](value) if name in _AS_KEPT else value
-            if self._stored_as_is(name) and (name not in template.template_fields or _holds_no_xcom(kept)):
+            setting = self._setting(name)
+            if setting == _STORED or (setting == _STORED_IF_PLAIN and _holds_no_xcom(kept)):
                 state[name] = kept
             else:
                 setattr(task, name, kept)

@@ -155,9 +155,9 @@ def explain(plan: Plan, est: Estimate) -> str:
         "",
         "Order and planned hours:",
     ]
+    wave_of = {e.id: e.wave for e in plan.efforts}
     for eid in est.order:
-        e = plan.effort(eid)
-        lines.append(f"  wave {e.wave}  {eid:<14} {est.hours[eid]:6.2f} h  ({est.basis[eid]})")
+        lines.append(f"  wave {wave_of[eid]}  {eid:<14} {est.hours[eid]:6.2f} h  ({est.basis[eid]})")
     seq_terms = " + ".join(f"{est.hours[e]:.2f}" for e in est.order)
     crit_terms = " + ".join(f"{est.hours[e]:.2f}" for e in est.critical_path)
     lines += [
