@@ -53,7 +53,11 @@ _KEPT_BY_THE_STAMP = frozenset({"task_id", "dag", "task_group", "params", "defau
 
 
 class Stamp(Generic[T]):
-    """Tasks of `cls`, each made with `shared` and its own keyword arguments: `stamp(task_id=..., **own)`."""
+    """Tasks of `cls`, each made with `shared` and its own keyword arguments: `stamp(task_id=..., **own)`.
+
+    A task's own arguments must be ones the constructor keeps as attributes of the same name (callbacks in a list):
+    a copy is given them by name. `tests/airflow/test_stamp.py` checks the ones the factory passes.
+    """
 
     def __init__(self, cls: type[T], shared: Mapping[str, Any]) -> None:
         clash = _KEPT_BY_THE_STAMP & (shared.keys() - {"task_id"})
