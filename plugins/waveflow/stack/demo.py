@@ -48,6 +48,10 @@ def _port_free(port: int) -> bool:
 
 def _stop_on_signals() -> None:
     def interrupt(signum: int, frame: Any) -> None:
+        # Only the first: a second Ctrl-C while the components stop would cut the stop short and leave them running
+        # (the stop ends within its grace period anyway).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, interrupt)
