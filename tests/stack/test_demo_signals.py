@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 
 import pytest
@@ -22,9 +21,9 @@ def restored_handlers():
 def test_the_first_signal_stops_and_later_ones_are_ignored(first, restored_handlers):
     _stop_on_signals()
     with pytest.raises(KeyboardInterrupt):
-        os.kill(os.getpid(), first)
+        signal.raise_signal(first)
     # While the components stop: neither signal interrupts any more.
-    os.kill(os.getpid(), signal.SIGINT)
-    os.kill(os.getpid(), signal.SIGTERM)
+    signal.raise_signal(signal.SIGINT)
+    signal.raise_signal(signal.SIGTERM)
     assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
