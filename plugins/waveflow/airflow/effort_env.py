@@ -11,6 +11,9 @@ from ..runner.contract import RunnerInputs
 from ..runner.redact import split_credentials
 
 HOUR = 3600
+# Airflow 3 reads the backoff as a multiplier (Airflow 2's `True` would be 1.0, a flat delay): double the wait at
+# each retry.
+RETRY_BACKOFF = 2.0
 # `commands` is replaced by what the effort runs (its own, else the plan's).
 _NOT_IN_SPEC = {"retries", "timeout_minutes", "resources", "image", "commands"}
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))

@@ -8,13 +8,10 @@ from typing import Any
 from airflow.sdk import BaseOperator, TriggerRule
 
 from ..plan.model import Effort, Plan, task_id
-from .effort_env import backend, execution_timeout, repo_credentials, retries, runner_env
+from .effort_env import RETRY_BACKOFF, backend, execution_timeout, repo_credentials, retries, runner_env
 from .pool import pool_name
 from .stamp import Stamp
 from .status import EffortStatus
-
-# Airflow 3 reads the backoff as a multiplier (`True` would be 1.0, a flat delay): double the wait at each retry.
-RETRY_BACKOFF = 2.0
 
 
 class EffortTasks:

@@ -14,8 +14,8 @@ from ..plan.model import Effort, Plan, Wave, task_id
 from ..plan.schedule import topological_order
 from .assets import dag_schedule
 from .doc import plan_doc
-from .effort_env import repo_url
-from .effort_tasks import RETRY_BACKOFF, EffortTasks
+from .effort_env import RETRY_BACKOFF, repo_url
+from .effort_tasks import EffortTasks
 from .gate_tasks import add_quality_gates
 from .loading import load_valid_plan
 from .params import run_params

@@ -14,7 +14,7 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 from airflow.sdk import BaseOperator
 
 from waveflow.airflow import pod_spec
-from waveflow.airflow.effort_env import execution_timeout, retries
+from waveflow.airflow.effort_env import RETRY_BACKOFF, execution_timeout, retries
 from waveflow.airflow.pod_security import container_security_context, pod_security_context
 from waveflow.airflow.turns import before_effort
 from waveflow.k8s.rbac import RUNNER_SERVICE_ACCOUNT
@@ -22,8 +22,6 @@ from waveflow.plan.model import Effort, Plan, slug
 
 RUNNER_COMMAND = ["waveflow"]
 RUNNER_ARGS = ["run-effort"]
-# Airflow 3.3 reads `retry_exponential_backoff` as a multiplier, so Airflow 2's `True` now means 1.0: a flat delay.
-RETRY_BACKOFF_MULTIPLIER = 2.0
 # Pulling a runner image with a language toolchain on a cold node takes longer than the provider's 120 s default.
 STARTUP_TIMEOUT_SECONDS = 600
 
@@ -61,13 +59,13 @@ def effort_pod_task(
         **plan_pod_kwargs(plan),
         "execution_timeout": execution_timeout(plan, effort),
         "retries": retries(plan, effort),
-        "retry_exponential_backoff": RETRY_BACKOFF_MULTIPLIER,
+        "retry_exponential_backoff": RETRY_BACKOFF,
     }
     timeout = operator_kwargs.get("execution_timeout", kwargs["execution_timeout"])
     kwargs.update(effort_pod_kwargs(plan, effort, env, timeout))
     kwargs.update(operator_kwargs)
     if kwargs["retry_exponential_backoff"] is True:
-        kwargs["retry_exponential_backoff"] = RETRY_BACKOFF_MULTIPLIER
+        kwargs["retry_exponential_backoff"] = RETRY_BACKOFF
     return EffortPodOperator(task_id=task_id, **kwargs)
 
 
