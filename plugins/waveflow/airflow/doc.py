@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..plan.graph import mermaid
 from ..plan.model import Plan
 from ..plan.schedule import estimate, explain
@@ -18,9 +16,9 @@ def plan_doc(plan: Plan, path: str) -> str:
             f"| {e.id} | {e.name} | {e.wave} | `{plan.branch_of(e)}` | {e.lines or ''} | {e.agent or ''} "
             f"| {deps} | {e.namespace or ''} | {ports} |"
         )
-    sizes = Counter(e.wave for e in plan.efforts)
+    by_wave = plan.efforts_by_wave()
     waves = [
-        f"- **Wave {w.number}: {w.name}** — {sizes[w.number]} efforts"
+        f"- **Wave {w.number}: {w.name}** — {len(by_wave.get(w.number, []))} efforts"
         + (f", planned {w.duration.min_hours:g}-{w.duration.max_hours:g} h" if w.duration else "")
         for w in plan.waves
     ]

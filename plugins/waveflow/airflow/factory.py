@@ -57,9 +57,7 @@ def _build_dag(plan: Plan, path: Path) -> DAG:
         tasks: dict[str, BaseOperator] = {}
         previous: DAGNode = add_preflight(plan)
         previous_wave: Wave | None = None
-        by_wave: dict[int, list[Effort]] = {}
-        for effort in plan.efforts:
-            by_wave.setdefault(effort.wave, []).append(effort)
+        by_wave = plan.efforts_by_wave()
         # Waves run in the order of their numbers, whatever order the plan lists them in.
         for wave in sorted(plan.waves, key=lambda w: w.number):
             efforts = by_wave[wave.number]

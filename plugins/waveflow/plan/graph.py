@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Effort, Plan
+from .model import Plan
 
 _NOT_IN_NODE_ID = re.compile(r"[^A-Za-z0-9_]")
 # Mermaid labels end at quotes and brackets; keep the words.
@@ -21,9 +21,7 @@ def _label(text: str) -> str:
 
 def mermaid(plan: Plan) -> str:
     out = ["graph TD"]
-    by_wave: dict[int, list[Effort]] = {}
-    for e in plan.efforts:
-        by_wave.setdefault(e.wave, []).append(e)
+    by_wave = plan.efforts_by_wave()
     for wave in plan.waves:
         out.append(f'    subgraph wave_{wave.number}["Wave {wave.number}: {_label(wave.name)}"]')
         for e in by_wave.get(wave.number, []):

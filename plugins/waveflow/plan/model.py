@@ -155,6 +155,14 @@ class Plan(_Strict):
     def wave_efforts(self, number: int) -> list[Effort]:
         return [e for e in self.efforts if e.wave == number]
 
+    def efforts_by_wave(self) -> dict[int, list[Effort]]:
+        """Each wave number that has efforts, with them in document order: one pass, where a loop over the waves
+        calling `wave_efforts` makes one per wave."""
+        by_wave: dict[int, list[Effort]] = {}
+        for e in self.efforts:
+            by_wave.setdefault(e.wave, []).append(e)
+        return by_wave
+
     def effort(self, effort_id: str) -> Effort:
         # Looked up per dependency while a DAG is built: an index, re-made whenever the efforts changed under it.
         position = self._positions.get(effort_id)
