@@ -76,6 +76,8 @@ class Effort(_Strict):
     resources: Resources | None = None
     timeout_minutes: int | None = Field(default=None, gt=0)
     retries: int | None = Field(default=None, ge=0)
+    brief: str = Field(default="", description="what the effort is to do, in markdown: the agent reads it")
+    acceptance: list[str] = Field(default_factory=list, description="criteria the finished work must meet")
 
 
 class Wave(_Strict):
