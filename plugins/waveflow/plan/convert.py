@@ -8,12 +8,14 @@ from .model import Plan
 
 
 def to_reading(plan: Plan) -> dict[str, Any]:
+    # Waves keep the document's numbers: `1.1` where it wrote one.
+    written: dict[int, int | str] = {w.number: w.label or w.number for w in plan.waves}
     return {
         "name": plan.name,
         "title": plan.title,
         "waves": [
             {
-                "number": w.number,
+                "number": written[w.number],
                 "name": w.name,
                 "efforts": [e.id for e in plan.wave_efforts(w.number)],
                 "duration": w.duration.model_dump() if w.duration else None,
@@ -26,7 +28,7 @@ def to_reading(plan: Plan) -> dict[str, Any]:
             {
                 "id": e.id,
                 "name": e.name,
-                "wave": e.wave,
+                "wave": written.get(e.wave, e.wave),
                 "branch": e.branch,
                 "lines": e.lines,
                 "agent": e.agent,

@@ -82,6 +82,9 @@ class Effort(_Strict):
 
 class Wave(_Strict):
     number: int = Field(ge=0)
+    label: str | None = Field(
+        default=None, description="the document's own number for the wave when it is not a whole one (`1.1`)"
+    )
     name: str = ""
     duration: Duration | None = None
     agents: int | None = Field(default=None, ge=0)

@@ -20,8 +20,9 @@ from .markdown.index import Index
 from .markdown.isolation import isolation
 from .markdown.prose import contradictions
 from .markdown.resources import gates
-from .markdown.sections import Section, wave_sections
-from .markdown.text import plain
+from .markdown.sections import FIELD, Section, fields, wave_sections
+from .markdown.text import branch_in, plain
+from .markdown.wave_gates import wave_gates
 from .markdown.wiring import Wiring
 from .model import Plan, slug
 
@@ -37,6 +38,12 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     drafts = section_efforts(sections) or table_efforts(blocks)
     if not drafts:
         raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
+    single = _one_branch(blocks, sections)
+    if single and not any(d.branch for d in drafts):
+        branch, line = single
+        raise NotAWavePlan(
+            path, f"it plans one effort (branch `{branch}`, line {line}) in steps; its waves have no branches", line
+        )
     charts = match_charts(flowcharts(blocks), drafts)
     learn_labels(charts)
     drafts, warnings, merged = settle(drafts)
@@ -44,11 +51,12 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         chart.remap(merged)
     index = Index(drafts)
     learn_aliases(charts, index)
-    wiring = Wiring(drafts, index, Resolver(index, drafts))
+    wiring = Wiring(drafts, index, Resolver(index, drafts, sections))
     wiring.own()
     wiring.matrices(_outside(blocks, sections))
     wiring.prose(sections)
     wiring.charts(charts)
+    wiring.wave_gates(wave_gates(sections))
     labels, found = isolation(blocks, drafts, index)
     warnings += wiring.warnings + found
     warnings += [(f"efforts[{d.id}]/depends_on", message) for d, message in contradictions(text, drafts, wiring.stated)]
@@ -80,6 +88,22 @@ def _name(title: str) -> str:
         return f"phase{m.group(1)}"
     words = slug(_GENERIC.sub(" ", _KIND_SUFFIX.sub("", title)))
     return words[:63].rstrip("-") if words != "x" else "plan"
+
+
+def _one_branch(blocks: list[Block], sections: list[Section]) -> tuple[str, int] | None:
+    """The branch a document names for itself before its first wave (`## Branch: feature/x`, `**Branch**: x`)."""
+    first = sections[0].line if sections else None
+    for block in blocks:
+        if first is not None and block.line >= first:
+            break
+        if block.kind == "heading":
+            m = FIELD.match(plain(block.text))
+            if m and m.group(2).lower() == "branch":
+                return (branch_in(m.group(3)) or m.group(3).strip(), block.line)
+        for line, key, value in fields(block):
+            if key == "branch" and branch_in(value):
+                return (branch_in(value) or value, line)
+    return None
 
 
 def _outside(blocks: list[Block], sections: list[Section]) -> list[Block]:

@@ -97,6 +97,7 @@ def _waves(r: Reading, locations: dict[str, int]) -> tuple[list[dict[str, Any]],
         waves.append(
             {
                 "number": number,
+                "label": next((s.label for s in own if s.label), None),
                 "name": named[0].name if named else "",
                 "duration": {"min_hours": duration[0], "max_hours": duration[1]} if duration else None,
                 "agents": next((f.agents for f in facts if f.agents is not None), None),

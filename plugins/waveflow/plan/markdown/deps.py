@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .draft import Draft
 from .index import Index
+from .sections import Section
 from .text import DIGITS, ID, PARENS, plain
 
 _NONE = re.compile(
@@ -15,6 +17,8 @@ _NONE = re.compile(
 )
 _WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)\s*(?:wave\s+)?\d+(?![.\d]))*)", re.I)
 _PHASE = re.compile(r"\bphases?\s+\d", re.I)
+_PHASE_WORD = re.compile(r"\bphase(s?)\b", re.I)
+_LABELLED = re.compile(r"\b(waves?)\s+(\d+\.\d+)\b", re.I)
 _PREVIOUS = re.compile(r"\ball\s+(?:previous|prior|earlier|preceding)\b|\beverything\s+before\b", re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\s→\s|->|\bthen\b)\s*", re.I)
 _FILLER = re.compile(
@@ -41,16 +45,20 @@ _TO = re.compile(r"\s*(?:-|–|to)\s*")
 
 
 class Resolver:
-    def __init__(self, index: Index, drafts: list[Draft]):
+    def __init__(self, index: Index, drafts: list[Draft], sections: Sequence[Section] = ()):
         self.index = index
         self.drafts = drafts
+        # `Wave 1.1` is the wave the document numbers so (else it is effort 1 of wave 1); `Phase 0` is wave 0 where
+        # the document's phases are its waves.
+        self.labels = {s.label: s.number for s in sections if s.label}
+        self.phases = any(s.word == "phase" for s in sections)
         self.waves = sorted({d.wave for d in drafts})
         # Ids of this plan share a first part (`7.` of `7.2.1`); an unknown id with another first part is elsewhere.
         self.families = {_family(d.id) for d in drafts if d.id}
 
     def resolve(self, text: str, effort: Draft, names: bool = True, waves: bool = True) -> Resolved:
         out = Resolved()
-        cleaned = plain(text).strip()
+        cleaned = self._waves_named(plain(text).strip())
         if _NONE.match(cleaned.strip(" .")):
             return out
         protected: list[str] = []
@@ -68,6 +76,13 @@ class Resolver:
             if clause:
                 self._clause(clause, effort, out, names, waves)
         return out
+
+    def _waves_named(self, text: str) -> str:
+        if self.phases:
+            text = _PHASE_WORD.sub(lambda m: "wave" + m.group(1), text)
+        if self.labels:
+            text = _LABELLED.sub(lambda m: f"{m.group(1)} {self.labels.get(m.group(2), m.group(2))}", text)
+        return text
 
     def _clause(self, clause: str, effort: Draft, out: Resolved, names: bool, waves: bool) -> None:
         named = self.index.explicit(clause)
@@ -117,8 +132,10 @@ class Resolver:
         if not text:
             return
         others = [d for d in self.drafts if d is not effort]
+        # A short name (`Core`, `Storage`) in a wave's table means the sibling listed above it before anything else.
+        above = [d for d in others if d.wave == effort.wave and d.line < effort.line]
         earlier = [d for d in others if d.wave <= effort.wave]
-        found = self.index.by_name(text, earlier) or self.index.by_name(text, others)
+        found = self.index.by_name(text, above) or self.index.by_name(text, earlier) or self.index.by_name(text, others)
         if len(found) == 1:
             out.add(found[0].id or "")
         elif found:

@@ -14,6 +14,9 @@ def section_efforts(sections: list[Section]) -> list[Draft]:
     out: list[Draft] = []
     for index, section in enumerate(sections):
         found = _walk(section, index)
+        # Next to an effort table or effort blocks, a section's bullet lists say what those efforts deliver.
+        if any(not d.origin.startswith("list:") for d in found):
+            found = [d for d in found if not d.origin.startswith("list:")]
         if not found:
             found = _id_bullets(section, index)
         out += found

@@ -20,6 +20,8 @@ _DEPS_TAIL = re.compile(
     r"|\s[—–-]+\s*(?:depends\s+on|deps?:|dependencies:|after)\s*(.*)$",
     re.I,
 )
+# A code span that is a branch: one token with a `/` or `-` inside it (not a command line, not a `--flag`).
+_BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
 _VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
 _NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|[()\[\]]")
 
@@ -156,7 +158,7 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     if size:
         rest = rest.replace(size[1], " ")
     verb = _VERB.match(plain(rest))
-    spans = [s.strip() for s in CODE.findall(rest) if "/" in s or "-" in s]
+    spans = [s.strip() for s in CODE.findall(rest) if _BRANCH_SPAN.fullmatch(s.strip())]
     branches = spans or BRANCH.findall(plain(rest))
     ids = [i for i, _, _ in ids_in(plain(rest))]
     left = plain(CODE.sub(" ", rest))

@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 from .blocks import Block
 from .text import first_count, hours, plain
 
-_WAVE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?wave\s+(\d+)(?![\d.]\d)\b(.*)$", re.I)
+_WAVE_HEADING = re.compile(
+    r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?wave\s+(\d+(?:\.\d+)?)(?![\d.]\d)\b(.*)$", re.I
+)
+# `### Phase 0: Critical Fixes`: a plan without `Wave N` headings may use phases as its waves.
+_PHASE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?phase\s+(\d+)(?![\d.]\d)\b(.*)$", re.I)
 # `Wave 0 → Wave 1`, `Wave 1-2 Transition`: about two waves, not one.
 _TRANSITION = re.compile(r"^\s*(?:→|->|-|–|to|&|and|,)\s*(?:wave\s+)?\d|(?:→|->)\s*wave\s+\d", re.I)
 _TRAILING = re.compile(r"(\s*(\([^()]*\)|\[[^\]]*\]|\b(?:COMPLETED?|DONE|IN PROGRESS|PENDING|TODO|WIP)\b))+\s*$")
@@ -22,28 +26,60 @@ class Section:
     line: int
     level: int
     blocks: list[Block] = field(default_factory=list)
+    heading: str = ""  # the heading as written: `(depends on Wave 1)` after the name gates the wave
+    label: str | None = None  # the document's own number when it is not a whole one (`1.1`)
+    word: str = "wave"  # `phase` where the document's phases are its waves
 
 
-def wave_heading(text: str) -> tuple[int, str] | None:
-    m = _WAVE_HEADING.match(plain(text))
+def wave_heading(text: str, pattern: re.Pattern[str] = _WAVE_HEADING) -> tuple[str, str] | None:
+    """(the wave's number as written, its name) of a `Wave N: name` heading."""
+    m = pattern.match(plain(text))
     if not m or _TRANSITION.search(m.group(2)):
         return None
     name = _TRAILING.sub("", m.group(2)).strip(" :-–—.|")
-    return int(m.group(1)), name
+    return m.group(1), name
 
 
 def wave_sections(blocks: list[Block]) -> list[Section]:
     """Each `Wave N` heading with the blocks up to the next heading of the same or a higher level, or the next
-    wave's heading."""
+    wave's heading; `Phase N` headings where the document has no `Wave N` ones and two phases or more."""
+    sections = _sections(blocks, _WAVE_HEADING)
+    if not sections:
+        phases = _sections(blocks, _PHASE_HEADING)
+        if len({s.number for s in phases}) >= 2:
+            sections = phases
+            for s in sections:
+                s.word = "phase"
+    dotted = sorted({s.label for s in sections if s.label}, key=lambda n: tuple(int(p) for p in n.split(".")))
+    if dotted:
+        # `Wave 1.1`, `Wave 1.2`: waves run in the order of their numbers, which keep their own spelling.
+        order = {label: i + 1 for i, label in enumerate(dotted)}
+        for s in sections:
+            if s.label:
+                s.number = order[s.label]
+    return sections
+
+
+def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
     sections: list[Section] = []
     current: Section | None = None
     for block in blocks:
         if block.kind == "heading":
-            wave = wave_heading(block.text)
-            if current is not None and (block.level <= current.level or (wave and wave[0] != current.number)):
+            wave = wave_heading(block.text, pattern)
+            other = wave is not None and wave[0] != (current.label or str(current.number)) if current else False
+            if current is not None and (block.level <= current.level or other):
                 current = None  # plans mix levels (`## Wave 1`, `### Wave 2`): another wave's heading ends this one
             if wave is not None and current is None:
-                current = Section(wave[0], wave[1], block.line, block.level)
+                number, name = wave
+                dotted = "." in number
+                current = Section(
+                    int(number.split(".")[0]) if not dotted else 0,
+                    name,
+                    block.line,
+                    block.level,
+                    heading=plain(block.text),
+                    label=number if dotted else None,
+                )
                 sections.append(current)
                 continue
         if current is not None:

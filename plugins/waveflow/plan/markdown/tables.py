@@ -64,6 +64,7 @@ _GATE_MEASURE = {"measurement", "validation", "how measured", "tool", "method", 
 _NAMESPACE_HEADERS = {"namespace", "test namespace", "test ns"}
 _DASH = {"", "-", "—", "–", "n/a", "tbd"}
 _TOTAL = re.compile(r"^(?:total|sum|subtotal|overall)\b", re.I)
+_BRANCHY = re.compile(r"[-/_.\d]")
 _PAREN_TEXT = re.compile(r"\([^)]*\)")
 
 
@@ -140,7 +141,7 @@ def _row(
             draft.set("name", rest, line)
     branch = cell.get("branch")
     if branch is not None and plain(branch).lower() not in _DASH:
-        draft.set("branch", branch_in(branch) or plain(branch).split(" ")[0], line)
+        draft.set("branch", branch_in(branch) or _bare_branch(plain(branch)), line)
     elif draft.branch is None and "id" in cell:
         draft.set("branch", branch_in(cell["id"]), line)
     if draft.branch and draft.name == draft.branch:
@@ -161,6 +162,15 @@ def _row(
     if draft.id is None and draft.branch is None and draft.name is None:
         return None
     return draft
+
+
+def _bare_branch(text: str) -> str | None:
+    """A branch cell without a branch-like token: a lone word (`feature-x`, `spike`) is the branch; prose such as
+    `Not created` or `To be decided` is none."""
+    first, _, rest = text.partition(" ")
+    if not rest or _BRANCHY.search(first) or rest.startswith("("):
+        return first
+    return None
 
 
 def _wave_number(cell: str | None) -> int | None:

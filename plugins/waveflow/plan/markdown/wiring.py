@@ -13,6 +13,7 @@ from .index import Index
 from .prose import prose_dependencies
 from .sections import Section
 from .tables import effort_rows
+from .wave_gates import Gate
 
 
 class Wiring:
@@ -98,6 +99,18 @@ class Wiring:
                     )
                 else:
                     self._add(after, before.id or "", line)
+
+    def wave_gates(self, gates: list[Gate]) -> None:
+        """A wave's gate, for each of its efforts, where none of them states a dependency of its own."""
+        quiet = {g.section for g in gates if not any(self.deps[id(d)] for d in self.drafts if d.section == g.section)}
+        for gate in gates:
+            if gate.section not in quiet:
+                continue
+            for d in self.drafts:
+                if d.section == gate.section:
+                    for ident in self.resolver.resolve(gate.text, d, names=False).ids:
+                        if ident in self.by_id and self.by_id[ident].wave < d.wave:
+                            self._add(d, ident, gate.line)
 
     def _reaches(self, start: Draft, target: Draft) -> bool:
         """Whether `start` already depends, directly or not, on `target`."""
