@@ -16,6 +16,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SHELL = re.compile(r"[;&|$`<>(){}!*?\\\"'\s#]")
 # Letters, digits, `_` and `-`, in parts joined by single slashes, the first not starting with `-`: such a name breaks
 # no rule of `branch_name_problem`, and most names are such.
+# `#37`: efforts that are the issues they close keep the issue's name; every place an id reaches (task ids, labels,
+# branches) takes a form of it made for that place.
+ISSUE_ID = re.compile(r"#\d+")
 _PLAIN_BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
 
 

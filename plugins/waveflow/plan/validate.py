@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .errors import PlanError, Problem, Severity
 from .model import Effort, Plan, effort_key, gate_key, task_id, wave_key
-from .names import branch_name_problem, dns_label_problem, label_problem, shell_problem
+from .names import ISSUE_ID, branch_name_problem, dns_label_problem, label_problem, shell_problem
 
 
 def validate(plan: Plan) -> list[Problem]:
@@ -106,7 +106,7 @@ def _check_names(plan: Plan, out: _Collector) -> None:
     for e in plan.efforts:
         key = effort_key(e.id)
         for field, value, checks in (
-            ("id", e.id, _ID_CHECKS),
+            ("id", e.id, () if ISSUE_ID.fullmatch(e.id) else _ID_CHECKS),
             ("branch", plan.branch_of(e), _BRANCH_CHECKS),
             ("namespace", e.namespace, _NAMESPACE_CHECKS),
             ("worktree", e.worktree, _WORKTREE_CHECKS),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .blocks import Block
 from .draft import Draft
-from .items import block_efforts, effort_heading, following_items, is_list_label, line_efforts
+from .items import block_efforts, effort_heading, is_list_label, item_fields, line_efforts, list_items, told
 from .sections import Section, fields
 from .tables import effort_rows
 from .text import leading_id, plain
@@ -63,7 +63,15 @@ def _told(drafts: list[Draft], origin: str) -> list[Draft]:
 
 
 def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:
-    return [d for line, text in following_items(blocks, i) for d in line_efforts(text, line, wave, section)]
+    """One effort per item of the list after block i; `**Prerequisites**: ...` under an item is about its effort."""
+    out: list[Draft] = []
+    for line, text, children in list_items(blocks, i):
+        found = line_efforts(text, line, wave, section)
+        if len(found) == 1:
+            for role, at, value in item_fields(children):
+                told(found[0], role, at, value)
+        out += found
+    return out
 
 
 def _id_bullets(section: Section, index: int) -> list[Draft]:

@@ -9,7 +9,7 @@ from operator import itemgetter
 from .draft import Draft
 from .text import branch_prefix, ids_in, short_branch, word_in, words
 
-_TOKEN = re.compile(r"[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
 # Past this many efforts a name is only compared with efforts sharing one of its words whole (keeps 1,000-effort
 # plans linear); below it, `Transform` may still find `Transformation Pipeline`.
 _SCAN_ALL = 300

@@ -7,14 +7,17 @@ import re
 from .blocks import Block
 from .draft import Draft, namespace_in, ports_in
 from .sections import fields
-from .text import BRANCH, CODE, agent_name, branch_in, first_count, ids_in, leading_id, line_count, plain
+from .text import BRANCH, CODE, ID, agent_name, branch_in, first_count, ids_in, leading_id, line_count, plain
 
 _EFFORT_HEADING = re.compile(
     r"^(?:effort|task|work\s*item|component|item|story)\s*#?\s*([A-Za-z]*\d[\w.-]*)\s*(?:[:\-–—.)]\s*(.*))?$", re.I
 )
 _AGENT_HEADING = re.compile(r"^agent[\s-]*([A-Z]|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I)
 _AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*[:\-–—]\s*", re.I)
-_LIST_LABEL = re.compile(r"^(?:branches|efforts|tasks|work items|deliverables|components|effort list|task list)$")
+_LIST_LABEL = re.compile(
+    r"^(?:branches|efforts|tasks|issues|work items|deliverables|components|effort list|task list)"
+    r"(?:\s+(?:in|of|for)\s+(?:this\s+)?wave(?:\s+[\d.]+)?)?$"
+)
 _DEPS_TAIL = re.compile(
     r"\(\s*(?:depends\s+on|deps?|dependencies|after|requires|needs|blocked\s+by)\b\s*:?\s*([^)]*)\)"
     r"|\s[—–-]+\s*(?:depends\s+on|deps?:|dependencies:|after)\s*(.*)$",
@@ -22,6 +25,7 @@ _DEPS_TAIL = re.compile(
 )
 # A code span that is a branch: one token with a `/` or `-` inside it (not a command line, not a `--flag`).
 _BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
+_TITLED = re.compile(ID.pattern + r"\s*:\s+\S")
 _VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
 _NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|[()\[\]]")
 
@@ -71,24 +75,8 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
             listed[role] += [d for item_line, text in items for d in line_efforts(text, item_line, wave, section)]
             if value:
                 listed[role] += line_efforts(value, line, wave, section)
-        elif role == "effort":
-            ident, rest = leading_id(plain(value))
-            base.set("id", ident, line)
-            base.set("name", rest or None, line)
-        elif role == "name":
-            base.set("name", plain(value) or None, line)
-        elif role == "branch":
-            base.set("branch", branch_in(value), line)
-        elif role == "lines":
-            base.set("lines", first_count(value), line)
-        elif role == "agent":
-            base.set("agent", agent_name(value), line)
-        elif role == "namespace":
-            base.set("namespace", namespace_in(value, bare=True), line)
-        elif role == "ports":
-            base.set("ports", ports_in(value), line)
-        elif role in ("deps", "blocks"):
-            (base.deps if role == "deps" else base.blocks).append((value, line))
+        else:
+            told(base, role, line, value)
     many = _join(listed["branches"], listed["efforts"])
     if not many:
         return [base] if base.id or base.branch else []
@@ -98,6 +86,33 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         draft.deps += base.deps
         draft.blocks += base.blocks
     return many
+
+
+def told(draft: Draft, role: str, line: int, value: str) -> None:
+    """What one `**Key**: value` line of an effort's block or list item says about it."""
+    if role == "effort":
+        ident, rest = leading_id(plain(value))
+        draft.set("id", ident, line)
+        draft.set("name", rest or None, line)
+    elif role == "name":
+        draft.set("name", plain(value) or None, line)
+    elif role == "branch":
+        draft.set("branch", branch_in(value), line)
+    elif role == "lines":
+        draft.set("lines", first_count(value), line)
+    elif role == "agent":
+        draft.set("agent", agent_name(value), line)
+    elif role == "namespace":
+        draft.set("namespace", namespace_in(value, bare=True), line)
+    elif role == "ports":
+        draft.set("ports", ports_in(value), line)
+    elif role in ("deps", "blocks"):
+        (draft.deps if role == "deps" else draft.blocks).append((value, line))
+
+
+def item_fields(children: list[Block]) -> list[tuple[str, int, str]]:
+    """(role, line, value) of the known `**Key**: value` lines nested under a list item."""
+    return [(role, line, value) for b in children for line, key, value in fields(b) if (role := _role(key))]
 
 
 def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tuple[int, str]]]]:
@@ -117,14 +132,24 @@ def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tupl
 
 def following_items(body: list[Block], i: int) -> list[tuple[int, str]]:
     """The top-level items of the list right after block i."""
-    items: list[tuple[int, str]] = []
+    return [(line, text) for line, text, _ in list_items(body, i)]
+
+
+def list_items(body: list[Block], i: int) -> list[tuple[int, str, list[Block]]]:
+    """(line, first line, blocks nested under it) of each top-level item of the list right after block i."""
+    items: list[tuple[int, str, list[Block]]] = []
     depth = None
     for block in body[i + 1 :]:
         if block.kind != "paragraph" or not block.depth:
             break
         depth = depth or block.depth
         if block.item and block.depth == depth:
-            items.append((block.line, block.text.split("\n")[0]))
+            first, _, rest = block.text.partition("\n")
+            items.append((block.line, first, []))
+            if rest:
+                items[-1][2].append(Block("paragraph", block.line + 1, rest, depth=block.depth))
+        elif items:
+            items[-1][2].append(block)
     return items
 
 
@@ -159,7 +184,9 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
         rest = rest.replace(size[1], " ")
     verb = _VERB.match(plain(rest))
     spans = [s.strip() for s in CODE.findall(rest) if _BRANCH_SPAN.fullmatch(s.strip())]
-    branches = spans or BRANCH.findall(plain(rest))
+    # After `#34:` comes the effort's name, where `tab/pane` is a word, not a branch.
+    titled = _TITLED.match(plain(rest))
+    branches = spans or ([] if titled else BRANCH.findall(plain(rest)))
     ids = [i for i, _, _ in ids_in(plain(rest))]
     left = plain(CODE.sub(" ", rest))
     for word in [*branches, *ids]:

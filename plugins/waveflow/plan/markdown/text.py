@@ -7,9 +7,9 @@ from functools import lru_cache
 from operator import itemgetter
 
 # Effort ids as plans write them: `10.2.1`, `E1.1.4` (dotted, two dots when bare so `1.5 days` is no id),
-# `TASK-EVAL-001`, `TASK-037A` (an upper-case key ending in a number).
+# `TASK-EVAL-001`, `TASK-037A` (an upper-case key ending in a number), `#37` (an issue).
 ID = re.compile(
-    r"(?<![\w./-])(?:\d+(?:\.\d+){2,}[a-z]?|[A-Z]{1,3}\d+(?:\.\d+)+[a-z]?|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+[A-Z]?)"
+    r"(?<![\w./-])(?:#\d+\b|\d+(?:\.\d+){2,}[a-z]?|[A-Z]{1,3}\d+(?:\.\d+)+[a-z]?|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+[A-Z]?)"
     r"(?![\w/]|-\w)"
 )
 _LOOSE_ID = re.compile(r"(?:[A-Za-z]{0,4}\d+(?:\.\d+)+[a-z]?|[A-Z]{1,4}-?\d+[a-z]?)(?![\w/]|-\w)|" + ID.pattern)
