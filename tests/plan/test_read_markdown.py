@@ -55,6 +55,13 @@ def test_wave_figures_are_read_from_the_wave_heading_block():
     assert (w3.duration, w3.agents) == (None, 1)
 
 
+def test_weeks_are_working_weeks_and_panel_estimates_are_not_lines():
+    plan = read_plan(FIXTURES / "panels.md")
+    wave = plan.waves[0]
+    assert (wave.duration.min_hours, wave.duration.max_hours) == (40, 40)
+    assert [e.lines for e in plan.efforts] == [None] * 5
+
+
 def test_a_broken_plan_reports_every_problem_at_its_row():
     path = FIXTURES / "broken.md"
     problems = [str(p).replace(str(path), "broken.md") for p in validate(read_plan(path))]

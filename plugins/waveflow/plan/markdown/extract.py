@@ -5,6 +5,7 @@ from __future__ import annotations
 from .blocks import Block
 from .draft import Draft
 from .items import block_efforts, effort_heading, is_list_label, item_fields, line_efforts, list_items, told
+from .panels import is_panel, panel_efforts
 from .sections import Section, fields
 from .tables import effort_rows
 from .text import leading_id, plain
@@ -41,7 +42,9 @@ def _walk(section: Section, index: int) -> list[Draft]:
             found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
             i = end
             continue
-        if block.kind == "table":
+        if is_panel(block):
+            found += _told(panel_efforts(block, section.number, index), f"panel:{block.line}")
+        elif block.kind == "table":
             found += _told(effort_rows(block, section.number, index) or [], f"table:{block.line}")
         elif block.kind == "heading" and is_list_label(plain(block.text).lower().strip(" :")):
             found += _told(_items(blocks, i, section.number, index), f"list:{block.line}")

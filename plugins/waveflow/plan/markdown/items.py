@@ -7,7 +7,19 @@ import re
 from .blocks import Block
 from .draft import Draft, namespace_in, ports_in
 from .sections import fields
-from .text import BRANCH, CODE, ID, agent_name, branch_in, first_count, ids_in, leading_id, line_count, plain
+from .text import (
+    BRANCH,
+    CODE,
+    ID,
+    agent_name,
+    branch_in,
+    first_count,
+    ids_in,
+    leading_id,
+    line_count,
+    plain,
+    without_slot,
+)
 
 _EFFORT_HEADING = re.compile(
     r"^(?:effort|task|work\s*item|component|item|story)\s*#?\s*([A-Za-z]*\d[\w.-]*)\s*(?:[:\-–—.)]\s*(.*))?$", re.I
@@ -169,7 +181,7 @@ def _join(branches: list[Draft], efforts: list[Draft]) -> list[Draft]:
 
 def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     """A bullet (or one-line value) naming one effort or several branches of one agent."""
-    rest = text
+    rest = without_slot(text.strip())
     agent = None
     m = _AGENT_PREFIX.match(rest)
     if m:

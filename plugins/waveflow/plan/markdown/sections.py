@@ -15,7 +15,12 @@ _WAVE_HEADING = re.compile(
 _PHASE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?phase\s+(\d+)(?![\d.]\d)\b(.*)$", re.I)
 # `Wave 0 → Wave 1`, `Wave 1-2 Transition`: about two waves, not one.
 _TRANSITION = re.compile(r"^\s*(?:→|->|-|–|to|&|and|,)\s*(?:wave\s+)?\d|(?:→|->)\s*wave\s+\d", re.I)
-_TRAILING = re.compile(r"(\s*(\([^()]*\)|\[[^\]]*\]|\b(?:COMPLETED?|DONE|IN PROGRESS|PENDING|TODO|WIP)\b))+\s*$")
+# What follows a wave's name: `(No Dependencies)`, `[DONE]`, `COMPLETE`, `- 6 Tasks`.
+_TRAILING = re.compile(
+    r"(\s*(\([^()]*\)|\[[^\]]*\]|\b(?:COMPLETED?|DONE|IN PROGRESS|PENDING|TODO|WIP)\b"
+    r"|[-–—]\s*\d+\s+(?:tasks?|efforts?|agents?|issues?|items?|prs?)\b))+\s*$",
+    re.I,
+)
 FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__|)([A-Za-z][\w /&().'-]{0,40}?)\s*(?::\s*\1|\1\s*:)\s*(.*)$")
 
 

@@ -20,7 +20,9 @@ BRANCH = re.compile(r"(?<![\w./-])(?=[\w./-]*[\d/])[a-z0-9][a-z0-9._]*(?:[-/][a-
 CODE = re.compile(r"`([^`\n]+)`")
 _COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]*\.\d)")
 _LINES = re.compile(r"~?\s*(\d{1,3}(?:,\d{3})+|\d+)\s*\+?\s*(?:lines?|loc|L)\b", re.I)
-_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*)?(hours?|hrs?|h|days?|d)\b(?!\s*\d)", re.I)
+_HOURS = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*)?(hours?|hrs?|h|days?|d|weeks?|wks?)\b(?!\s*\d)", re.I
+)
 _MARKUP = re.compile(r"[*_~`\[<]")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -32,6 +34,7 @@ PARENS = re.compile(r"\([^()]*\)")  # one level of `(...)`
 SPACES = re.compile(r"\s+")
 DIGITS = re.compile(r"\d+")
 HOURS_PER_DAY = 8.0
+DAYS_PER_WEEK = 5.0
 
 
 @lru_cache(maxsize=16384)  # a table cell is reduced several times over while its row is read
@@ -63,13 +66,14 @@ def line_count(text: str) -> tuple[int, str] | None:
 
 
 def hours(text: str) -> tuple[float, float] | None:
-    """`4-6 hours`, `1.5 days`, `1 day (estimated) / <4 hours (actual)` -> the first range, in hours."""
+    """`4-6 hours`, `1.5 days`, `2 weeks` (of 5 working days), `1 day (estimated) / <4 hours (actual)`: the first
+    range, in hours."""
     m = _HOURS.search(text)
     if not m:
         return None
     low = float(m.group(1))
     high = float(m.group(2)) if m.group(2) else low
-    unit = HOURS_PER_DAY if m.group(3).lower().startswith("d") else 1.0
+    unit = {"d": HOURS_PER_DAY, "w": HOURS_PER_DAY * DAYS_PER_WEEK}.get(m.group(3)[0].lower(), 1.0)
     return (low * unit, high * unit) if high >= low else None
 
 
@@ -99,6 +103,15 @@ def leading_id(text: str, loose: bool = False) -> tuple[str | None, str]:
     if not m:
         return None, text
     return m.group(0), text[m.end() :].strip(" \t:-–—.|")
+
+
+_SLOT = re.compile(r"^([A-Z]{1,4}-?\d+)\s*:\s*(?=\S)")
+
+
+def without_slot(text: str) -> str:
+    """`TASK-038A Name` of `WT-1: TASK-038A Name`: a label before an id is the slot (worktree, lane) it runs in."""
+    m = _SLOT.match(text)
+    return text[m.end() :] if m and leading_id(text[m.end() :])[0] else text
 
 
 def branch_in(text: str) -> str | None:
