@@ -23,9 +23,11 @@ _PREVIOUS = re.compile(r"\ball\s+(?:previous|prior|earlier|preceding)\b|\beveryt
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\s→\s|->|\bthen\b)\s*", re.I)
 _FILLER = re.compile(
     r"\b(?:complete[ds]?|completion|done|finished|merged|ready|landed|outputs?|tasks?|efforts?|branch(?:es)?|all|"
-    r"the|of|only|interfaces?\s+from|must\s+be|is|are|be|first|in\s+place)\b",
+    r"the|of|only|interfaces?\s+from|must\s+be|is|are|be|first|in\s+place|needs?|requires?|uses?|types?)\b",
     re.I,
 )
+# `types from Agent 1`: in a wave of agent blocks, the effort that agent works on in that wave.
+_AGENT = re.compile(r"\bagent[\s-]*(\d+|[A-Z])\b", re.I)
 _PLACEHOLDER = "\x00{}\x00"
 
 
@@ -100,6 +102,13 @@ class Resolver:
             return
         if _PHASE.search(clause):
             return
+        agent = _AGENT.search(clause)
+        if agent:
+            same = [d for d in self.drafts if d.wave == effort.wave and d is not effort]
+            by_agent = [d for d in same if d.agent and d.agent.lower() == f"agent-{agent.group(1).lower()}"]
+            if len(by_agent) == 1:
+                out.add(by_agent[0].id or "")
+                return
         wave = _WAVES.search(clause)
         if wave and waves:
             numbers = _wave_numbers(wave)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .blocks import Block
 from .draft import Draft
 from .items import block_efforts, effort_heading, is_list_label, item_fields, line_efforts, list_items, told
@@ -9,6 +11,9 @@ from .panels import is_panel, panel_efforts
 from .sections import Section, fields
 from .tables import effort_rows
 from .text import leading_id, plain
+
+# A paragraph that is one bold line, perhaps with a remark in parentheses after it.
+_BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*$")
 
 
 def section_efforts(sections: list[Section]) -> list[Draft]:
@@ -42,6 +47,15 @@ def _walk(section: Section, index: int) -> list[Draft]:
             found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
             i = end
             continue
+        if _bold_heading(block):
+            # `**Agent 1: Scheduler Specialist**` over a list of `- Branch: ...` lines: a heading in all but markup.
+            end = next(
+                (j for j in range(i + 1, len(blocks)) if blocks[j].kind == "heading" or _bold_heading(blocks[j])),
+                len(blocks),
+            )
+            found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
+            i = end
+            continue
         if is_panel(block):
             found += _told(panel_efforts(block, section.number, index), f"panel:{block.line}")
         elif block.kind == "table":
@@ -57,6 +71,11 @@ def _walk(section: Section, index: int) -> list[Draft]:
                     found += _told(_items(blocks, i, section.number, index), f"list:{line}")
         i += 1
     return found
+
+
+def _bold_heading(block: Block) -> bool:
+    m = _BOLD_LINE.match(block.text) if block.kind == "paragraph" and not block.depth else None
+    return bool(m and effort_heading(m.group(1)))
 
 
 def _told(drafts: list[Draft], origin: str) -> list[Draft]:

@@ -1,7 +1,7 @@
 """Mermaid dependency graphs matched to the efforts the tables define.
 
 A node is an effort when its label carries the effort's id or branch, its node id spells the id (`E10_1_1`), its
-label is the effort's name, or, last, its node id gives wave and position (`W2E3`). A chart where two nodes land on
+label is the effort's name, or, last, its node id gives wave and position (`W2E3`, `W2_3`). A chart where two nodes land on
 the same effort is a data-flow picture, not a dependency graph, and is left alone.
 """
 
@@ -22,7 +22,7 @@ _META = re.compile(
     r"wave\s+\d|est\b|size\b|status\b|\(.*\)$)",
     re.I,
 )
-_POSITIONAL = re.compile(r"^W(?:\d+\.)?(\d+)[._]?E(\d+)$", re.I)
+_POSITIONAL = re.compile(r"^W(?:\d+\.)?(\d+)(?:[._]?E|[._])(\d+)$", re.I)  # `W2E3`, `W2_3`
 _BRANCH_LIKE = re.compile(r"[a-z0-9][\w./-]*")
 
 

@@ -131,7 +131,7 @@ def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tupl
     """(role, line, value, list items) of each known `**Key**: value` line; a key left empty takes the list below."""
     out: list[tuple[str, int, str, list[tuple[int, str]]]] = []
     for i, block in enumerate(body):
-        found = fields(block)
+        found = fields(block, items=True)
         for j, (line, key, value) in enumerate(found):
             role = _role(key)
             if role is None:

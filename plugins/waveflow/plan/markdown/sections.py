@@ -92,14 +92,18 @@ def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
     return sections
 
 
-def fields(block: Block) -> list[tuple[int, str, str]]:
-    """`**Key**: value` lines of a paragraph as (line, key in lower case, value)."""
+def fields(block: Block, items: bool = False) -> list[tuple[int, str, str]]:
+    """`**Key**: value` lines of a paragraph as (line, key in lower case, value).
+
+    In a list the key must be bold (`- Note: ...` is prose), unless `items`: under an effort's own heading, a list of
+    `- Branch: x` lines is its fields.
+    """
     if block.kind != "paragraph":
         return []
     out = []
     for line, text in block.lines():
         m = FIELD.match(text)
-        if m and (m.group(1) or not block.depth):
+        if m and (m.group(1) or not block.depth or items):
             out.append((line, plain(m.group(2)).lower().strip(), m.group(3).strip()))
     return out
 

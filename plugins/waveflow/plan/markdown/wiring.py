@@ -5,6 +5,7 @@ edges; an edge that contradicts the waves or closes a cycle is left out with a w
 from __future__ import annotations
 
 from ..model import effort_key
+from .assemble import line_key
 from .blocks import Block
 from .deps import Resolver
 from .draft import Draft
@@ -50,7 +51,8 @@ class Wiring:
 
     def _notes(self, d: Draft, notes: list[str], line: int) -> None:
         for note in notes:
-            self.warnings.append((effort_key(d.id or "") + "/depends_on", f"effort {d.id}: dependency {note}"))
+            # At the line that says it: the effort's first dependency may have been read from another place.
+            self.warnings.append((line_key(line), f"effort {d.id}: dependency {note}"))
 
     def matrices(self, tables: list[Block]) -> None:
         """Tables outside the wave sections that key rows by effort (`Branch | Depends On | Blocks | ...`)."""
