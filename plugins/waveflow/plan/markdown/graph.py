@@ -1,8 +1,8 @@
 """Mermaid dependency graphs matched to the efforts the tables define.
 
 A node is an effort when its label carries the effort's id or branch, its node id spells the id (`E10_1_1`), its
-label is the effort's name, or, last, its node id gives wave and position (`W2E3`, `W2_3`). A chart where two nodes land on
-the same effort is a data-flow picture, not a dependency graph, and is left alone.
+label is the effort's name, or, last, its node id gives wave and position (`W2E3`, `W2_3`). A chart where two nodes
+land on the same effort is a data-flow picture, not a dependency graph, and is left alone.
 """
 
 from __future__ import annotations
