@@ -131,6 +131,17 @@ def test_documents_that_are_not_wave_plans_are_refused(fixture, why):
     assert problem.line == 1 and problem.message.startswith(f"not a wave plan: {why}")
 
 
+def test_a_document_for_one_branch_built_in_steps_is_refused_at_its_branch_line():
+    with pytest.raises(NotAWavePlan) as exc:
+        read_plan(FIXTURES / "not-a-plan-one-branch.md")
+    (problem,) = exc.value.problems
+    assert problem.line == 3
+    assert problem.message == (
+        "not a wave plan: it plans one effort (branch `search/compaction-v2`, line 3) in steps; its waves have no "
+        "branches"
+    )
+
+
 def test_cli_refuses_a_document_that_is_not_a_plan_with_exit_2(repo_root):
     path = FIXTURES / "not-a-plan-merge-order.md"
     out = subprocess.run(

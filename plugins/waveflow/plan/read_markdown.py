@@ -36,14 +36,14 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     title, title_line = _title(blocks)
     sections = wave_sections(blocks)
     drafts = section_efforts(sections) or table_efforts(blocks)
-    if not drafts:
-        raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
     single = _one_branch(blocks, sections)
     if single and not any(d.branch for d in drafts):
         branch, line = single
         raise NotAWavePlan(
             path, f"it plans one effort (branch `{branch}`, line {line}) in steps; its waves have no branches", line
         )
+    if not drafts:
+        raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
     charts = match_charts(flowcharts(blocks), drafts)
     learn_labels(charts)
     drafts, warnings, merged = settle(drafts)
