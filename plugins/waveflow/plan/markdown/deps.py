@@ -28,6 +28,9 @@ _FILLER = re.compile(
 )
 # `types from Agent 1`: in a wave of agent blocks, the effort that agent works on in that wave.
 _AGENT = re.compile(r"\bagent[\s-]*(\d+|[A-Z])\b", re.I)
+# `all D*`, `all QA tasks`: every effort whose id is that letter prefix and a number.
+_FAMILY = re.compile(r"^(?:all\s+)?([A-Z]{1,4})(?:\*|\s+(?:tasks|efforts|items|agents))$")
+_FILLER_EDGES = re.compile(r"^(?:after|once|when)\s+|\s+(?:complete[ds]?|are\s+done|done|merged|land)$", re.I)
 _PLACEHOLDER = "\x00{}\x00"
 
 
@@ -102,6 +105,14 @@ class Resolver:
             return
         if _PHASE.search(clause):
             return
+        family = _FAMILY.match(_FILLER_EDGES.sub("", clause).strip())
+        if family:
+            prefix = re.compile(rf"{family.group(1)}-?\d", re.I)
+            members = [d for d in self.drafts if d is not effort and d.id and prefix.match(d.id)]
+            if members:
+                for d in members:
+                    out.add(d.id or "")
+                return
         agent = _AGENT.search(clause)
         if agent:
             same = [d for d in self.drafts if d.wave == effort.wave and d is not effort]
@@ -114,6 +125,10 @@ class Resolver:
             numbers = _wave_numbers(wave)
             rest = _FILLER.sub(" ", clause[: wave.start()] + " " + clause[wave.end() :]).strip(" ()-:,")
             members = [d for d in self.drafts if d.wave in numbers and d is not effort]
+            slotted = [d for d in members if rest.lower() in ((d.slot or "").lower(), (d.agent or "").lower())]
+            if rest and len(slotted) == 1:  # `A1 of Wave 2`
+                out.add(slotted[0].id or "")
+                return
             if rest and names:
                 found = self.index.by_name(rest, members)
                 if len(found) == 1:

@@ -28,6 +28,7 @@ class Draft:
     namespace: str | None = None
     ports: tuple[int, int] | None = None
     worktree: str | None = None
+    slot: str | None = None  # a label that restarts in every wave (`A1`), where the id is the branch
     at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
     source: str = ""  # the defining line's text, quoted in warnings
     origin: str = ""  # the table, list or heading blocks it was read from: one effort may be told in several

@@ -16,6 +16,10 @@ from .text import leading_id, plain
 _BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*$")
 
 
+# `- **QA1** Soak tests ...`: a bullet that opens with a short id in bold.
+_BOLD_ID = re.compile(r"^\*\*[A-Z]{1,4}-?\d+[a-z]?\*\*")
+
+
 def section_efforts(sections: list[Section]) -> list[Draft]:
     out: list[Draft] = []
     for index, section in enumerate(sections):
@@ -102,7 +106,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
     for block in section.blocks:
         if block.kind == "paragraph" and block.item and block.depth == 1:
             first = block.text.split("\n")[0]
-            if leading_id(plain(first))[0]:
+            if leading_id(plain(first))[0] or _BOLD_ID.match(first):
                 out += line_efforts(first, block.line, section.number, index)
     return out
 

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from ..model import effort_key, slug
 from .draft import Draft
 from .text import name_from_branch, short_branch
+
+
+def _slots(drafts: list[Draft]) -> None:
+    """Ids that restart in every wave (`A1` in wave 1 and again in wave 2, each on its own branch) are slots, not
+    efforts: such efforts go by their branches, and the label stays as their slot (`A1 of Wave 2`)."""
+    by_id: dict[str, list[Draft]] = defaultdict(list)
+    for d in drafts:
+        by_id[(d.id or "").lower()].append(d)
+    for same in by_id.values():
+        waves = {d.wave for d in same}
+        branches = {d.branch for d in same}
+        if len(waves) > 1 and None not in branches and len(branches) == len(same):
+            for d in same:
+                d.slot, d.id = d.id, short_branch(d.branch or "")
 
 
 def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dict[int, Draft]]:
@@ -16,6 +32,7 @@ def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dic
         if d.id is None:
             d.id = short_branch(d.branch) if d.branch else slug(d.name or f"effort-{d.line}")
             d.at.setdefault("id", d.line)
+    _slots(drafts)
     kept: list[Draft] = []
     first: dict[str, Draft] = {}
     warnings: list[tuple[str, str]] = []

@@ -13,6 +13,7 @@ from .text import (
     ID,
     agent_name,
     branch_in,
+    dependency_notes,
     first_count,
     ids_in,
     leading_id,
@@ -30,13 +31,9 @@ _LIST_LABEL = re.compile(
     r"^(?:branches|efforts|tasks|issues|work items|deliverables|components|effort list|task list)"
     r"(?:\s+(?:in|of|for)\s+(?:this\s+)?wave(?:\s+[\d.]+)?)?$"
 )
-_DEPS_TAIL = re.compile(
-    r"\(\s*(?:depends\s+on|deps?|dependencies|after|requires|needs|blocked\s+by)\b\s*:?\s*([^)]*)\)"
-    r"|\s[—–-]+\s*(?:depends\s+on|deps?:|dependencies:|after)\s*(.*)$",
-    re.I,
-)
 # A code span that is a branch: one token with a `/` or `-` inside it (not a command line, not a `--flag`).
 _BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
+_BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+[a-z]?)\*\*")
 _TITLED = re.compile(ID.pattern + r"\s*:\s+\S")
 _VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
 _NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|[()\[\]]")
@@ -186,11 +183,9 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     m = _AGENT_PREFIX.match(rest)
     if m:
         agent, rest = agent_name(m.group(1)), rest[m.end() :]
-    deps = None
-    m = _DEPS_TAIL.search(rest)
-    if m:
-        deps = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
-        rest = rest[: m.start()] + rest[m.end() :]
+    # `**QA1** Soak tests`: a bold short id opening a bullet is the effort's id.
+    lead = _BOLD_ID.match(rest)
+    rest, deps, blocks = dependency_notes(rest)
     size = line_count(rest)
     if size:
         rest = rest.replace(size[1], " ")
@@ -199,7 +194,7 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     # After `#34:` comes the effort's name, where `tab/pane` is a word, not a branch.
     titled = _TITLED.match(plain(rest))
     branches = spans or ([] if titled else BRANCH.findall(plain(rest)))
-    ids = [i for i, _, _ in ids_in(plain(rest))]
+    ids = [lead.group(1)] if lead else [i for i, _, _ in ids_in(plain(rest))]
     left = plain(CODE.sub(" ", rest))
     for word in [*branches, *ids]:
         left = left.replace(word, " ")
@@ -224,6 +219,8 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
         d.set("lines", size[0] if size else None, line)
         if deps:
             d.deps.append((deps, line))
+        if blocks:
+            d.blocks.append((blocks, line))
     return out
 
 

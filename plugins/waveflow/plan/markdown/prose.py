@@ -19,6 +19,9 @@ _STATEMENT = re.compile(
     r"(?:completes?|is\s+(?:done|complete|merged)|lands)\b",
     re.I,
 )
+_BLOCKS = re.compile(r"^(?P<subj>.*?)\b(?:blocks|unblocks|is\s+blocking)\s+(?P<obj>.+)$", re.I)
+_CLAUSE = re.compile(r"\s*;\s*|,\s+and\s+(?=it\b)", re.I)
+_IT = re.compile(r"^(?:it|this|this\s+one)\s", re.I)
 _CUT = re.compile(r",\s*but\b|\bbut\b|;|\bwhile\b|\bso\s+that\b|\bfor\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|no|never|without)\b|n't\b", re.I)
 _ALL = {"all", "both", "each", "all efforts", "all tasks", "all branches", "every effort", "these", "all of them"}
@@ -45,8 +48,40 @@ def prose_dependencies(
                 field = FIELD.match(text)
                 text = field.group(3) if field else text
                 for sentence in _SENTENCE.split(plain(text)):
-                    out += _statement(sentence, line, members, index, resolver)
+                    out += _sentence(sentence, line, members, index, resolver)
     return out
+
+
+def _sentence(
+    sentence: str, line: int, members: list[Draft], index: Index, resolver: Resolver
+) -> list[tuple[Draft, list[str], int]]:
+    """`C3 depends on D2 only; it blocks QA1.`: each clause, `it` being the effort the clause before named."""
+    out: list[tuple[Draft, list[str], int]] = []
+    last: list[Draft] = []
+    for clause in _CLAUSE.split(sentence):
+        clause = clause.strip()
+        pronoun = _IT.match(clause)
+        if pronoun and last:
+            clause = (last[0].id or "") + clause[pronoun.end() - 1 :]
+        named = [d for d, _, _ in index.explicit(clause.split(" ", 1)[0])]
+        last = named or last
+        blocked = _BLOCKS.match(clause)
+        if blocked:
+            out += _blocks(blocked, line, index)
+        else:
+            out += _statement(clause, line, members, index, resolver)
+    return out
+
+
+def _blocks(m: re.Match[str], line: int, index: Index) -> list[tuple[Draft, list[str], int]]:
+    """`A7 blocks QA2 and QA3`: the efforts after the verb depend on the one before it."""
+    subject = m.group("subj").strip(" -*>:")
+    if _NEGATED.search(subject):
+        return []
+    named = [d for d, _, _ in index.explicit(subject)]
+    if len(named) != 1:
+        return []
+    return [(d, [named[0].id or ""], line) for d, _, _ in index.explicit(m.group("obj")) if d is not named[0]]
 
 
 def _statement(

@@ -6,7 +6,7 @@ import re
 
 from .blocks import Block
 from .draft import Draft, namespace_in, ports_in
-from .text import DIGITS, SPACES, agent_name, branch_in, first_count, leading_id, plain
+from .text import DIGITS, SPACES, agent_name, branch_in, dependency_notes, first_count, leading_id, plain
 
 _ROLES: dict[str, set[str]] = {
     "id": {"effort", "effort id", "id", "task", "task id", "#", "item", "work item", "ticket", "effort #"},
@@ -80,6 +80,8 @@ def roles(header: list[str]) -> dict[str, int]:
         for role, names in _ROLES.items():
             if h in names and role not in out:
                 out[role] = i
+            elif h in names and role == "id" and "id2" not in out:
+                out["id2"] = i  # `| # | Task ID |` or `| ID | Task |`: `_pick_id` says which one is the id
     return out
 
 
@@ -102,6 +104,7 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
         return None
     if wave is None and "wave" not in col:
         return None
+    _pick_id(col, table)
     rows = [(line, cells, _by_role(cells, col)) for line, cells in table.rows]
     agents = [cell.get("agent") for _, _, cell in rows]
     # Rows without an agent in a table whose other rows have one are post-hoc splits of the row above.
@@ -121,6 +124,24 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     return out if out or not table.rows else None
 
 
+def _pick_id(col: dict[str, int], table: Block) -> None:
+    """Of two id-like columns, the one holding ids (`NOTIF-101`) is the id; beside it a column of slot labels that
+    restart in every wave (`A1`, `A2`) says who works on it, and a column of words says what the effort is."""
+    second = col.pop("id2", None)
+    if second is None:
+        return
+
+    def strict(i: int) -> int:
+        return sum(1 for _, cells in table.rows if i < len(cells) and leading_id(plain(cells[i]))[0])
+
+    if strict(second) > strict(col["id"]):
+        if "agent" not in col:
+            col["agent"] = col["id"]
+        col["id"] = second
+    elif "name" not in col:
+        col["name"] = second
+
+
 def _row(
     line: int, cells: list[str], cell: dict[str, str], wave: int | None, section: int, bare_namespace: bool
 ) -> Draft | None:
@@ -135,6 +156,11 @@ def _row(
         value = cell.get(role)
         if value is None or plain(value).lower() in _DASH:
             continue
+        value, deps, blocks = dependency_notes(value)  # `iOS store (needs all D*)`
+        if deps:
+            draft.deps.append((deps, line))
+        if blocks:
+            draft.blocks.append((blocks, line))
         ident, rest = leading_id(plain(value), loose=role == "id")
         draft.set("id", ident, line)
         if rest and not (role == "id" and branch_in(value) == rest):

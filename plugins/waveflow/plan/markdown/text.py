@@ -105,6 +105,30 @@ def leading_id(text: str, loose: bool = False) -> tuple[str | None, str]:
     return m.group(0), text[m.end() :].strip(" \t:-–—.|")
 
 
+# `Android store (needs D1, D2)`, `Suite — Depends on C1`, `Soak tests: After all C tasks complete`.
+_DEPS_NOTE = re.compile(
+    r"\(\s*(?:depends\s+on|deps?|dependencies|after|requires|needs|blocked\s+by)\b\s*:?\s*([^)]*)\)"
+    r"|(?:\s[—–-]+|:|\.)\s*(?:depends\s+on|deps?:|dependencies:|after|needs|requires)\s+(.*)$",
+    re.I,
+)
+# `Release notes. Blocks QA2.`: the efforts named wait for this one.
+_BLOCKS_NOTE = re.compile(r"(?:[.;]|\s[—–-]+)\s*(?:blocks|unblocks)\s+([^.;]+)\.?\s*$", re.I)
+
+
+def dependency_notes(text: str) -> tuple[str, str | None, str | None]:
+    """(the text without them, what it depends on, what it blocks) of a name or bullet with notes after it."""
+    blocks = None
+    m = _BLOCKS_NOTE.search(text)
+    if m:
+        blocks, text = m.group(1).strip(), text[: m.start()] + text[m.end() :]
+    deps = None
+    m = _DEPS_NOTE.search(text)
+    if m:
+        deps = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+        text = text[: m.start()] + text[m.end() :]
+    return text, deps, blocks
+
+
 _SLOT = re.compile(r"^([A-Z]{1,4}-?\d+)\s*:\s*(?=\S)")
 
 
