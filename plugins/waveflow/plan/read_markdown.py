@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 from .errors import NotAWavePlan
+from .markdown.agent_graph import agent_graph_efforts, is_agent_graph
 from .markdown.assemble import Reading, to_plan
 from .markdown.blocks import Block, parse_blocks
 from .markdown.deps import Resolver
+from .markdown.draft import Draft
 from .markdown.extract import section_efforts, table_efforts
 from .markdown.graph import flowcharts, learn_aliases, learn_labels, match_charts
 from .markdown.identity import settle
@@ -35,7 +37,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     blocks = parse_blocks(text)
     title, title_line = _title(blocks)
     sections = wave_sections(blocks)
-    drafts = section_efforts(sections) or table_efforts(blocks)
+    drafts = _with_agent_graphs(section_efforts(sections) or table_efforts(blocks), blocks)
     single = _one_branch(blocks, sections)
     if single and not any(d.branch for d in drafts):
         branch, line = single
@@ -104,6 +106,19 @@ def _one_branch(blocks: list[Block], sections: list[Section]) -> tuple[str, int]
             if key == "branch" and branch_in(value):
                 return (branch_in(value) or value, line)
     return None
+
+
+def _with_agent_graphs(drafts: list[Draft], blocks: list[Block]) -> list[Draft]:
+    """Agent graph fences give the dependencies of the efforts of the same labels, or the efforts themselves."""
+    graphed = [d for b in blocks if is_agent_graph(b) for d in agent_graph_efforts(b)]
+    if not drafts:
+        return graphed
+    by_id = {(d.id or "").lower(): d for d in drafts}
+    for g in graphed:
+        d = by_id.get((g.id or "").lower())
+        if d is not None:
+            d.deps += g.deps
+    return drafts
 
 
 def _outside(blocks: list[Block], sections: list[Section]) -> list[Block]:

@@ -30,6 +30,11 @@ def section_efforts(sections: list[Section]) -> list[Draft]:
         if not found:
             found = _id_bullets(section, index)
         out += found
+    # An agent known only by its label is an effort only in a plan whose efforts are all such agents; beside efforts
+    # with ids or branches, `#### Agent 1 (API Lead)` repeats one of them in an instructions section.
+    labelled = [d for d in out if d.slot and d.id == d.slot and not d.branch]
+    if len(labelled) < len(out):
+        out = [d for d in out if not any(d is x for x in labelled)]
     return out
 
 

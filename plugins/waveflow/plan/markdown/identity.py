@@ -21,6 +21,9 @@ def _slots(drafts: list[Draft]) -> None:
         if len(waves) > 1 and None not in branches and len(branches) == len(same):
             for d in same:
                 d.slot, d.id = d.id, short_branch(d.branch or "")
+        elif len(waves) == len(same) > 1 and all(d.slot for d in same):
+            for d in same:  # `Agent 1` of every wave, with no branch: the wave tells them apart
+                d.id = f"w{d.wave}-{d.slot}"
 
 
 def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dict[int, Draft]]:

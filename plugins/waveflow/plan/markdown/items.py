@@ -87,6 +87,11 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         else:
             told(base, role, line, value)
     many = _join(listed["branches"], listed["efforts"])
+    if not many and agent and not (base.id or base.branch):
+        # `### Agent A - Store trait`: where the agent is the unit of work, its label is the effort's id.
+        base.set("id", agent.group(1), heading.line)
+        base.set("name", agent.group(2).strip(" :-–—") or None, heading.line)
+        base.slot = agent.group(1)
     if not many:
         return [base] if base.id or base.branch else []
     for draft in many:
