@@ -122,6 +122,7 @@ def test_a_graph_edge_against_the_waves_is_left_out_with_a_warning():
     [
         ("not-a-plan-single-effort", 'it plans a single effort ("Effort E2.1.3 Implementation Plan - Retry Budget")'),
         ("not-a-plan-merge-order", "it sets out a merge order"),
+        ("not-a-plan-completion-report", 'it reports on work already done ("Wave 2 Plan — Completion Report")'),
     ],
 )
 def test_documents_that_are_not_wave_plans_are_refused(fixture, why):

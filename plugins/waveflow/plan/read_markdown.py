@@ -24,12 +24,17 @@ from .markdown.prose import contradictions
 from .markdown.resources import gates
 from .markdown.sections import FIELD, Section, fields, wave_sections
 from .markdown.text import branch_in, plain
-from .markdown.wave_gates import wave_gates
+from .markdown.wave_gates import group_gates, wave_gates
 from .markdown.wiring import Wiring
 from .model import Plan, slug
 
 # `Phase 10: Integration & Hardening - Wave Implementation Plan`: the part after the dash says what the file is.
 _KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
+# `Wave 3 Plan — Completion Report`, `Phase 2 Retrospective`: a report that looks back on a plan.
+_REPORT = re.compile(
+    r"\b(?:completion|status|progress|final|closing|summary|handoff)\s+report\b|\bretrospective\b|\bpost-?mortem\b",
+    re.I,
+)
 _GENERIC = re.compile(r"\b(?:wave[- ]based|wave|implementation|plan|guide|for|optimal|parallelization)\b", re.I)
 
 
@@ -43,6 +48,10 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         branch, line = single
         raise NotAWavePlan(
             path, f"it plans one effort (branch `{branch}`, line {line}) in steps; its waves have no branches", line
+        )
+    if _REPORT.search(title):
+        raise NotAWavePlan(
+            path, f'it reports on work already done ("{title}"), it does not plan it', title_line or None
         )
     if not drafts:
         raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
@@ -58,6 +67,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     wiring.matrices(_outside(blocks, sections))
     wiring.prose(sections)
     wiring.charts(charts)
+    wiring.group_gates(group_gates(sections))
     wiring.wave_gates(wave_gates(sections))
     labels, found = isolation(blocks, drafts, index)
     warnings += wiring.warnings + found

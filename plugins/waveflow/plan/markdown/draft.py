@@ -28,6 +28,7 @@ class Draft:
     namespace: str | None = None
     ports: tuple[int, int] | None = None
     worktree: str | None = None
+    brief: str = ""  # what the document says the effort is to do, for the agent
     slot: str | None = None  # a label that restarts in every wave (`A1`), where the id is the branch
     at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
     source: str = ""  # the defining line's text, quoted in warnings

@@ -11,6 +11,7 @@ from .panels import is_panel, panel_efforts
 from .sections import Section, fields
 from .tables import effort_rows
 from .text import leading_id, plain
+from .tool_calls import is_tool_calls, tool_call_efforts
 
 # A paragraph that is one bold line, perhaps with a remark in parentheses after it.
 _BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*$")
@@ -65,7 +66,9 @@ def _walk(section: Section, index: int) -> list[Draft]:
             found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
             i = end
             continue
-        if is_panel(block):
+        if is_tool_calls(block):
+            found += _told(tool_call_efforts(block, section.number, index), f"calls:{block.line}")
+        elif is_panel(block):
             found += _told(panel_efforts(block, section.number, index), f"panel:{block.line}")
         elif block.kind == "table":
             found += _told(effort_rows(block, section.number, index) or [], f"table:{block.line}")

@@ -69,3 +69,39 @@ def _own_fields(section: Section) -> list[tuple[int, str, str]]:
             continue
         out += fields(block)
     return out
+
+
+# `### Parallel Group 1B (after Group 1A)`: a group of a wave's efforts that waits for another group of it.
+_GROUP = re.compile(r"^(?:parallel\s+)?(?:group|track|lane|stream)\s+([\w.]+)\b(.*)$", re.I)
+
+
+@dataclass
+class GroupGate:
+    section: int
+    lines: tuple[int, int]  # the lines the waiting group's efforts are on
+    waits_for: tuple[int, int]  # the lines of the group it waits for
+    line: int
+
+
+def group_gates(sections: list[Section]) -> list[GroupGate]:
+    out: list[GroupGate] = []
+    for index, section in enumerate(sections):
+        headings = [b for b in section.blocks if b.kind == "heading"]
+        groups: dict[str, tuple[int, int]] = {}
+        waits: list[tuple[str, str, int]] = []
+        for i, heading in enumerate(headings):
+            m = _GROUP.match(plain(heading.text))
+            if not m:
+                continue
+            end = headings[i + 1].line if i + 1 < len(headings) else 1 << 30
+            groups[m.group(1).lower()] = (heading.line, end)
+            waits += [
+                (m.group(1).lower(), w.group(1), heading.line)
+                for w in map(_WAITS.search, PARENS.findall(m.group(2)))
+                if w
+            ]
+        for name, text, line in waits:
+            target = _GROUP.match(text.strip(" ()"))
+            if target and target.group(1).lower() in groups and name in groups:
+                out.append(GroupGate(index, groups[name], groups[target.group(1).lower()], line))
+    return out

@@ -14,7 +14,7 @@ from .index import Index
 from .prose import prose_dependencies
 from .sections import Section
 from .tables import effort_rows
-from .wave_gates import Gate
+from .wave_gates import Gate, GroupGate
 
 
 class Wiring:
@@ -113,6 +113,17 @@ class Wiring:
                     for ident in self.resolver.resolve(gate.text, d, names=False).ids:
                         if ident in self.by_id and self.by_id[ident].wave < d.wave:
                             self._add(d, ident, gate.line)
+
+    def group_gates(self, gates: list[GroupGate]) -> None:
+        """`Group 1B (after Group 1A)`: each effort of 1B that states no dependency of its own waits for all of 1A."""
+        for gate in gates:
+            inside = [d for d in self.drafts if d.section == gate.section]
+            waiting = [d for d in inside if gate.lines[0] <= d.line < gate.lines[1]]
+            before = [d for d in inside if gate.waits_for[0] <= d.line < gate.waits_for[1]]
+            for d in waiting:
+                if not self.deps[id(d)]:
+                    for other in before:
+                        self._add(d, other.id or "", gate.line)
 
     def _reaches(self, start: Draft, target: Draft) -> bool:
         """Whether `start` already depends, directly or not, on `target`."""
