@@ -72,7 +72,11 @@ def test_every_corpus_document_reads_as_expected(shared_dir):
                 convert(source)
             assert "not a wave plan: " in str(exc.value)
             continue
-        got = scores(expected, convert(source))
+        reading = convert(source)
+        got = scores(expected, reading)
+        briefless = [e["id"] for e in reading["efforts"] if not e["brief"].strip()]
+        if briefless:
+            failures.append(f"{source.name}: no brief for {briefless}")
         if got["efforts"] < 0.95 or got["waves"] < 0.95 or got["deps"] < 0.90:
             failures.append(f"{source.name}: {got}")
     assert not failures, "\n".join(failures)
@@ -91,6 +95,12 @@ def test_the_seed_reads_exactly(shared_dir):
         {f: e[f] for f in fields} for e in expected["efforts"]
     ]
     assert got["gates"] == expected["gates"]
+    # What the document says each effort is to do reaches its brief: the execution block's comments and the agent's
+    # entry in the assignment list.
+    framework = got["efforts"][0]["brief"]
+    assert "- Test harness setup" in framework and "Focus: Test infrastructure and utilities" in framework
+    docs = got["efforts"][4]["brief"]
+    assert "Create comprehensive documentation" in docs and "Skills: Technical writing, API documentation" in docs
     # Where the table and the prose disagree (docs effort), the table wins and a warning quotes both lines.
     (warning,) = got["warnings"]
     assert warning.startswith("effort 10.2.4: line 91 says it depends on 10.1.1") and "line 233 says" in warning

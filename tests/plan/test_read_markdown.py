@@ -43,6 +43,9 @@ def test_each_shape_reads_to_its_expected_plan(shape):
             if field == "depends_on":
                 got, value = sorted(got), sorted(value)
             assert got == value, f"{shape}: {effort_id}.{field}"
+    for effort_id, parts in expected.get("brief_contains", {}).items():
+        brief = next(e.brief for e in plan.efforts if e.id == effort_id)
+        assert all(p in brief for p in parts), f"{shape}: {effort_id} brief {brief!r}"
     if "gates" in expected:
         assert [g.metric for g in plan.gates] == expected["gates"]
 

@@ -36,6 +36,8 @@ def to_reading(plan: Plan) -> dict[str, Any]:
                 "namespace": e.namespace,
                 "labels": dict(e.labels),
                 "ports": [e.ports.start, e.ports.end] if e.ports else None,
+                "brief": e.brief,
+                "acceptance": list(e.acceptance),
             }
             for e in plan.efforts
         ],

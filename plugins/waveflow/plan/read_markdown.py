@@ -13,6 +13,7 @@ from .errors import NotAWavePlan
 from .markdown.agent_graph import agent_graph_efforts, is_agent_graph
 from .markdown.assemble import Reading, to_plan
 from .markdown.blocks import Block, parse_blocks
+from .markdown.briefs import fill_briefs
 from .markdown.deps import Resolver
 from .markdown.draft import Draft
 from .markdown.extract import section_efforts, table_efforts
@@ -69,6 +70,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     wiring.charts(charts)
     wiring.group_gates(group_gates(sections))
     wiring.wave_gates(wave_gates(sections))
+    fill_briefs(blocks, sections, drafts)
     labels, found = isolation(blocks, drafts, index)
     warnings += wiring.warnings + found
     warnings += [(f"efforts[{d.id}]/depends_on", message) for d, message in contradictions(text, drafts, wiring.stated)]

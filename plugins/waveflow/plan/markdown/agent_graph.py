@@ -47,7 +47,16 @@ def agent_graph_efforts(block: Block) -> list[Draft]:
             described = []
         elif out and (m := _DEPENDS.match(text)):
             out[-1].deps.append((" ".join(_LABEL.findall(m.group(1))) or m.group(1), line))
-        elif out and text.strip() and not _ROOT.match(text) and not described and _sentence(text):
+        elif out and text.strip() and not _ROOT.match(text):
+            out[-1].tell(text.strip())
+        if (
+            out
+            and text.strip()
+            and not _ROOT.match(text)
+            and not _WAVE.match(text)
+            and not described
+            and _sentence(text)
+        ):
             # The first sentence under the agent's files says what it does: its name where no heading gives one.
             described.append(text.strip())
             out[-1].set("name", text.strip().rstrip("."), line)

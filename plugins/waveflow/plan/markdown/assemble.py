@@ -64,6 +64,8 @@ def to_plan(r: Reading) -> Plan:
                 "namespace": d.namespace,
                 "labels": labels,
                 "ports": {"start": d.ports[0], "end": d.ports[1]} if d.ports else None,
+                "brief": d.brief,
+                "acceptance": d.acceptance,
             }
         )
     built_efforts = _build(problems, r.path, _EFFORTS, efforts, [d.at.get("ports", d.line) for d in r.drafts])

@@ -127,3 +127,48 @@ def split_row(line: str) -> list[str]:
         return [cell.strip() for cell in s.split("|")]
     # NUL holds the escaped pipes' place while the row is split: markdown-it has made the text's own NULs U+FFFD.
     return [cell.replace("\x00", "|").strip() for cell in s.replace("\\|", "\x00").split("|")]
+
+
+def as_markdown(blocks: list[Block]) -> str:
+    """Blocks written back as markdown (list items indented by their depth), for text handed on whole: a brief."""
+    out: list[str] = []
+    top = min((b.depth for b in blocks if b.depth), default=1)  # the shallowest list given is written as top level
+    for b in blocks:
+        if b.kind == "heading":
+            out.append("#" * b.level + " " + b.text)
+        elif b.kind == "fence":
+            out.append(f"```{b.info}\n{b.text.rstrip()}\n```")
+        elif b.kind == "table":
+            rows = [b.header, ["---"] * len(b.header), *(cells for _, cells in b.rows)]
+            out.append("\n".join("| " + " | ".join(r) + " |" for r in rows))
+        elif b.depth:
+            pad = "  " * max(b.depth - top, 0)
+            lines = b.text.split("\n")
+            first = f"{pad}- {lines[0]}" if b.item else f"{pad}  {lines[0]}"
+            out.append("\n".join([first, *(f"{pad}  {t}" for t in lines[1:])]))
+        else:
+            out.append(("> " if b.quote else "") + b.text)
+    # List items of one list stay together; other blocks are paragraphs apart.
+    text = ""
+    for prev, (b, chunk) in zip([None, *blocks], zip(blocks, out, strict=True), strict=False):
+        joined = prev is not None and prev.depth and b.depth
+        text += ("\n" if joined else "\n\n") + chunk if text else chunk
+    return text
+
+
+def list_items(body: list[Block], i: int) -> list[tuple[int, str, list[Block]]]:
+    """(line, first line, blocks nested under it) of each top-level item of the list right after block i."""
+    items: list[tuple[int, str, list[Block]]] = []
+    depth = None
+    for block in body[i + 1 :]:
+        if block.kind != "paragraph" or not block.depth:
+            break
+        depth = depth or block.depth
+        if block.item and block.depth == depth:
+            first, _, rest = block.text.partition("\n")
+            items.append((block.line, first, []))
+            if rest:
+                items[-1][2].append(Block("paragraph", block.line + 1, rest, depth=block.depth))
+        elif items:
+            items[-1][2].append(block)
+    return items

@@ -28,7 +28,8 @@ class Draft:
     namespace: str | None = None
     ports: tuple[int, int] | None = None
     worktree: str | None = None
-    brief: str = ""  # what the document says the effort is to do, for the agent
+    brief: str = ""  # what the document says the effort is to do, in markdown, for the agent
+    acceptance: list[str] = field(default_factory=list)  # the criteria it lists for the finished work
     slot: str | None = None  # a label that restarts in every wave (`A1`), where the id is the branch
     at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
     source: str = ""  # the defining line's text, quoted in warnings
@@ -46,6 +47,14 @@ class Draft:
             self.set(name, getattr(other, name), other.at.get(name, other.line))
         self.deps += [d for d in other.deps if d not in self.deps]
         self.blocks += [b for b in other.blocks if b not in self.blocks]
+        self.tell(other.brief)
+        self.acceptance += [a for a in other.acceptance if a not in self.acceptance]
+
+    def tell(self, text: str) -> None:
+        """Add to the brief what another place says about the effort (a row, its block, an agent's section)."""
+        text = text.strip()
+        if text and text not in self.brief:
+            self.brief = f"{self.brief}\n\n{text}" if self.brief else text
 
 
 def namespace_in(text: str, bare: bool = False) -> str | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .blocks import Block
+from .blocks import Block, as_markdown, list_items
+from .briefs import criteria
 from .draft import Draft
-from .items import block_efforts, effort_heading, is_list_label, item_fields, line_efforts, list_items, told
+from .items import block_efforts, effort_heading, is_list_label, item_fields, line_efforts, told
 from .panels import is_panel, panel_efforts
 from .sections import Section, fields
 from .tables import effort_rows
@@ -104,6 +105,8 @@ def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:
         if len(found) == 1:
             for role, at, value in item_fields(children):
                 told(found[0], role, at, value)
+            found[0].tell(as_markdown(children))
+            found[0].acceptance += criteria(children)
         out += found
     return out
 

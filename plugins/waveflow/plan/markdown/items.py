@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .blocks import Block
+from .blocks import Block, as_markdown, list_items
+from .briefs import criteria
 from .draft import Draft, namespace_in, ports_in
 from .sections import fields
 from .text import (
@@ -86,6 +87,8 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
                 listed[role] += line_efforts(value, line, wave, section)
         else:
             told(base, role, line, value)
+    base.tell(as_markdown(body))
+    base.acceptance += criteria(body)
     many = _join(listed["branches"], listed["efforts"])
     if not many and agent and not (base.id or base.branch):
         # `### Agent A - Store trait`: where the agent is the unit of work, its label is the effort's id.
@@ -95,6 +98,8 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
     if not many:
         return [base] if base.id or base.branch else []
     for draft in many:
+        draft.tell(base.brief)
+        draft.acceptance += base.acceptance
         for name in ("lines", "agent", "namespace", "ports"):
             draft.set(name, getattr(base, name), base.at.get(name, base.line))
         draft.deps += base.deps
@@ -147,24 +152,6 @@ def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tupl
 def following_items(body: list[Block], i: int) -> list[tuple[int, str]]:
     """The top-level items of the list right after block i."""
     return [(line, text) for line, text, _ in list_items(body, i)]
-
-
-def list_items(body: list[Block], i: int) -> list[tuple[int, str, list[Block]]]:
-    """(line, first line, blocks nested under it) of each top-level item of the list right after block i."""
-    items: list[tuple[int, str, list[Block]]] = []
-    depth = None
-    for block in body[i + 1 :]:
-        if block.kind != "paragraph" or not block.depth:
-            break
-        depth = depth or block.depth
-        if block.item and block.depth == depth:
-            first, _, rest = block.text.partition("\n")
-            items.append((block.line, first, []))
-            if rest:
-                items[-1][2].append(Block("paragraph", block.line + 1, rest, depth=block.depth))
-        elif items:
-            items[-1][2].append(block)
-    return items
 
 
 def _join(branches: list[Draft], efforts: list[Draft]) -> list[Draft]:
@@ -220,6 +207,7 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
         d.set("name", f"{doing} {branches[0]}" if only_verb and branches else (left or None), line)
         out = [d] if d.id or d.branch else []
     for d in out:
+        d.tell(text)
         d.set("agent", agent, line)
         d.set("lines", size[0] if size else None, line)
         if deps:

@@ -50,6 +50,7 @@ def panel_efforts(block: Block, wave: int, section: int) -> list[Draft]:
             d = Draft(line, wave, section, source=raw.strip())
             d.set("id", ident, line)
             d.set("name", _name(rest), line)
+            d.tell(row)
             out.append(d)
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block
+from .briefs import row_brief
 from .draft import Draft, namespace_in, ports_in
 from .text import DIGITS, SPACES, agent_name, branch_in, dependency_notes, first_count, leading_id, plain
 
@@ -119,9 +120,15 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
             continue
         draft = _row(line, cells, cell, wave, section, bare)
         if draft is not None:
+            draft.tell(row_brief(table.header, cells, _READ_COLUMNS(col)))
             draft.set("agent", agent_names[agent] if agent else None, line)
             out.append(draft)
     return out if out or not table.rows else None
+
+
+def _READ_COLUMNS(col: dict[str, int]) -> set[int]:
+    """The columns a row's fields are read from; the others go into the effort's brief."""
+    return {i for role, i in col.items() if role != "name"}
 
 
 def _pick_id(col: dict[str, int], table: Block) -> None:
