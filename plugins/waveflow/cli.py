@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from .plan.convert import explain as explain_reading
 from .plan.convert import to_reading, to_yaml_data
 from .plan.errors import PlanError, Problem
 from .plan.graph import mermaid
@@ -63,7 +64,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     plan = _load(args.plan, gates=False)
-    if args.to == "json":
+    if args.explain:
+        print(explain_reading(plan))
+    elif args.to == "json":
         print(json.dumps(to_reading(plan), indent=1))
     else:
         print(yaml.safe_dump(to_yaml_data(plan), sort_keys=False, allow_unicode=True), end="")
@@ -104,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("convert", help="print the normalized reading of a plan")
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("--to", choices=["json", "yaml"], default="json")
+    p.add_argument("--explain", action="store_true", help="say where each wave, effort and dependency was read from")
     p.set_defaults(func=_cmd_convert)
     p = sub.add_parser("graph", help="print a mermaid graph of waves and efforts")
     p.add_argument("plan", metavar="PLAN")

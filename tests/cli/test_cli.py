@@ -44,6 +44,18 @@ def test_convert_json_and_yaml_round_trip(repo_root, tmp_path):
     assert json.loads(again.stdout) == reading
 
 
+def test_convert_explain_says_where_each_fact_was_read(repo_root):
+    out = run("convert", "--explain", "tests/fixtures/markdown/bold-agent-blocks.md", cwd=repo_root)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    # The graph gave the id and name (line 20 is the agent block it was matched to); the block gave the branch.
+    assert "  effort 3.1.1 'Export Schema': line 20" in lines
+    assert "    branch feature/billing/p3w1-export-schema: line 21" in lines
+    # Each dependency at the line that states it: a named wave member, an agent of the same wave, a whole wave.
+    assert "    depends on 3.1.1: line 37" in lines
+    assert "    depends on 3.2.1: line 42" in lines and "    depends on 3.1.2: line 42" in lines
+
+
 def test_graph_and_schedule(repo_root):
     graph = run("graph", "include/plans/phase10.yaml", cwd=repo_root)
     assert graph.stdout.startswith("graph TD")

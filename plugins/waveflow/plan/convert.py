@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Plan
+from .model import Plan, wave_key
 
 
 def to_reading(plan: Plan) -> dict[str, Any]:
@@ -49,3 +49,29 @@ def to_reading(plan: Plan) -> dict[str, Any]:
 def to_yaml_data(plan: Plan) -> dict[str, Any]:
     """The plan as a canonical YAML document: defaults left out so the file stays readable."""
     return plan.model_dump(mode="json", exclude_defaults=True) | {"name": plan.name}
+
+
+def explain(plan: Plan) -> str:
+    """Where each wave, effort, field and dependency was read from: what a user checks when a reading is wrong."""
+    src = plan.source
+    out = [f"{src.path}: {plan.name}: {len(plan.efforts)} efforts in {len(plan.waves)} waves"]
+    for wave in plan.waves:
+        at = src.line(wave_key(wave.number)) or "?"
+        out.append(f"wave {wave.label or wave.number} {wave.name!r}: line {at}")
+        for e in plan.wave_efforts(wave.number):
+            key = f"efforts[{e.id}]"
+            out.append(f"  effort {e.id} {e.name!r}: line {src.line(key) or '?'}")
+            for field in ("branch", "lines", "agent", "namespace", "ports"):
+                value = getattr(e, field)
+                if value is not None:
+                    shown = f"{value.start}-{value.end}" if field == "ports" else value
+                    out.append(f"    {field} {shown}: line {src.line(f'{key}/{field}') or '?'}")
+            for dep in e.depends_on:
+                out.append(
+                    f"    depends on {dep}: line {src.line(f'{key}/depends_on/{dep}', f'{key}/depends_on') or '?'}"
+                )
+            if not e.depends_on:
+                out.append("    depends on nothing")
+            if e.brief:
+                out.append(f"    brief: {len(e.brief.splitlines())} lines")
+    return "\n".join(out)

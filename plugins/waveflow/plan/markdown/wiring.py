@@ -32,6 +32,7 @@ class Wiring:
         if ident not in deps and ident != d.id:
             deps.append(ident)
             d.at.setdefault("depends_on", line)
+            d.at[f"depends_on/{ident}"] = line  # where each dependency was read, for `convert --explain`
 
     def own(self) -> None:
         """What each effort's row or block says it depends on (and what it says it blocks)."""
