@@ -146,6 +146,14 @@ def test_a_document_for_one_branch_built_in_steps_is_refused_at_its_branch_line(
     )
 
 
+def test_wave_sections_without_efforts_are_refused_with_the_first_section_and_what_is_read():
+    with pytest.raises(NotAWavePlan) as exc:
+        read_text("# Cache Plan\n\n## Wave 1: Warmup\n\nWe warm the cache first.\n", "cache.md")
+    (problem,) = exc.value.problems
+    assert "the first, `Wave 1: Warmup` at line 3, holds no effort table" in problem.message
+    assert "efforts are read from tables with a Branch or Effort column" in problem.message
+
+
 def test_cli_refuses_a_document_that_is_not_a_plan_with_exit_2(repo_root):
     path = FIXTURES / "not-a-plan-merge-order.md"
     out = subprocess.run(

@@ -145,5 +145,10 @@ def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:
     if re.match(r"^\W*effort\b", title, re.I):
         return f'it plans a single effort ("{title}"), not efforts grouped into waves'
     if sections:
-        return "its `Wave N` sections list no efforts (no effort table, effort or agent blocks, or branch list)"
+        first = sections[0]
+        return (
+            f"its `Wave N` sections list no efforts (the first, `{first.heading or first.name}` at line {first.line}, "
+            "holds no effort table, effort or agent block, or list of branches or ids); efforts are read from tables "
+            "with a Branch or Effort column, `#### Agent` / `### Effort` blocks, or bullets with a branch or an id"
+        )
     return "no `Wave N` sections and no effort table with a Wave column"
