@@ -36,7 +36,6 @@ def is_agent_graph(block: Block) -> bool:
 def agent_graph_efforts(block: Block) -> list[Draft]:
     out: list[Draft] = []
     wave: int | None = None
-    described: list[str] = []
     for line, text in block.lines():
         if m := _WAVE.match(text):
             wave = int(m.group(1))
@@ -44,22 +43,13 @@ def agent_graph_efforts(block: Block) -> list[Draft]:
             d = Draft(line, wave, -1, id=m.group(1), source=text.strip())
             d.at.update(id=line, wave=line)
             out.append(d)
-            described = []
         elif out and (m := _DEPENDS.match(text)):
             out[-1].deps.append((" ".join(_LABEL.findall(m.group(1))) or m.group(1), line))
         elif out and text.strip() and not _ROOT.match(text):
             out[-1].tell(text.strip())
-        if (
-            out
-            and text.strip()
-            and not _ROOT.match(text)
-            and not _WAVE.match(text)
-            and not described
-            and _sentence(text)
-        ):
-            # The first sentence under the agent's files says what it does: its name where no heading gives one.
-            described.append(text.strip())
-            out[-1].set("name", text.strip().rstrip("."), line)
+            if _sentence(text):
+                # The first sentence under the agent's files says what it does: its name where no heading gives one.
+                out[-1].set("name", text.strip().rstrip("."), line)
     return out
 
 

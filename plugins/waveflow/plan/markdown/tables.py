@@ -114,21 +114,18 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     bare = "resources" in col and _header(table.header[col["resources"]]) in _NAMESPACE_HEADERS
     # A team is a few agents over many rows: each one's name is read once.
     agent_names = {a: agent_name(a) for a in set(agents) if a}
+    # The columns no field is read from (Focus, Notes) go into each row's brief.
+    read = {i for role, i in col.items() if role != "name"}
     out: list[Draft] = []
     for (line, cells, cell), agent in zip(rows, agents, strict=True):
         if staffed and (not agent or plain(agent).lower() in _DASH):
             continue
         draft = _row(line, cells, cell, wave, section, bare)
         if draft is not None:
-            draft.tell(row_brief(table.header, cells, _READ_COLUMNS(col)))
+            draft.tell(row_brief(table.header, cells, read))
             draft.set("agent", agent_names[agent] if agent else None, line)
             out.append(draft)
     return out if out or not table.rows else None
-
-
-def _READ_COLUMNS(col: dict[str, int]) -> set[int]:
-    """The columns a row's fields are read from; the others go into the effort's brief."""
-    return {i for role, i in col.items() if role != "name"}
 
 
 def _pick_id(col: dict[str, int], table: Block) -> None:
