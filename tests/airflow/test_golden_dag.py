@@ -1,0 +1,59 @@
+"""The serialized DAG of phase 10, on both backends, with and without the approval checkpoint, against the golden
+copies in `golden/`: what the scheduler stores and every worker rebuilds must change only when a change means it to.
+
+After an intended change, `WAVEFLOW_WRITE_GOLDEN=1 pytest tests/airflow/test_golden_dag.py` rewrites them; review
+the diff as you would the code's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+GOLDEN = Path(__file__).parent / "golden"
+# Where this checkout and the test's temporary directories are: not part of what the DAG is.
+_MACHINE_KEYS = {"fileloc", "relative_fileloc", "_processor_dags_folder"}
+
+
+def _portable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _portable(v) for k, v in value.items() if k not in _MACHINE_KEYS}
+    if isinstance(value, list):
+        return [_portable(v) for v in value]
+    return value
+
+
+def _serialized(plan_file: Path) -> dict[str, Any]:
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    from waveflow.airflow.factory import build_dag
+    from waveflow.airflow.loading import load_valid_plan
+
+    dag = build_dag(load_valid_plan(plan_file), plan_file)
+    # Through JSON, as the scheduler stores it: tuples and lists alike.
+    return _portable(json.loads(json.dumps(DagSerialization.to_dict(dag), sort_keys=True)))
+
+
+@pytest.mark.parametrize("checkpoint", [False, True], ids=["no-checkpoint", "checkpoint"])
+@pytest.mark.parametrize("backend", ["local", "kubernetes"])
+def test_phase10_serializes_as_its_golden_copy(backend, checkpoint, repo_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("WAVEFLOW_BACKEND", backend)
+    monkeypatch.delenv("WAVEFLOW_REPO_URL", raising=False)
+    monkeypatch.delenv("WAVEFLOW_POD_TEMPLATE", raising=False)
+    text = (repo_root / "include" / "plans" / "phase10.yaml").read_text(encoding="utf-8")
+    assert "checkpoint: false" in text
+    plan_file = tmp_path / "phase10.yaml"
+    plan_file.write_text(text.replace("checkpoint: false", f"checkpoint: {str(checkpoint).lower()}", 1))
+    got = _serialized(plan_file)
+    golden = GOLDEN / f"phase10-{backend}{'-checkpoint' if checkpoint else ''}.json"
+    if os.environ.get("WAVEFLOW_WRITE_GOLDEN"):
+        golden.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert got["dag"]["dag_id"] == "phase10" and len(got["dag"]["tasks"]) >= 19
+    assert got == expected
