@@ -143,24 +143,3 @@ def test_a_local_dag_file_parse_imports_no_git_markdown_or_kubernetes_client(tmp
     env = {"WAVEFLOW_BACKEND": "local", "AIRFLOW_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-@pytest.mark.parametrize("checkpoint", [False, True])
-def test_edges_set_directly_equal_airflows_own(checkpoint, repo_root, tmp_path, monkeypatch):
-    """The factory sets edges on the tasks' edge sets, not with `>>`: the serialized DAG (task edges, and the task
-    groups' own edge records the graph view reads) is the one `>>` makes."""
-    from airflow.serialization.serialized_objects import DagSerialization
-
-    from waveflow.airflow import factory
-    from waveflow.airflow.loading import load_valid_plan
-
-    plan = yaml.safe_load((repo_root / "include" / "plans" / "phase10.yaml").read_text())
-    plan["wave_gate"]["checkpoint"] = checkpoint
-    plan_file = tmp_path / "phase10.yaml"
-    plan_file.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
-    ours = DagSerialization.to_dict(factory.build_dag(load_valid_plan(plan_file), plan_file))
-    monkeypatch.setattr(factory, "_link", lambda upstream, downstream: upstream >> downstream)
-    monkeypatch.setattr(factory, "_depend", lambda task, on: on >> task)
-    theirs = DagSerialization.to_dict(factory.build_dag(load_valid_plan(plan_file), plan_file))
-    assert ours == theirs
-    assert ours["dag"]["task_group"]["children"]["wave_2"]

@@ -29,16 +29,18 @@ import pytest
 from kmock import action
 from kpo_support import restricted
 from kpo_support.emulator import PodEmulator, kubeconfig, serve
-from kpo_support.render import effort_task, env_of, render_pod
+from kpo_support.render import env_of, factory_dag, render_pod
 from kubernetes_validate.utils import latest_version
 
+from waveflow.airflow.plan_spec import effort_task_id
 from waveflow.plan.load import read_plan
-from waveflow.plan.model import Plan, task_id
+from waveflow.plan.model import Plan
 from waveflow.runner.result import EffortResult, Timing
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore")]
 
-CONN_ID = "waveflow_emulator"
+# The connection the factory's pod tasks use: the provider's default.
+CONN_ID = "kubernetes_default"
 PARAMS = {"base_ref": "main", "image": None, "efforts": [], "dry_run": False}
 
 
@@ -102,19 +104,11 @@ def resumed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 
 def build_dag(plan: Plan) -> Any:
-    """Every phase 10 effort as the backend builds it, no edges: the order is the factory's business."""
-    from airflow.sdk import DAG, Param
-
-    params = {
-        "base_ref": Param("main", type="string"),
-        "image": Param(None, type=["null", "string"]),
-        "efforts": Param([], type="array"),
-        "dry_run": Param(False, type="boolean"),
-    }
-    with DAG("kpo_emulator", schedule=None, params=params) as dag:
-        for effort in plan.efforts:
-            effort_task(plan, effort, kubernetes_conn_id=CONN_ID, retries=0)
-    return dag
+    """The factory's DAG of phase 10 (without retries) cut down to its effort tasks, kept with their order: the
+    preflight checks, landing sensors and gates are tested elsewhere and would need a git remote here."""
+    defaults = plan.defaults.model_copy(update={"retries": 0})
+    dag = factory_dag(plan.model_copy(update={"name": "kpo_emulator", "defaults": defaults}))
+    return dag.partial_subset([t.task_id for t in dag.tasks if hasattr(t, "effort_id")], include_upstream=False)
 
 
 def run(dag: Any, conf: dict[str, Any], when: datetime | None = None) -> tuple[Any, dict[str, Any]]:
@@ -161,17 +155,21 @@ def test_selected_efforts_run_as_pods_and_return_the_runners_result(airflow_db, 
 
     assert dag_run.state == "success"
     assert {t: ti.state for t, ti in tis.items()} == {
-        "e10_1_1": "success",
-        "e10_2_1": "success",
-        "e10_2_2": "skipped",
-        "e10_2_3": "skipped",
-        "e10_2_4": "success",
+        "wave_1.e10_1_1": "success",
+        "wave_2.e10_2_1": "success",
+        "wave_2.e10_2_2": "skipped",
+        "wave_2.e10_2_3": "skipped",
+        "wave_2.e10_2_4": "success",
     }
-    assert sorted(resumed) == [("e10_1_1", "success"), ("e10_2_1", "success"), ("e10_2_4", "success")]
+    assert sorted(resumed) == [
+        ("wave_1.e10_1_1", "success"),
+        ("wave_2.e10_2_1", "success"),
+        ("wave_2.e10_2_4", "success"),
+    ]
     pods = created(emulator)
     # Skipped efforts never reached the API: not even the search for a pod to reattach to.
     assert {r.namespace for r in emulator.requests if r.namespace} == set(pods)
-    assert set(pods) == {"e2e-framework", "integration-tests", "waveflow-phase10"}
+    assert set(pods) == {"e2e-framework", "integration-tests", "waveflow-kpo-emulator"}
 
     for effort_id, namespace in (("10.1.1", "e2e-framework"), ("10.2.1", "integration-tests")):
         effort = plan.effort(effort_id)
@@ -186,7 +184,7 @@ def test_selected_efforts_run_as_pods_and_return_the_runners_result(airflow_db, 
         assert env["WAVEFLOW_RUN_ID"] == dag_run.run_id
         assert env["PORT_RANGE_START"] == str(effort.ports.start)
 
-        result = EffortResult.model_validate(return_value(dag_run, task_id(effort_id)))
+        result = EffortResult.model_validate(return_value(dag_run, effort_task_id(plan.effort(effort_id))))
         name = pod["metadata"]["name"]
         assert result.model_dump(mode="json") == emulator.results[namespace, name]
         assert (result.effort, result.branch, result.base_ref) == (effort_id, effort.branch, "release/2026-11")
@@ -202,16 +200,16 @@ def test_a_failed_effort_fails_its_task_keeps_its_pod_and_still_reports(airflow_
     failing.add("10.2.3")
     dag_run, tis = run(build_dag(plan), {"efforts": ["10.2.3"]})
 
-    assert tis["e10_2_3"].state == "failed"
+    assert tis["wave_2.e10_2_3"].state == "failed"
     assert dag_run.state == "failed"
-    assert resumed == [("e10_2_3", "failed")]
+    assert resumed == [("wave_2.e10_2_3", "failed")]
     pod = created(emulator)["chaos-tests"]
     kept = pod_state(emulator, "chaos-tests", pod["metadata"]["name"])
     assert not kept.deleted
     assert kept["status"]["phase"] == "Failed"
     # Marked so that a retry starts a new pod instead of reattaching to this one.
     assert kept["metadata"]["labels"]["already_checked"] == "True"
-    result = EffortResult.model_validate(return_value(dag_run, "e10_2_3"))
+    result = EffortResult.model_validate(return_value(dag_run, "wave_2.e10_2_3"))
     assert (result.status, result.failure_reason) == ("failed", "tests failed: 3 of 41")
 
 
@@ -222,19 +220,19 @@ def test_a_restarted_task_reattaches_to_the_pod_it_started(airflow_db, plan, clu
     emulator, _, url = cluster
     dag = build_dag(plan)
     when = datetime(2026, 11, 24, 2, tzinfo=UTC)
-    orphan = render_pod(dag.get_task("e10_2_2"), PARAMS, run_id=f"manual__{when.isoformat()}")
+    orphan = render_pod(dag.get_task("wave_2.e10_2_2"), PARAMS, run_id=f"manual__{when.isoformat()}")
     api = client.CoreV1Api(config.new_client_from_config_dict(json.loads(kubeconfig(url))))
     api.create_namespaced_pod("perf-benchmarks", orphan)
 
     dag_run, tis = run(dag, {"efforts": ["10.2.2"]}, when)
 
-    assert tis["e10_2_2"].state == "success"
+    assert tis["wave_2.e10_2_2"].state == "success"
     # The pod had already finished: the provider re-enters without deferring, and the result must survive that.
-    assert resumed == [("e10_2_2", "success")]
+    assert resumed == [("wave_2.e10_2_2", "success")]
     assert [r.namespace for r in emulator.requests if r.action == action.CREATE] == ["perf-benchmarks"]
     name = orphan["metadata"]["name"]
     assert (
-        EffortResult.model_validate(return_value(dag_run, "e10_2_2")).model_dump(mode="json")
+        EffortResult.model_validate(return_value(dag_run, "wave_2.e10_2_2")).model_dump(mode="json")
         == (emulator.results["perf-benchmarks", name])
     )
     assert pod_state(emulator, "perf-benchmarks", name).deleted

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from kpo_support import restricted
-from kpo_support.render import REPO, container, effort_task, env_of, render_pod
+from kpo_support.render import REPO, container, effort_task, env_of, factory_dag, render_pod
 from kubernetes_validate.utils import latest_version
 
 from waveflow.plan.load import read_plan
@@ -49,21 +49,8 @@ def _with(plan: Plan, effort_id: str, **changes) -> Plan:
     return plan.model_copy(update={"efforts": efforts})
 
 
-def _in_dag(plan: Plan, effort_id: str, **operator_kwargs):
-    from airflow.sdk import DAG
-
-    with DAG(plan.name, schedule=None):
-        return effort_task(plan, plan.effort(effort_id), **operator_kwargs)
-
-
-def test_every_pod_of_the_factorys_dag_is_valid_and_restricted(repo_root: Path, monkeypatch):
-    """The pods of the DAG the factory builds (its effort tasks stamped from the first one), not single tasks."""
-    from waveflow.airflow.factory import build_dag
-    from waveflow.airflow.loading import load_valid_plan
-
-    monkeypatch.setenv("WAVEFLOW_BACKEND", "kubernetes")
-    plan_file = repo_root / "include" / "plans" / "phase10.yaml"
-    dag = build_dag(load_valid_plan(plan_file), plan_file)
+def test_every_pod_of_the_factorys_dag_is_valid_and_restricted(plan: Plan):
+    dag = factory_dag(plan)
     pods = {t.effort_id: render_pod(t, PARAMS) for t in dag.tasks if hasattr(t, "effort_id")}
     assert sorted(pods) == ["10.1.1", "10.2.1", "10.2.2", "10.2.3", "10.2.4"]
     for effort_id, pod in pods.items():
@@ -79,7 +66,7 @@ def test_every_pod_of_the_factorys_dag_is_valid_and_restricted(repo_root: Path, 
 @pytest.mark.parametrize("effort_id", ["10.1.1", "10.2.1", "10.2.2", "10.2.3", "10.2.4"])
 def test_phase10_effort_pod(plan: Plan, effort_id: str):
     effort = plan.effort(effort_id)
-    pod = render_pod(_in_dag(plan, effort_id), PARAMS)
+    pod = render_pod(effort_task(plan, effort_id), PARAMS)
 
     assert kubernetes_validate.validate(pod, desired_version=latest_version(), strict=True)
     assert restricted.violations(pod) == []
@@ -140,13 +127,13 @@ def test_phase10_effort_pod(plan: Plan, effort_id: str):
 
 
 def test_image_param_wins_over_the_plan_image(plan: Plan):
-    pod = render_pod(_in_dag(plan, "10.2.1"), {**PARAMS, "image": "registry.example.test/runner:7"})
+    pod = render_pod(effort_task(plan, "10.2.1"), {**PARAMS, "image": "registry.example.test/runner:7"})
     assert container(pod)["image"] == "registry.example.test/runner:7"
 
 
 def test_effort_image_and_resources_override_the_defaults_field_by_field(plan: Plan):
     custom = _with(plan, "10.2.2", image="bench-runner:3", resources=Resources(memory="4Gi", cpu_limit="4"))
-    pod = render_pod(_in_dag(custom, "10.2.2"), PARAMS)
+    pod = render_pod(effort_task(custom, "10.2.2"), PARAMS)
     assert container(pod)["image"] == "bench-runner:3"
     assert container(pod)["resources"] == {
         "requests": {"cpu": "500m", "memory": "4Gi"},
@@ -156,7 +143,9 @@ def test_effort_image_and_resources_override_the_defaults_field_by_field(plan: P
 
 def test_the_providers_default_sidecar_would_fail_the_restricted_profile(plan: Plan):
     """Why the sidecar gets its own context: the pod-level one cannot drop capabilities or forbid escalation."""
-    pod = render_pod(_in_dag(plan, "10.2.1", xcom_sidecar_container_security_context=None), PARAMS)
+    task = effort_task(plan, "10.2.1")
+    task.xcom_sidecar_container_security_context = None
+    pod = render_pod(task, PARAMS)
     assert "securityContext" not in container(pod, "airflow-xcom-sidecar")
     assert restricted.violations(pod) == [
         "container airflow-xcom-sidecar: allowPrivilegeEscalation must be false",
@@ -178,7 +167,7 @@ def test_pod_template_is_merged_under_the_effort_pod(plan: Plan, tmp_path: Path,
     path = tmp_path / "pod-template.yaml"
     path.write_text(yaml.safe_dump(template))
     monkeypatch.setenv("WAVEFLOW_POD_TEMPLATE", str(path))
-    task = _in_dag(plan, "10.2.3")
+    task = effort_task(plan, "10.2.3")
     assert task.pod_template_file == str(path)
 
     pod = render_pod(task, PARAMS)
@@ -194,22 +183,21 @@ def test_pod_template_is_merged_under_the_effort_pod(plan: Plan, tmp_path: Path,
 def test_a_missing_pod_template_fails_when_the_dag_is_parsed(plan: Plan, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("WAVEFLOW_POD_TEMPLATE", str(tmp_path / "absent.yaml"))
     with pytest.raises(FileNotFoundError, match="WAVEFLOW_POD_TEMPLATE="):
-        _in_dag(plan, "10.1.1")
+        effort_task(plan, "10.1.1")
 
 
 def test_operator_runs_deferrable_durable_and_keeps_failed_pods(plan: Plan):
-    task = _in_dag(plan, "10.2.1")
+    task = effort_task(plan, "10.2.1")
     assert task.deferrable is True
     assert task.durable is True and task.reattach_on_restart is True
     assert task.on_finish_action.value == "delete_succeeded_pod"
     assert task.do_xcom_push is True
     assert task.retries == 2
     assert task.execution_timeout == timedelta(hours=8)
-    assert _in_dag(plan, "10.1.1").execution_timeout == timedelta(hours=6)
+    assert effort_task(plan, "10.1.1").execution_timeout == timedelta(hours=6)
 
 
-@pytest.mark.parametrize("caller_backoff", [{}, {"retry_exponential_backoff": True}])
-def test_retry_delays_grow_exponentially(plan: Plan, caller_backoff: dict):
+def test_retry_delays_grow_exponentially(plan: Plan):
     """Airflow 3.3 reads `retry_exponential_backoff` as a multiplier: with `True` (1.0) every delay would be 5 min."""
     import uuid
     from datetime import UTC, datetime
@@ -217,7 +205,8 @@ def test_retry_delays_grow_exponentially(plan: Plan, caller_backoff: dict):
     from airflow.models.taskinstance import TaskInstance
     from airflow.serialization.serialized_objects import create_scheduler_operator
 
-    task = _in_dag(plan, "10.2.1", retry_delay=timedelta(minutes=5), **caller_backoff)
+    task = effort_task(plan, "10.2.1")
+    assert task.retry_delay == timedelta(minutes=5)
     ti = TaskInstance(task=create_scheduler_operator(task), run_id="r", dag_version_id=uuid.uuid4())
     ti.end_date = datetime(2026, 11, 24, 2, tzinfo=UTC)
     for try_number, floor in ((1, 300), (2, 600), (3, 1200)):
@@ -228,15 +217,10 @@ def test_retry_delays_grow_exponentially(plan: Plan, caller_backoff: dict):
 
 
 def test_effort_timeout_and_retries_override_the_wave(plan: Plan):
-    task = _in_dag(_with(plan, "10.2.4", timeout_minutes=45, retries=0), "10.2.4")
+    task = effort_task(_with(plan, "10.2.4", timeout_minutes=45, retries=0), "10.2.4")
     assert task.execution_timeout == timedelta(minutes=45)
     assert task.active_deadline_seconds == 45 * 60
     assert task.retries == 0
-
-
-def test_the_cluster_deadline_follows_a_callers_time_out(plan: Plan):
-    task = _in_dag(plan, "10.2.4", execution_timeout=timedelta(hours=2))
-    assert task.active_deadline_seconds == 2 * 3600
 
 
 @pytest.mark.parametrize(
@@ -250,7 +234,8 @@ def test_unselected_effort_skips_before_touching_kubernetes(plan: Plan, params, 
     from airflow.sdk.exceptions import AirflowSkipException
 
     # A kubeconfig that does not exist: reaching the provider would fail with a different error.
-    task = _in_dag(plan, "10.2.1", config_file="/nonexistent/kubeconfig", kubernetes_conn_id=None)
+    task = effort_task(plan, "10.2.1")
+    task.config_file, task.kubernetes_conn_id = "/nonexistent/kubeconfig", None
     with pytest.raises(AirflowSkipException, match=reason):
         task.execute({"params": params})
 

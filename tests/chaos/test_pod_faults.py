@@ -17,18 +17,20 @@ from typing import Any
 import pytest
 from kmock import action
 from kpo_support import emulator as emulator_module
-from kpo_support.render import effort_task
+from kpo_support.render import factory_dag
 
 from chaos.pod_faults_support import FaultyPodEmulator, sync_to_db
 from waveflow.plan.load import read_text
-from waveflow.plan.model import Plan, task_id
+from waveflow.plan.model import Plan
 from waveflow.runner.result import EffortResult, Timing
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore")]
 
-CONN_ID = "waveflow_chaos_emulator"
+# The connection the factory's pod tasks use: the provider's default.
+CONN_ID = "kubernetes_default"
 PLAN = """
 name: chaos-pods
+defaults: {retries: 1}
 waves: [{number: 1}]
 efforts:
   - {id: "1.1", name: deleted, wave: 1, branch: f/a, namespace: ns-a}
@@ -74,24 +76,14 @@ def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[F
 
 
 def plan_dag(plan: Plan) -> Any:
-    from airflow.sdk import DAG, Param
-
-    from waveflow.airflow.gate_tasks import add_quality_gates
-
-    params = {
-        "base_ref": Param("main", type="string"),
-        "image": Param(None, type=["null", "string"]),
-        "efforts": Param([], type="array"),
-        "dry_run": Param(False, type="boolean"),
-    }
-    with DAG("chaos_pods", schedule=None, params=params) as dag:
-        tasks = {
-            e.id: effort_task(plan, e, kubernetes_conn_id=CONN_ID, retries=1, retry_delay=timedelta(seconds=1))
-            for e in plan.efforts
-        }
-        gates = add_quality_gates(plan, {e: t.task_id for e, t in tasks.items()})
-        for t in tasks.values():
-            t >> gates
+    """The factory's DAG of the plan, cut down to its efforts and quality gates (the preflight checks and landing
+    sensors would need a git remote), retried after a second instead of minutes."""
+    dag = factory_dag(plan)
+    kept = [t.task_id for t in dag.tasks if hasattr(t, "effort_id") or t.task_id.startswith("quality_gates.")]
+    dag = dag.partial_subset(kept, include_upstream=False)
+    for task in dag.tasks:
+        if hasattr(task, "effort_id"):
+            task.retry_delay = timedelta(seconds=1)
     sync_to_db(dag)
     return dag
 
@@ -142,7 +134,7 @@ def test_a_pod_deleted_mid_run_is_recreated_by_the_retry(airflow_db, cluster):
     tis = {ti.task_id: ti for ti in dag_run.get_task_instances()}
 
     assert deleted, "the pod was never seen running"
-    assert tis[task_id("1.1")].state == "success" and tis[task_id("1.1")].try_number == 2
+    assert tis["wave_1.e1_1"].state == "success" and tis["wave_1.e1_1"].try_number == 2
     assert len(creates(emulator, "ns-a")) == 2 and len(creates(emulator, "ns-b")) == 1
     assert dag_run.state == "success"
 
@@ -155,8 +147,8 @@ def test_a_missing_or_corrupt_result_fails_clearly_and_the_report_says_so(airflo
     dag_run = plan_dag(plan).test()
     tis = {ti.task_id: ti for ti in dag_run.get_task_instances()}
 
-    assert tis[task_id("1.1")].state == "failed", why
-    assert tis[task_id("1.2")].state == "success"
+    assert tis["wave_1.e1_1"].state == "failed", why
+    assert tis["wave_1.e1_2"].state == "success"
     assert tis["quality_gates.run_outcome"].state == "failed"
     assert dag_run.state == "failed"
     report = report_text(dag_run)

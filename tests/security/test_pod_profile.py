@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kpo_support import restricted
 from kpo_support.render import container, render_pod
 
-from waveflow.airflow.kpo import RUNNER_ARGS, RUNNER_COMMAND
+from waveflow.airflow.pod_args import RUNNER_ARGS, RUNNER_COMMAND
 from waveflow.plan.load import read_plan, read_text
 from waveflow.plan.model import Plan, task_id
 from waveflow.plan.validate import validate

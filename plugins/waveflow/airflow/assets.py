@@ -28,17 +28,17 @@ def landed_alias(plan_name: str) -> AssetAlias:
     return AssetAlias(name=f"{SCHEME}-{plan_name}-landed")
 
 
-def dag_schedule(plan: Plan) -> Any:
-    """The DAG's `schedule`: the plan's cron, the previous phase's asset, or either of the two."""
-    if not (plan.schedule_on_previous and plan.follows):
-        return plan.schedule
-    previous = landed_asset(plan.follows)
-    if plan.schedule is None:
+def dag_schedule(cron: str | None, after_phase: str | None) -> Any:
+    """The DAG's `schedule`: the plan's cron, the landing of the phase it follows, or either of the two."""
+    if not after_phase:
+        return cron
+    previous = landed_asset(after_phase)
+    if cron is None:
         return previous
     from airflow.sdk.definitions.timetables.assets import AssetOrTimeSchedule
     from airflow.sdk.definitions.timetables.trigger import CronTriggerTimetable
 
-    return AssetOrTimeSchedule(timetable=CronTriggerTimetable(plan.schedule, timezone="UTC"), assets=previous)
+    return AssetOrTimeSchedule(timetable=CronTriggerTimetable(cron, timezone="UTC"), assets=previous)
 
 
 def not_landed(

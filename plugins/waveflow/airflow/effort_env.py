@@ -70,6 +70,13 @@ def effort_spec(plan: Plan, effort: Effort) -> str:
     return _CANONICAL.encode(spec)
 
 
+def base_ref_template(plan: Plan) -> str:
+    """Jinja for the run's base ref: the trigger form's, else the plan's. The plan's goes in as a string literal,
+    escaped: a git ref may hold quotes and braces."""
+    literal = plan.base_ref.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{{{{ params.base_ref or '{literal}' }}}}"
+
+
 def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:
     cmds = commands(plan, effort)
     seconds = timeout_seconds(plan, effort)
@@ -78,7 +85,7 @@ def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:
         effort=effort.id,
         repo=repo_url(plan),
         branch=plan.branch_of(effort),
-        base_ref=f"{{{{ params.base_ref or '{plan.base_ref}' }}}}",
+        base_ref=base_ref_template(plan),
         run_id="{{ run_id }}",
         dependency_branches=[plan.branch_of(plan.effort(d)) for d in effort.depends_on],
         implement=list(cmds.implement or []),

@@ -16,7 +16,7 @@ class PlanImportError(Exception):
 
 def _gate_problems(plan: Plan) -> list[Problem]:
     from ..gates.registry import gate_problems
-    from .gate_tasks import gate_task_id
+    from .plan_spec import gate_task_id
 
     problems = gate_problems(plan)
     # Each gate is a task named after its metric: two metrics with one task id would not build.

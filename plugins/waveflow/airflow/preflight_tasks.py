@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import BaseOperator, TaskGroup
+from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
 
 from ..landing import check as landing_check
@@ -17,11 +17,8 @@ from ..plan.model import Plan
 from ..preflight import CheckResult
 from .effort_env import backend, configured_repo
 from .paths import plans_dir
+from .plan_spec import CLUSTER_CHECK
 from .pool import pool_name, read_pool
-
-CHECKS = ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
-# On the kubernetes backend only: asked of the cluster through the connection the effort pods are launched with.
-CLUSTER_CHECK = "cluster_access"
 
 
 def _branch_status(repo: str, branch: str, base: str) -> Any:
@@ -90,17 +87,3 @@ class PreflightOperator(BaseOperator):
         if not result.ok:
             raise AirflowFailException(f"preflight {result.name}: {result.message}")
         return {"check": result.name, "message": result.message, **result.detail}
-
-
-def add_preflight(plan: Plan) -> TaskGroup:
-    with TaskGroup("preflight", tooltip="The pre-wave checklist: every check must pass before wave 1") as group:
-        for name in CHECKS + ((CLUSTER_CHECK,) if backend(plan) == "kubernetes" else ()):
-            PreflightOperator(
-                task_id=name,
-                plan=plan,
-                check=name,
-                base_ref="{{ params.base_ref }}",
-                image="{{ params.image }}",
-                retries=0,
-            )
-    return group

@@ -9,15 +9,15 @@ from typing import Any
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
 
-from ..gates.registry import evaluate_gate
+from ..gates.registry import evaluate_gates
 from ..plan.model import Plan
 from .assets import announce_landed, landed_alias
-from .gate_tasks import FAILED_STATES, _ResultsMixin
 from .paths import reports_root
+from .run_results import FAILED_STATES, effort_states, pull_results, task_states
 from .status import run_finished, status_log
 
 
-class _ClosingOperator(_ResultsMixin, BaseOperator):
+class _ClosingOperator(BaseOperator):
     """A task at the end of the run: it reads every effort's and every gate's outcome."""
 
     def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
@@ -32,9 +32,9 @@ class ReportOperator(_ClosingOperator):
         from ..gates.report import write_report
         from ..gates.report_model import RunInfo
 
-        results, problems = self.pull_results(context)
-        outcomes = [evaluate_gate(self.plan, gate, results) for gate in self.plan.gates]
-        states = self.effort_states(context)
+        results, problems = pull_results(context, self.effort_tasks)
+        outcomes = evaluate_gates(self.plan, results)
+        states = effort_states(context, self.effort_tasks)
         run = RunInfo(
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
@@ -63,12 +63,10 @@ class RunOutcomeOperator(_ClosingOperator):
         super().__init__(plan=plan, effort_tasks=effort_tasks, gate_tasks=gate_tasks, **kwargs)
 
     def execute(self, context: Any) -> None:
-        ti = context["ti"]
-        effort_states = self.effort_states(context)
-        failed_efforts = [e for e, state in effort_states.items() if state in FAILED_STATES]
-        states = ti.get_task_states(dag_id=ti.dag_id, task_ids=self.gate_tasks, run_ids=[ti.run_id])
-        by_task = states.get(ti.run_id, states)
-        failed_gates = [t.split(".")[-1] for t in self.gate_tasks if str(by_task.get(t, "")).lower() == "failed"]
+        efforts = effort_states(context, self.effort_tasks)
+        failed_efforts = [e for e, state in efforts.items() if state in FAILED_STATES]
+        gates = task_states(context, self.gate_tasks)
+        failed_gates = [t.split(".")[-1] for t in self.gate_tasks if gates[t] == "failed"]
         problems = []
         if failed_efforts:
             problems.append(f"efforts failed: {', '.join(failed_efforts)}")
@@ -77,6 +75,6 @@ class RunOutcomeOperator(_ClosingOperator):
         if problems:
             run_finished(context, "failed", "; ".join(problems))
             raise AirflowFailException("; ".join(problems) + " (the report says why)")
-        announce_landed(context, self.plan, effort_states, self.gate_tasks)
+        announce_landed(context, self.plan, efforts, self.gate_tasks)
         run_finished(context, "succeeded", "every selected effort succeeded, every enforced gate passed")
         self.log.info("every selected effort succeeded and every enforced gate passed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from airflow.sdk import BaseNotifier
 from airflow.sdk.definitions.callback import AsyncCallback
 from airflow.sdk.definitions.deadline import DeadlineAlert, DeadlineReference
 
-from ..plan.model import Plan
 from ..status_log import StatusLog
 from .paths import reports_dir
 from .selection import selected
@@ -141,8 +141,8 @@ def _wave_completed(log_file: StatusLog, wave: int) -> bool:
     return any(line.endswith(f" wave complete wave={wave}") for line in text.splitlines())
 
 
-def wave_deadlines(plan: Plan) -> list[DeadlineAlert]:
-    """One alert per wave, due when the waves up to it have used their planned maximum durations.
+def deadline_alerts(plan_name: str, deadlines: Sequence[tuple[int, float]]) -> list[DeadlineAlert]:
+    """One alert per (wave, hours): due when the waves up to it have used their planned maximum durations.
 
     Off unless WAVEFLOW_DEADLINES=on: in Airflow 3.3, clearing a task of a DAG with a queued-at deadline fails with a
     TypeError (apache/airflow#70368, open), and clearing failed efforts is how a team reruns them; `dag.test()` cannot
@@ -150,18 +150,11 @@ def wave_deadlines(plan: Plan) -> list[DeadlineAlert]:
     """
     if os.environ.get("WAVEFLOW_DEADLINES", "off").lower() not in ("on", "1", "true"):
         return []
-    alerts, elapsed = [], 0.0
-    for wave in plan.waves:
-        if not wave.duration or not wave.duration.max_hours:
-            continue
-        elapsed += wave.duration.max_hours
-        alerts.append(
-            DeadlineAlert(
-                reference=DeadlineReference.DAGRUN_QUEUED_AT,
-                interval=timedelta(hours=elapsed),
-                callback=AsyncCallback(
-                    wave_overrun, kwargs={"plan": plan.name, "wave": wave.number, "planned_hours": elapsed}
-                ),
-            )
+    return [
+        DeadlineAlert(
+            reference=DeadlineReference.DAGRUN_QUEUED_AT,
+            interval=timedelta(hours=hours),
+            callback=AsyncCallback(wave_overrun, kwargs={"plan": plan_name, "wave": wave, "planned_hours": hours}),
         )
-    return alerts
+        for wave, hours in deadlines
+    ]

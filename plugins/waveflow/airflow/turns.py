@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .run_results import task_states
 from .selection import skip_if_not_selected
 
 _FINISHED = {"success", "failed", "skipped", "upstream_failed", "removed"}
@@ -17,10 +18,8 @@ _TURN_POLL_SECONDS = 5.0
 
 
 def _pending(context: Mapping[str, Any], earlier: Sequence[str]) -> list[str]:
-    ti = context["ti"]
-    states = ti.get_task_states(dag_id=ti.dag_id, task_ids=list(earlier), run_ids=[ti.run_id])
-    by_task = states.get(ti.run_id, states)
-    return [t for t in earlier if str(by_task.get(t, "")).lower() not in _FINISHED]
+    states = task_states(context, earlier)
+    return [t for t in earlier if states[t] not in _FINISHED]
 
 
 def before_effort(context: Mapping[str, Any], effort_id: str, turn_order: Sequence[str], turn: int, log: Any) -> None:

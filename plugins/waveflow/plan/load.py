@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PlanError, Problem
@@ -18,25 +15,7 @@ PLAN_SUFFIXES = YAML_SUFFIXES + MARKDOWN_SUFFIXES
 MAX_PLAN_BYTES = 2 * 1024 * 1024
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """For work that allocates some 10^5 small objects and no cycles (a plan's reading, its DAG): the cyclic
-    collector's passes over them are wasted, and a full pass over an Airflow process's heap costs tens of ms."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def read_text(text: str, path: str) -> Plan:
-    with paused_gc():
-        return _read_text(text, path)
-
-
-def _read_text(text: str, path: str) -> Plan:
     suffix = Path(path).suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
         # markdown-it and the reader's patterns: a tenth of a DAG file's import, which a YAML plan does without.

@@ -103,6 +103,9 @@ def _check_names(plan: Plan, out: _Collector) -> None:
         out.add("error", "the plan has an empty name (it becomes the DAG id)", "name")
     for why in filter(None, [label_problem(plan.name), shell_problem(plan.name)]):
         out.add("error", f"plan name {plan.name!r}: {why}", "name")
+    wrong_ref = branch_name_problem(plan.base_ref)
+    if wrong_ref:
+        out.add("error", f"base_ref {plan.base_ref!r}: {wrong_ref}", "base_ref")
     for e in plan.efforts:
         key = effort_key(e.id)
         for field, value, checks in (

@@ -1,40 +1,30 @@
-"""Effort pod tasks built the way the DAG factory builds them, and their pods rendered offline by the provider."""
+"""Effort pod tasks taken from the DAG the factory builds, and their pods rendered offline by the provider."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from kubernetes.client import ApiClient
 
-from waveflow.plan.model import Effort, Plan, task_id
-from waveflow.runner.contract import RunnerInputs
+from waveflow.plan.model import Plan
 
 REPO = "https://git.example.test/team/product.git"
 
 
-def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:
-    """What the factory hands the backend: the runner's inputs, the base ref and run id left to Jinja."""
-    return RunnerInputs(
-        plan=plan.name,
-        effort=effort.id,
-        repo=REPO,
-        branch=plan.branch_of(effort),
-        base_ref="{{ params.base_ref }}",
-        run_id="{{ run_id }}",
-        dependency_branches=[plan.branch_of(plan.effort(d)) for d in effort.depends_on],
-        implement=list(effort.commands.implement or plan.defaults.commands.implement or []),
-        test=list(plan.defaults.commands.test),
-        port_start=effort.ports.start if effort.ports else None,
-        port_end=effort.ports.end if effort.ports else None,
-        namespace=effort.namespace or "",
-    ).to_env()
+def factory_dag(plan: Plan) -> Any:
+    """The DAG the factory builds for `plan` on the kubernetes backend, with its repository at `REPO`."""
+    from waveflow.airflow.factory import build_dag
+
+    return build_dag(plan.model_copy(update={"backend": "kubernetes", "repo": REPO}), Path(plan.source.path))
 
 
-def effort_task(plan: Plan, effort: Effort, **operator_kwargs: Any) -> Any:
-    from waveflow.airflow.kpo import effort_pod_task
+def effort_task(plan: Plan, effort_id: str) -> Any:
+    """The effort's task in the factory's DAG of `plan`."""
+    from waveflow.airflow.plan_spec import effort_task_id
 
-    return effort_pod_task(plan, effort, task_id=task_id(effort.id), env=runner_env(plan, effort), **operator_kwargs)
+    return factory_dag(plan).get_task(effort_task_id(plan.effort(effort_id)))
 
 
 def render_pod(task: Any, params: dict[str, Any], run_id: str = "manual__2026-11-24T02:00:00+00:00") -> dict[str, Any]:
