@@ -1,8 +1,7 @@
-"""The shape of a plan's DAG, written the two ways people build Airflow DAGs without Waveflow: a plain Python DAG file
-(every task spelled out) and a dag-factory YAML config. The factory benchmark times both against Waveflow's factory.
+"""The shape of a plan's DAG as a dag-factory YAML config, with a one-line operator: the factory benchmark's peer.
 
 The shape comes from the plan's data; the two groups that do not (the preflight checklist and the quality gates) are
-copied from the factory's own DAG, so the three DAGs can be compared task for task and edge for edge.
+copied from the factory's own DAG, so the two DAGs can be compared task for task and edge for edge.
 """
 
 from __future__ import annotations
@@ -76,37 +75,6 @@ def _copied_group(dag: DAG, name: str) -> Group:
         kwargs = {} if rule == TriggerRule.ALL_SUCCESS else {"trigger_rule": rule.value}
         tasks.append(Task(qualified.removeprefix(prefix), deps, kwargs))
     return Group(name, tasks)
-
-
-def python_source(shape: Shape, params: bool = False) -> str:
-    """A DAG file as a person writes it: one statement per task, the dependencies, then the waves in order. With
-    `params`, the DAG also takes a trigger form: the `PARAMS` the file's namespace is given."""
-    lines = [
-        "from datetime import datetime, timezone",
-        "",
-        "from airflow.sdk import DAG, TaskGroup",
-        "from dagshape import Step",
-        "",
-        f"with DAG({shape.dag_id!r}, schedule={SCHEDULE!r}, start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),",
-        f"         catchup=False, max_active_runs=1{', params=PARAMS' if params else ''}) as dag:",
-    ]
-    for node in shape.chain:
-        if isinstance(node, Group):
-            lines.append(f"    with TaskGroup({node.name!r}) as {node.name}:")
-            lines += [f"        {_statement(t)}" for t in node.tasks]
-        else:
-            lines.append(f"    {_statement(node)}")
-    for task in shape.tasks():
-        if task.deps:
-            lines.append(f"    [{', '.join(task.deps)}] >> {task.name}")
-    # Group-level edges last: a group's first and last tasks are known once the edges inside it are set.
-    lines.append("    " + " >> ".join(node.name for node in shape.chain))
-    return "\n".join(lines) + "\n"
-
-
-def _statement(task: Task) -> str:
-    args = "".join(f", {k}={v!r}" for k, v in task.kwargs.items())
-    return f"{task.name} = Step(task_id={task.name!r}{args})"
 
 
 def dagfactory_config(shape: Shape) -> dict[str, Any]:

@@ -16,8 +16,7 @@ if TYPE_CHECKING:
     import git
 
 from .gitauth import authenticated
-
-NOTES_REF = "refs/notes/waveflow"
+from .runner.contract import NOTES_REF
 
 
 @dataclass(frozen=True)

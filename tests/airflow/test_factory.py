@@ -143,3 +143,20 @@ def test_a_local_dag_file_parse_imports_no_git_markdown_or_kubernetes_client(tmp
     env = {"WAVEFLOW_BACKEND": "local", "AIRFLOW_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_markdown_plans_efforts_run_the_front_matters_commands(dag_folder, shipped_plans):
+    """A markdown plan names no commands per effort: its efforts run the front matter's `defaults.commands`."""
+    import json
+
+    from waveflow.plan.load import read_text
+
+    defaults = read_text(shipped_plans["phase10.md"], "phase10.md").defaults.commands
+    assert defaults.implement
+    bag = _bag(dag_folder({"phase10.md": shipped_plans["phase10.md"]}, backend="local"))
+    assert bag.import_errors == {}
+    efforts = [t for t in bag.dags["phase10-md"].tasks if hasattr(t, "effort_id")]
+    assert len(efforts) == 5
+    for task in efforts:
+        assert json.loads(task.env["WAVEFLOW_IMPLEMENT"]) == defaults.implement, task.task_id
+        assert json.loads(task.env["WAVEFLOW_TEST"]) == defaults.test, task.task_id

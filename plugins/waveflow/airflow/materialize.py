@@ -4,7 +4,7 @@ their order by `>>`."""
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from airflow.sdk import DAG, BaseOperator, Param, TaskGroup
@@ -15,7 +15,7 @@ from .status import EffortStatus, deadline_alerts
 
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
 # Each kind's operator class, imported when a DAG has such a task (the approval operator's module is not small).
-_CLASSES = {
+OPERATOR_CLASSES = {
     PREFLIGHT: "waveflow.airflow.preflight_tasks:PreflightOperator",
     LANDED: "waveflow.airflow.wave_gate:WaveLandedSensor",
     APPROVAL: "airflow.providers.standard.operators.hitl:ApprovalOperator",
@@ -23,7 +23,7 @@ _CLASSES = {
     REPORT: "waveflow.airflow.report_task:ReportOperator",
     OUTCOME: "waveflow.airflow.report_task:RunOutcomeOperator",
 }
-_EFFORT_CLASSES = {
+EFFORT_CLASSES = {
     "local": "waveflow.airflow.local:LocalEffortOperator",
     "kubernetes": "waveflow.airflow.kpo:EffortPodOperator",
 }
@@ -46,9 +46,7 @@ def materialize(spec: DagSpec) -> DAG:
         groups = {g.group_id: TaskGroup(g.group_id, tooltip=g.tooltip) for g in spec.groups}
         nodes: dict[str, Any] = dict(groups)
         for task in spec.tasks:
-            where = _EFFORT_CLASSES[spec.backend] if task.kind == EFFORT else _CLASSES[task.kind]
-            module, _, name = where.partition(":")
-            nodes[task.task_id] = _construct(getattr(importlib.import_module(module), name), task, groups)
+            nodes[task.task_id] = _construct(operator_class(task.kind, spec.backend), task, groups)
         # Edges between tasks first: a group's first and last tasks, which `>>` with a group links to, follow from them.
         for task in spec.tasks:
             for upstream in task.upstream:
@@ -64,10 +62,14 @@ def materialize(spec: DagSpec) -> DAG:
     return dag
 
 
+def operator_class(kind: str, backend: str) -> type[BaseOperator]:
+    module, _, name = (EFFORT_CLASSES[backend] if kind == EFFORT else OPERATOR_CLASSES[kind]).partition(":")
+    cls: type[BaseOperator] = getattr(importlib.import_module(module), name)
+    return cls
+
+
 def _construct(cls: type[BaseOperator], task: TaskSpec, groups: dict[str, TaskGroup]) -> BaseOperator:
     args = dict(task.args)
-    if task.kind == APPROVAL:
-        args["execution_timeout"] = timedelta(hours=args.pop("hours"))
     if task.status is not None:
         status = EffortStatus(task.status.effort_id, task.status.branch, task.status.wave)
         args.update(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,8 @@ def between_waves(plan: Plan, done: Wave, done_efforts: list[Effort], following:
         {
             "subject": f"{plan.name}: start wave {following.number} ({following.name})?",
             "body": f"Wave {done.number} has landed. Review its branches, then approve wave {following.number}.",
-            "hours": APPROVAL_HOURS,
+            # Unanswered for a day, the approval fails, and the waves after it do not start.
+            "response_timeout": timedelta(hours=APPROVAL_HOURS),
         },
         upstream=(sensor.task_id,),
     )

@@ -79,10 +79,6 @@ class WaveLandedSensor(BaseSensorOperator):
         params = context.get("params") or {}
         return [branch for effort, branch in self.efforts.items() if selected(params, effort)]
 
-    def poke(self, context: Any) -> bool:
-        landing = check(self.repo, self._branches(context), self.base_ref)
-        return not landing.missing(self.landing_mode)
-
     def execute(self, context: Any) -> None:
         if (context.get("params") or {}).get("dry_run"):
             raise AirflowSkipException("dry_run: no wave runs")

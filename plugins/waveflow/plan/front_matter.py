@@ -53,7 +53,9 @@ def apply_front_matter(plan: Plan, options: dict[str, Any], key_lines: dict[str,
     if not options:
         return plan
     try:
-        merged = Plan.model_validate(plan.model_dump() | options)
+        # What the document set, and nothing else: a field left at its default stays unset, so the front matter's
+        # `defaults` (commands, image, retries...) still apply to it.
+        merged = Plan.model_validate(plan.model_dump(exclude_unset=True) | options)
     except ValidationError as exc:
         path = plan.source.path
         raise PlanError(

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from .errors import PlanError, Problem
 from .model import Plan, Source, effort_key, gate_key, wave_key
-from .yaml_events import load_with_lines
+from .yaml_lines import load_with_lines
 
 
 def read_yaml(text: str, path: str = "<plan>") -> Plan:

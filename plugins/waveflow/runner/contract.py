@@ -12,6 +12,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+# Where the runner records each effort's result on its branch head, and where the landing check reads it.
+NOTES_REF = "refs/notes/waveflow"
+
 POD_RESULT_PATH = "/airflow/xcom/return.json"
 # On the local backend the runner starts inside an Airflow worker: Airflow's configuration (the JWT secret that signs
 # task tokens, the Fernet key), connections and variables are no business of the runner, an agent or a test suite.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .contract import NOTES_REF
 from .errors import StepFailed
 from .gitcmd import Git
-
-NOTES_REF = "refs/notes/waveflow"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 markdown-it-py gives the block structure (headings, fences, lists, quotes, paragraphs). Its inline pass and its
 table rule are switched off: inline markup is stripped where a value is read, and pipe tables are split out of
-paragraphs here, which keeps a 1,000-row plan within a few milliseconds (the table rule alone costs ~60 ms there).
+paragraphs here: the table rule was most of the parse of a long plan (figures in `docs/benchmarks.md`).
 """
 
 from __future__ import annotations

@@ -10,20 +10,16 @@ from .draft import Draft
 from .text import branch_prefix, ids_in, short_branch, word_in, words
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
-# Past this many efforts a name is only compared with efforts sharing one of its words whole (keeps 1,000-effort
-# plans linear); below it, `Transform` may still find `Transformation Pipeline`.
-_SCAN_ALL = 300
 
 
 class Names:
-    """The names each effort goes by, as word sets, with a word -> efforts table for quick candidates.
+    """The names each effort goes by, as word sets.
 
     Most plans refer to efforts outright (ids, branches), so the word sets are made when a name is first looked up.
     """
 
     def __init__(self) -> None:
         self.of: dict[int, list[frozenset[str]]] = defaultdict(list)
-        self.by_word: dict[str, list[Draft]] = defaultdict(list)
         self.everyone: list[Draft] = []
         self.unread: list[tuple[Draft, str]] = []
 
@@ -43,10 +39,6 @@ class Names:
         if not known:
             self.everyone.append(d)
         known.append(found)
-        for w in found:
-            same_word = self.by_word[w]
-            if not same_word or same_word[-1] is not d:
-                same_word.append(d)
 
     def find(self, text: str, among: list[Draft] | None = None, either_way: bool = False) -> list[Draft]:
         """Efforts named exactly so, else those whose name holds all the text's words (or, with `either_way`,
@@ -55,9 +47,8 @@ class Names:
         if not query:
             return []
         self._read()
-        pool = {id(d): d for w in query for d in self.by_word.get(w, [])}
-        if len(self.everyone) <= _SCAN_ALL:
-            pool = {id(d): d for d in self.everyone}
+        # Every effort, whatever the plan's size: `Transform` may name `Transformation Pipeline`.
+        pool = {id(d): d for d in self.everyone}
         if among is not None:
             allowed = {id(d) for d in among}
             pool = {k: d for k, d in pool.items() if k in allowed}
