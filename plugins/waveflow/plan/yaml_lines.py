@@ -1,5 +1,6 @@
-"""A YAML plan as plain data, with the line of every key and sequence item: PyYAML composes the node tree (each node
-has its mark), we record the lines, PyYAML's safe constructor builds the data.
+"""A YAML plan as plain data, with the line of every key and sequence item, from PyYAML's node tree (each node has
+its mark and its resolved tag). One walk records the lines and builds the data: strings and decimals as they are,
+every other typed scalar by PyYAML's safe constructor, merge keys by its `flatten_mapping`.
 
 What a plan has no use for is refused with its line: a tag on a collection (`!!set`, `!!omap`), `<<` anywhere but as
 a key, an anchor used inside itself. An alias has its anchor's lines: the node tree holds the anchored node itself
@@ -16,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PREFIX = "tag:yaml.org,2002:"
-_MAP, _SEQ, _MERGE = (_PREFIX + t for t in ("map", "seq", "merge"))
+_MAP, _SEQ, _MERGE, _STR, _INT = (_PREFIX + t for t in ("map", "seq", "merge", "str", "int"))
 
 
 def load_with_lines(text: str, locations: dict[str, int]) -> tuple[Any, int] | None:
@@ -27,49 +28,76 @@ def load_with_lines(text: str, locations: dict[str, int]) -> tuple[Any, int] | N
         root = loader.get_single_node()
         if root is None:
             return None
-        _Lines(locations).record(root, "")
-        return loader.construct_document(root), root.start_mark.line + 1
+        return _Lines(loader, locations).build(root, ""), root.start_mark.line + 1
     finally:
         loader.dispose()
 
 
 class _Lines:
-    def __init__(self, locations: dict[str, int]) -> None:
-        self.locations = locations
-        # An aliased node is recorded where its anchor is, once: a plan of aliases of aliases stays linear.
-        self.done: set[int] = set()
+    def __init__(self, loader: Any, locations: dict[str, int]) -> None:
+        self.loader, self.locations = loader, locations
+        # An aliased node is built once, where its anchor is, and is the same object wherever an alias names it: a
+        # plan of aliases of aliases stays linear.
+        self.built: dict[int, Any] = {}
         self.open: set[int] = set()
 
-    def record(self, node: Node, path: str | None) -> None:
+    def build(self, node: Node, path: str | None) -> Any:
         """`path` is the node's location key; None inside a complex key or a merged mapping (no place of its own)."""
-        if id(node) in self.open:
+        key = id(node)
+        if key in self.open:
             raise ConstructorError(None, None, "an anchor is used inside itself", node.start_mark)
-        if id(node) in self.done:
-            return
-        self.done.add(id(node))
+        if key in self.built:
+            return self.built[key]
         if isinstance(node, ScalarNode):
-            if node.tag == _MERGE:
-                raise ConstructorError(None, None, "`<<` merges mappings only as a key", node.start_mark)
-            return
-        if node.tag not in (_MAP if isinstance(node, MappingNode) else _SEQ, "!"):
-            raise ConstructorError(None, None, f"tag {node.tag!r} has no use in a plan", node.start_mark)
-        self.open.add(id(node))
-        if isinstance(node, SequenceNode):
-            for i, item in enumerate(node.value):
-                place = None if path is None else f"{path}/{i}" if path else str(i)
-                if place is not None:
-                    self.locations[place] = item.start_mark.line + 1
-                self.record(item, place)
+            value = self._scalar(node)
         else:
-            for key, value in node.value:
-                if isinstance(key, ScalarNode) and key.tag == _MERGE:
-                    self.record(value, None)
-                    continue
-                place = None
-                if path is not None and isinstance(key, ScalarNode):
-                    place = f"{path}/{key.value}" if path else key.value
-                    self.locations[place] = key.start_mark.line + 1
-                else:
-                    self.record(key, None)
-                self.record(value, place)
-        self.open.discard(id(node))
+            self.open.add(key)
+            value = self._mapping(node, path) if isinstance(node, MappingNode) else self._sequence(node, path)
+            self.open.discard(key)
+        self.built[key] = value
+        return value
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _INT and node.value.isdigit() and (node.value == "0" or node.value[0] != "0"):
+            return int(node.value)
+        if node.tag == _MERGE:
+            raise ConstructorError(None, None, "`<<` merges mappings only as a key", node.start_mark)
+        return self.loader.construct_object(node, deep=True)
+
+    def _sequence(self, node: SequenceNode, path: str | None) -> list[Any]:
+        self._check_tag(node, _SEQ)
+        items = []
+        for i, item in enumerate(node.value):
+            place = None if path is None else f"{path}/{i}" if path else str(i)
+            if place is not None:
+                self.locations[place] = item.start_mark.line + 1
+            items.append(self.build(item, place))
+        return items
+
+    def _mapping(self, node: MappingNode, path: str | None) -> dict[Any, Any]:
+        self._check_tag(node, _MAP)
+        own = {id(k) for k, _ in node.value}
+        # PyYAML's own merge: `<<` pairs become the merged mappings' pairs, written keys winning.
+        self.loader.flatten_mapping(node)
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            place = None
+            if path is not None and id(key_node) in own and isinstance(key_node, ScalarNode):
+                place = f"{path}/{key_node.value}" if path else key_node.value
+                self.locations[place] = key_node.start_mark.line + 1
+            key = self.build(key_node, None)
+            try:
+                hash(key)
+            except TypeError:
+                raise ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                ) from None
+            out[key] = self.build(value_node, place)
+        return out
+
+    @staticmethod
+    def _check_tag(node: Node, plain: str) -> None:
+        if node.tag not in (plain, "!"):
+            raise ConstructorError(None, None, f"tag {node.tag!r} has no use in a plan", node.start_mark)
