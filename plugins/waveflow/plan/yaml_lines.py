@@ -52,7 +52,11 @@ class _Lines:
             value = self._scalar(node)
         else:
             self.open.add(key)
-            value = self._mapping(node, path) if isinstance(node, MappingNode) else self._sequence(node, path)
+            if isinstance(node, MappingNode):
+                value = self._mapping(node, path)
+            else:
+                assert isinstance(node, SequenceNode)
+                value = self._sequence(node, path)
             self.open.discard(key)
         self.built[key] = value
         return value
