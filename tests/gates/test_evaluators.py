@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from waveflow.gates.benchmarks import cv_percent
+from waveflow.gates.benchmarks import cv_percent, sampled
 from waveflow.gates.registry import evaluate_gate
 from waveflow.plan.model import Gate
 
@@ -86,7 +86,19 @@ def test_stability_judges_the_least_stable_benchmark_from_samples(phase10, resul
     row = evaluate_gate(phase10, Gate(metric="Benchmark Stability", target="<5%"), run).row_for("10.2.2")
     assert row.verdict == "fail"
     assert row.value == pytest.approx(20.0)
-    assert row.note == "BenchmarkNoisy: CV 20.00%"
+    assert row.shown == "CV 20.00% (machine shared)"
+    assert row.note == (
+        "BenchmarkNoisy: CV 20.00% (measured while other efforts may have shared the machine: mark the effort "
+        "`exclusive`)"
+    )
+
+
+def test_stability_says_the_samples_were_taken_alone(phase10, result_of):
+    result = result_of("10.2.2", benchmark_samples={"BenchmarkSteady": [100.0, 100.5, 99.5]})
+    result.tested_alone, result.timing.waited["test"] = True, 4.2
+    row = evaluate_gate(phase10, Gate(metric="Benchmark Stability", target="<5%"), {"10.2.2": result}).row_for("10.2.2")
+    assert (row.verdict, row.shown) == ("pass", "CV 0.50% (alone on the machine)")
+    assert sampled(result) == "measured alone on the machine, after waiting 4s for it"
 
 
 def test_stability_with_single_samples_has_no_data(phase10, result_of):

@@ -97,6 +97,7 @@ def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:
         implement_timeout=seconds,
         test_timeout=seconds,
         effort_spec=effort_spec(plan, effort),
+        exclusive=effort.exclusive,
     )
     env = inputs.to_env()
     # The backend decides these two (worktree on the worker, or the pod's xcom path).

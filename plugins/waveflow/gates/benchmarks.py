@@ -41,7 +41,16 @@ def measure(result: EffortResult) -> tuple[float | None, str, str]:
         why = "fewer than two samples per benchmark" if result.metrics.benchmark_samples else ""
         return None, "", why or unavailable(result, "benchmark_samples", "benchmark_cv_percent", "benchmarks")
     cv, name = worst
-    return cv, f"CV {cv:.2f}%", f"{name}: CV {cv:.2f}%"
+    how = "alone on the machine" if result.tested_alone else "machine shared"
+    return cv, f"CV {cv:.2f}% ({how})", f"{name}: CV {cv:.2f}% ({sampled(result)})"
+
+
+def sampled(result: EffortResult) -> str:
+    """How the samples were taken: a CV measured while other efforts loaded the same cores says little."""
+    if result.tested_alone:
+        waited = result.timing.waited.get("test")
+        return "measured alone on the machine" + (f", after waiting {waited:.0f}s for it" if waited else "")
+    return "measured while other efforts may have shared the machine: mark the effort `exclusive`"
 
 
 def evaluate(ctx: GateContext) -> list[Row]:

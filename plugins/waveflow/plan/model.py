@@ -78,6 +78,11 @@ class Effort(_Strict):
     retries: int | None = Field(default=None, ge=0)
     brief: str = Field(default="", description="what the effort is to do, in markdown: the agent reads it")
     acceptance: list[str] = Field(default_factory=list, description="criteria the finished work must meet")
+    exclusive: bool = Field(
+        default=False,
+        description="its tests run with no other effort's step on the same machine: for benchmarks, whose samples "
+        "mean nothing while other efforts load the same cores",
+    )
 
 
 class Wave(_Strict):

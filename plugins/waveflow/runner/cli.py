@@ -15,7 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from .checks import check
-from .contract import ENV_NAMES, INT_FIELDS, JSON_FIELDS, POD_RESULT_PATH, RunnerInputs
+from .contract import BOOL_FIELDS, ENV_NAMES, INT_FIELDS, JSON_FIELDS, POD_RESULT_PATH, RunnerInputs
 from .effort import run_effort
 from .errors import InvalidInput
 from .redact import Redactor
@@ -44,6 +44,7 @@ _HELP = {
     "result_path": f"where the result JSON goes (default: stdout; {POD_RESULT_PATH} in pod mode)",
     "effort_spec": "the plan's effort as canonical JSON; part of the memoization key",
     "exclude": "glob patterns left out of the PR size, on top of the built-in generated/vendored ones",
+    "exclusive": "run the test step with no other effort's step on this machine (benchmarks)",
 }
 
 
@@ -61,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument(flag, dest=f.name, action="append", metavar="JSON|ITEM", help=help_text)
         elif f.name in INT_FIELDS:
             p.add_argument(flag, dest=f.name, type=int, metavar="N", help=help_text)
+        elif f.name in BOOL_FIELDS:
+            p.add_argument(flag, dest=f.name, action="store_const", const=True, help=help_text)
         elif f.name == "mode":
             p.add_argument(flag, dest=f.name, choices=("local", "pod"), help=help_text)
         else:

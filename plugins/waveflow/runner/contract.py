@@ -42,9 +42,12 @@ ENV_NAMES: dict[str, str] = {
     "result_path": "WAVEFLOW_RESULT",
     "effort_spec": "WAVEFLOW_EFFORT_SPEC",
     "exclude": "WAVEFLOW_EXCLUDE",
+    "exclusive": "WAVEFLOW_EXCLUSIVE",
 }
 JSON_FIELDS = {"dependency_branches", "implement", "test", "exclude"}
 INT_FIELDS = {"port_start", "port_end", "implement_timeout", "test_timeout"}
+BOOL_FIELDS = {"exclusive"}
+_TRUE, _FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
 
 @dataclass(frozen=True)
@@ -69,14 +72,15 @@ class RunnerInputs:
     result_path: str = ""  # where the result JSON goes; POD_RESULT_PATH in a pod
     effort_spec: str = ""  # the plan's effort as canonical JSON: part of the memoization key
     exclude: list[str] = field(default_factory=list)  # glob patterns left out of the PR size (generated, vendored)
+    exclusive: bool = False  # its test step runs with no other effort's step on the machine (benchmarks)
 
     def to_env(self) -> dict[str, str]:
         env: dict[str, str] = {}
         for name, var, is_json in _ENV_FIELDS:
             value = getattr(self, name)
-            if value is None:
+            if value is None or value is False:
                 continue
-            env[var] = json.dumps(value) if is_json else str(value)
+            env[var] = json.dumps(value) if is_json else "1" if value is True else str(value)
         return env
 
     @classmethod
@@ -96,6 +100,10 @@ class RunnerInputs:
                 if not isinstance(parsed, list) or not all(isinstance(x, str) for x in parsed):
                     raise ValueError(f"{var} must be a JSON list of strings")
                 values[name] = parsed
+            elif name in BOOL_FIELDS:
+                if raw.lower() not in _TRUE + _FALSE:
+                    raise ValueError(f"{var} must be 1 or 0, not {raw!r}")
+                values[name] = raw.lower() in _TRUE
             elif name in INT_FIELDS:
                 try:
                     values[name] = int(raw)

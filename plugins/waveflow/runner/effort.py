@@ -22,6 +22,7 @@ from . import commits, memo
 from .contract import AIRFLOW_PREFIXES, RunnerInputs
 from .errors import StepFailed
 from .gitcmd import Git, git_env
+from .machine import MachineBusy, machine_slot
 from .metrics import collect
 from .metrics.evidence import Evidence, find_reports
 from .process import CommandResult, end_leftover_group, run_command
@@ -200,7 +201,7 @@ def _implement(run: Run, wt: Git, env: dict[str, str], trailer_block: str) -> bo
     if argv:
         with run.step("implement"):
             outcome = _command(run, "implement", argv, env, run.inputs.implement_timeout)
-        problem = _command_problem("implement command", outcome)
+        problem = outcome if isinstance(outcome, str) else _command_problem("implement command", outcome)
         if problem:
             _fail(run, StepFailed("implement", problem))
     with run.step("commit"):
@@ -215,18 +216,42 @@ def _test(run: Run, env: dict[str, str]) -> str:
         return ""
     with run.step("test"):
         outcome = _command(run, "test", argv, env, run.inputs.test_timeout)
+    if isinstance(outcome, str):
+        _fail(run, StepFailed("test", outcome))
+        return ""
     problem = _command_problem("tests", outcome)
     if problem:
         _fail(run, StepFailed("test", problem))
     return outcome.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def _command(run: Run, step: str, argv: list[str], env: dict[str, str], timeout: int) -> CommandResult:
+def _command(run: Run, step: str, argv: list[str], env: dict[str, str], timeout: int) -> CommandResult | str:
+    """The command's outcome, or why it never ran (the machine stayed busy for its whole time-out)."""
     log_path = run.state_dir("logs") / f"{step}.log"
     run.result.logs[step] = str(log_path)
-    run.log(f"{run.inputs.effort}: {step}: {' '.join(argv)} (time-out {timeout}s)")
-    return run_command(argv, cwd=run.worktree, env=env, timeout=timeout, log_path=log_path, redact=run.redact,
-                       echo=run.echo, group_file=run.state_dir("running") / step)  # fmt: skip
+    alone = run.inputs.exclusive and step == "test"
+    try:
+        with machine_slot(_machine_lock(run), alone, timeout) as waited:
+            if waited:
+                run.result.timing.waited[step] = waited
+                run.log(f"{run.inputs.effort}: {step}: waited {waited:.1f}s for the machine")
+            alone_note = ", alone on the machine" if alone else ""
+            run.log(f"{run.inputs.effort}: {step}: {' '.join(argv)} (time-out {timeout}s{alone_note})")
+            running = run.state_dir("running") / step
+            outcome = run_command(argv, cwd=run.worktree, env=env, timeout=timeout, log_path=log_path,
+                                  redact=run.redact, echo=run.echo, group_file=running)  # fmt: skip
+            run.result.tested_alone |= alone and run.inputs.mode != "pod"
+    except MachineBusy as exc:
+        return str(exc)
+    return outcome
+
+
+def _machine_lock(run: Run) -> Path | None:
+    """The lock the local backend's efforts share their worker with; none in a pod (see `machine`)."""
+    if run.inputs.mode == "pod":
+        return None
+    named = run.environ.get("WAVEFLOW_MACHINE_LOCK")
+    return Path(named) if named else run.workspace / STATE_DIR / "machine.lock"
 
 
 def _end_leftovers(run: Run) -> None:

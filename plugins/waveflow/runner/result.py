@@ -40,6 +40,9 @@ class Timing(BaseModel):
     started_at: str = Field(description="ISO 8601, UTC")
     finished_at: str | None = None
     seconds: dict[str, float] = Field(default_factory=dict, description="step -> seconds (fetch, implement, push...)")
+    waited: dict[str, float] = Field(
+        default_factory=dict, description="step -> seconds it waited for the machine (other efforts' steps)"
+    )
 
 
 class EffortResult(BaseModel):
@@ -64,6 +67,9 @@ class EffortResult(BaseModel):
     worktree: str | None = Field(default=None, description="where the effort's files are (local backend)")
     logs: dict[str, str] = Field(default_factory=dict, description="step -> log file of its command's output")
     timing: Timing
+    tested_alone: bool = Field(
+        default=False, description="its tests ran with no other effort's step on the machine (`exclusive`)"
+    )
     metrics: Metrics = Field(default_factory=Metrics)
 
 

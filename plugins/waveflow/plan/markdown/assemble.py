@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ def line_key(line: int) -> str:
 # A list is validated in one call: a call per model pays pydantic's entry each time, half as much again as the
 # validation itself.
 _EFFORTS = TypeAdapter(list[Effort])
+_BENCHMARKS = re.compile(r"\b(?:benchmark|perf(?:ormance)?\b)", re.IGNORECASE)
 _WAVES = TypeAdapter(list[Wave])
 
 
@@ -51,8 +53,13 @@ def to_plan(r: Reading) -> Plan:
         labels, labels_line = r.labels.get(id(d), ({}, d.line))
         if labels:
             locations.setdefault(f"{key}/labels", labels_line)
+        effort: dict[str, Any] = {}
+        if _BENCHMARKS.search(d.name or "") or _BENCHMARKS.search(labels.get("test-type", "")):
+            # A document says which effort benchmarks by what it calls it: its tests get the machine to themselves.
+            effort["exclusive"] = True
         efforts.append(
-            {
+            effort
+            | {
                 "id": d.id,
                 "name": d.name,
                 "wave": d.wave,
