@@ -172,7 +172,7 @@ def test_isolation_flags_shared_namespaces_and_overlapping_ports(phase10, clean_
     clean_run["10.2.2"] = clean_run["10.2.2"].model_copy(update={"namespace": "integration-tests"})
     clean_run["10.2.3"] = clean_run["10.2.3"].model_copy(update={"ports": (30150, 30249)})
     row = isolation(phase10, clean_run).row_for("wave 2")
-    assert row.verdict == "fail"
+    assert (row.verdict, row.shown) == ("fail", "3 conflicts")
     assert row.note == (
         "10.2.1 and 10.2.2 share namespace integration-tests; "
         "ports of 10.2.1 30100-30199 and 10.2.3 30150-30249 overlap; "
@@ -183,7 +183,8 @@ def test_isolation_flags_shared_namespaces_and_overlapping_ports(phase10, clean_
 def test_isolation_fails_when_an_effort_of_the_wave_failed(phase10, clean_run, result_of):
     clean_run["10.2.1"] = result_of("10.2.1", start_min=42, tests_failed=2)
     row = isolation(phase10, clean_run).row_for("wave 2")
-    assert (row.verdict, row.note) == ("fail", "10.2.1: 2 tests failed")
+    # Failed tests are what interference looks like, but no conflict was seen: the row says which it saw.
+    assert (row.verdict, row.shown, row.note) == ("fail", "1 failed effort", "10.2.1: 2 tests failed")
 
 
 def test_isolation_not_exercised_when_the_wave_ran_one_at_a_time(phase10, result_of):

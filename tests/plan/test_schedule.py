@@ -25,6 +25,7 @@ def test_phase10_halves_to_a_day_and_a_half(phase10):
 def test_fewer_agents_stretch_the_wave(phase10):
     one = estimate(phase10, agents=1)
     assert one.parallel_hours == pytest.approx(one.sequential_hours)
+    assert "Parallel (1 agent, waves in order)" in explain(phase10, one)
     two = estimate(phase10, agents=2)
     assert one.parallel_hours > two.parallel_hours > estimate(phase10, agents=4).parallel_hours
 

@@ -162,3 +162,13 @@ def test_an_id_with_a_bracket_still_gets_its_line(repo_root):
     text = (repo_root / "include" / "plans" / "phase10.yaml").read_text().replace('id: "10.1.1"', 'id: "]0.1.1"')
     problems = [p for p in validate(read_text(text, "bracket.yaml")) if "]0.1.1" in p.message]
     assert problems and all(p.line is not None for p in problems)
+
+
+@pytest.mark.parametrize(("schedule", "wrong"), [("nightly", True), ("0 2 * *", True), ("0 25 * * *", True),
+                                                  ("0 2 * * *", False), ("@daily", False), ("@once", False)])  # fmt: skip
+def test_a_schedule_airflow_cannot_read_is_an_error_at_its_line(schedule, wrong):
+    header = HEADER.replace("name: demo\n", f"name: demo\nschedule: {schedule!r}\n")
+    found = problems("      - {id: a, name: A, wave: 1, branch: feat/a, agent: x}\n", header)
+    errors = [p for p in found if "schedule" in p]
+    assert errors == ([f"plan.yaml:2: error: schedule {schedule!r}: not a cron expression (`0 2 * * *`) or one of "
+                       "@continuous, @daily, @hourly, @monthly, @once, @quarterly, @weekly, @yearly"] if wrong else [])  # fmt: skip

@@ -27,15 +27,22 @@ def _ports(effort: Effort | None, result: EffortResult) -> tuple[int, int] | Non
     return (effort.ports.start, effort.ports.end) if effort and effort.ports else None
 
 
-def conflicts(plan: Plan, ran: dict[str, EffortResult]) -> list[str]:
-    """Everything that breaks isolation among efforts that ran in one wave, each as a short sentence."""
-    planned = {e.id: e for e in plan.efforts}
+def failures(ran: dict[str, EffortResult]) -> list[str]:
+    """Efforts of the wave that failed or whose tests failed: what interference would look like, though their own
+    faults look the same."""
     found = []
     for eid, r in ran.items():
         if r.status == "failed":
             found.append(f"{eid} failed")
         elif r.metrics.tests_failed:
             found.append(f"{eid}: {r.metrics.tests_failed} tests failed")
+    return found
+
+
+def conflicts(plan: Plan, ran: dict[str, EffortResult]) -> list[str]:
+    """What breaks isolation among efforts that ran in one wave (a namespace or ports shared), each as a sentence."""
+    planned = {e.id: e for e in plan.efforts}
+    found = []
     for (a, ra), (b, rb) in combinations(ran.items(), 2):
         if plan.isolation.namespaces:
             na, nb = _namespace(planned.get(a), ra), _namespace(planned.get(b), rb)
@@ -54,9 +61,13 @@ def _wave_row(ctx: GateContext, label: str, ids: list[str]) -> Row:
     wanted = target.describe(SCALE.default_op, SCALE.perfect)
     ran = {eid: r for eid in ids if (r := ctx.results[eid]) is not None}
     missing = [eid for eid in ids if eid not in ran]
-    found = conflicts(ctx.plan, ran)
-    if found:
-        return judge(label, float(len(found)), _count(len(found), "conflict"), "; ".join(found), target, SCALE)
+    clashes, failed = conflicts(ctx.plan, ran), failures(ran)
+    if clashes or failed:
+        shown = ", ".join(
+            ([_count(len(clashes), "conflict")] if clashes else [])
+            + ([_count(len(failed), "failed effort")] if failed else [])
+        )
+        return judge(label, float(len(clashes) + len(failed)), shown, "; ".join(clashes + failed), target, SCALE)
     if missing:
         return no_data(label, wanted, f"no result: {', '.join(missing)}")
     working = [s for eid, r in ran.items() if not r.memoized and (s := span_of(eid, r))]

@@ -166,7 +166,7 @@ def explain(plan: Plan, est: Estimate) -> str:
         f"  {crit_terms} = {est.critical_hours:.2f} h",
         f"Sequential (one agent): {seq_terms} = {est.sequential_hours:.2f} h"
         f" = {est.sequential_hours / WORKDAY_HOURS:.2f} days of {WORKDAY_HOURS:g} h",
-        f"Parallel ({est.agents} agents, waves in order): {est.parallel_hours:.2f} h"
+        f"Parallel ({est.agents} agent{'' if est.agents == 1 else 's'}, waves in order): {est.parallel_hours:.2f} h"
         f" = {est.parallel_hours / WORKDAY_HOURS:.2f} days of {WORKDAY_HOURS:g} h",
         f"Speed-up: {est.sequential_hours:.2f} / {est.parallel_hours:.2f} = {est.speedup:.2f}x",
     ]

@@ -22,6 +22,7 @@ def validate(plan: Plan) -> list[Problem]:
     _check_dependencies(plan, out)
     _check_ports(plan, out)
     _check_sizes(plan, out)
+    _check_schedule(plan, out)
     return sorted(out.problems, key=lambda p: (p.severity != "error", p.line or 0))
 
 
@@ -96,6 +97,21 @@ _BRANCH_CHECKS = (shell_problem, branch_name_problem)
 _NAMESPACE_CHECKS = (shell_problem, dns_label_problem)
 _WORKTREE_CHECKS = (shell_problem, _relative_path_problem)
 _SHELL_CHECK = (shell_problem,)
+
+
+# Airflow's presets that are not cron expressions, and those croniter knows as well.
+_PRESETS = {"@once", "@continuous", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"}
+
+
+def _check_schedule(plan: Plan, out: _Collector) -> None:
+    """Caught here, a schedule Airflow cannot read is the plan's error with its line, not an import error later."""
+    if plan.schedule is None or plan.schedule in _PRESETS:
+        return
+    from croniter import croniter
+
+    if not croniter.is_valid(plan.schedule):
+        why = "not a cron expression (`0 2 * * *`) or one of " + ", ".join(sorted(_PRESETS))
+        out.add("error", f"schedule {plan.schedule!r}: {why}", "schedule")
 
 
 def _check_names(plan: Plan, out: _Collector) -> None:
