@@ -172,3 +172,13 @@ def test_a_schedule_airflow_cannot_read_is_an_error_at_its_line(schedule, wrong)
     errors = [p for p in found if "schedule" in p]
     assert errors == ([f"plan.yaml:2: error: schedule {schedule!r}: not a cron expression (`0 2 * * *`) or one of "
                        "@continuous, @daily, @hourly, @monthly, @once, @quarterly, @weekly, @yearly"] if wrong else [])  # fmt: skip
+
+
+def test_an_effort_without_an_agent_is_warned_of_what_a_run_will_do():
+    from waveflow.preflight.plan_checks import PoolReading, agents
+
+    plan = read_text(HEADER + "  - {id: a, name: A, wave: 1, branch: feat/a}\n", "plan.yaml")
+    [warning] = [p for p in validate(plan) if "agent" in p.message]
+    assert warning.severity == "warning"
+    assert "preflight `agents` check fails" in warning.message
+    assert agents(plan, PoolReading("waveflow-demo", skipped="not asked"), deferrable_efforts=False).ok is False

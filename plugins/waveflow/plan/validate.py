@@ -144,7 +144,9 @@ def _check_names(plan: Plan, out: _Collector) -> None:
         if not e.branch:
             out.add("warning", f"effort {e.id} names no branch; it will use {plan.branch_of(e)!r}", key)
         if not e.agent:
-            out.add("warning", f"effort {e.id} names no agent", key)
+            # Not an error here: a plan is read, converted and estimated without agents. A run needs them.
+            why = f"effort {e.id} names no agent: a run's preflight `agents` check fails until every effort names one"
+            out.add("warning", why, key)
 
 
 def _check_dependencies(plan: Plan, out: _Collector) -> None:
