@@ -30,8 +30,29 @@ def test_documents_without_front_matter_pass_through():
 )
 def test_bad_front_matter_is_refused_with_its_line(text, message):
     with pytest.raises(PlanError) as exc:
-        split_front_matter(text, "p.md")
+        read_text(text + "# Phase 1\n\n## Wave 1: One\n\n| Effort | Branch |\n|---|---|\n| 1.1 A | `f/a` |\n", "p.md")
     assert str(exc.value.problems[0]).startswith(message)
+
+
+def test_a_front_matter_typo_hides_no_other_problem():
+    text = (
+        "---\nbacked: local\nschedule: nightly\n---\n# Phase 1\n\n## Wave 1: One\n\n"
+        "| Effort | Branch |\n|---|---|\n| 1.1 A | `f/a` |\n| 1.2 B | `f/a` |\n"
+    )
+    with pytest.raises(PlanError) as exc:
+        read_text(text, "p.md")
+    found = [str(p) for p in exc.value.problems]
+    assert found[0] == "p.md:2: error: front matter: 'backed' is not a plan option"
+    # The other front matter key still applies, and the document's own problems are there too.
+    assert any(p.startswith("p.md:3: error: schedule 'nightly'") for p in found), found
+    assert any("f/a" in p and ": error:" in p for p in found[1:]), found
+
+
+def test_a_front_matter_typo_is_reported_beside_the_documents_refusal():
+    with pytest.raises(PlanError) as exc:
+        read_text("---\nbacked: local\n---\n# Notes\n\nNothing planned here.\n", "p.md")
+    found = [str(p) for p in exc.value.problems]
+    assert found[0] == "p.md:2: error: front matter: 'backed' is not a plan option" and len(found) >= 2
 
 
 def test_options_apply_on_top_of_a_read_plan(repo_root):
@@ -42,3 +63,12 @@ def test_options_apply_on_top_of_a_read_plan(repo_root):
     assert merged.efforts == plan.efforts and merged.source.line("backend") == 3
     with pytest.raises(PlanError, match=r"phase10\.yaml:3: error: front matter: backend: Input should be"):
         apply_front_matter(plan, {"backend": "mainframe"}, {"backend": 3})
+
+
+def test_a_front_matter_typo_beside_a_refused_document_keeps_the_refusal_kind():
+    from waveflow.plan.errors import NotAWavePlan
+
+    with pytest.raises(NotAWavePlan) as exc:
+        read_text("---\nbacked: local\n---\n# Notes\n\nNothing planned here.\n", "p.md")
+    assert str(exc.value).startswith("p.md:2: error: front matter: 'backed' is not a plan option\n")
+    assert "not a wave plan" in str(exc.value)

@@ -33,6 +33,10 @@ class PlanError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __str__(self) -> str:
+        # From the problems as they are now: a caller may add the ones it found beside them.
+        return "\n".join(str(p) for p in self.problems)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from .errors import PlanError, Problem
 from .model import Plan
 from .read_yaml import yaml_error_place
+from .validate import validate
 
 # Waves, efforts and gates come from the document itself; the front matter may not contradict them.
 _ALLOWED = set(Plan.model_fields) - {"waves", "efforts"}
@@ -38,20 +39,31 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     if not isinstance(data, dict):
         raise PlanError([Problem(path, 2, "error", "front matter must be a YAML mapping of plan options")])
     key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in getattr(root, "value", [])}
-    unknown = [
-        Problem(path, key_lines.get(str(k)), "error", f"front matter: {k!r} is not a plan option")
-        for k in data
-        if k not in _ALLOWED
-    ]
-    if unknown:
-        raise PlanError(unknown)
     body = "\n" * end + "\n".join(lines[end:])
     return data, key_lines, body
 
 
+def unknown_options(options: dict[str, Any], key_lines: dict[str, int], path: str) -> list[Problem]:
+    return [
+        Problem(path, key_lines.get(str(k)), "error", f"front matter: {k!r} is not a plan option")
+        for k in options
+        if k not in _ALLOWED
+    ]
+
+
 def apply_front_matter(plan: Plan, options: dict[str, Any], key_lines: dict[str, int]) -> Plan:
+    """The plan with its front matter's options. A wrong option is refused together with every problem the rest of
+    the plan has: one typo must not hide the others."""
     if not options:
         return plan
+    unknown = unknown_options(options, key_lines, plan.source.path)
+    if unknown:
+        known = {k: v for k, v in options.items() if k in _ALLOWED}
+        try:
+            rest = validate(apply_front_matter(plan, known, key_lines))
+        except PlanError as exc:
+            rest = exc.problems
+        raise PlanError(unknown + rest)
     try:
         # What the document set, and nothing else: a field left at its default stays unset, so the front matter's
         # `defaults` (commands, image, retries...) still apply to it.
@@ -68,6 +80,7 @@ def apply_front_matter(plan: Plan, options: dict[str, Any], key_lines: dict[str,
                 )
                 for e in exc.errors()
             ]
+            + validate(plan)
         ) from None
     merged._source = plan.source
     merged.source.locations.update({k: v for k, v in key_lines.items()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import PlanError, Problem
-from .front_matter import apply_front_matter, split_front_matter
+from .front_matter import apply_front_matter, split_front_matter, unknown_options
 from .model import Plan
 from .read_yaml import read_yaml
 
@@ -22,7 +22,13 @@ def read_text(text: str, path: str) -> Plan:
         from .read_markdown import read_markdown
 
         options, key_lines, body = split_front_matter(text, path)
-        return apply_front_matter(read_markdown(body, path), options, key_lines)
+        try:
+            plan = read_markdown(body, path)
+        except PlanError as exc:
+            # A refused document (NotAWavePlan...) keeps its kind; a wrong option is said first.
+            exc.problems[:0] = unknown_options(options, key_lines, path)
+            raise
+        return apply_front_matter(plan, options, key_lines)
     if suffix in YAML_SUFFIXES:
         return read_yaml(text, path)
     raise PlanError([Problem(path, None, "error", f"unknown plan format {suffix!r}: use one of {PLAN_SUFFIXES}")])
