@@ -264,3 +264,19 @@ def test_efforts_share_one_mirror(remote, make_inputs, tmp_path):
     assert len(mirrors) == 1
     worktrees = git("--git-dir", str(mirrors[0]), "worktree", "list", "--porcelain")
     assert str(tmp_path / "ws" / "feature-one") in worktrees and str(tmp_path / "ws" / "feature-two") in worktrees
+
+
+def test_a_failed_test_step_says_what_the_test_report_counted(remote, make_inputs):
+    """The command's last line is the build tool's; the JUnit report the tests left says which tests failed."""
+    cases = "".join(f'<testcase name="t{i}"/>' for i in range(6)) + '<testcase name="bad"><failure/></testcase>'
+    junit = f'<testsuite name="unit" tests="7" failures="1">{cases}</testsuite>'
+    failing = py(
+        "import os, sys; "
+        f"open(os.path.join(os.environ['WAVEFLOW_REPORTS'], 'junit-unit.xml'), 'w').write({junit!r}); "
+        "print('make: *** [test] Error 1'); sys.exit(2)"
+    )
+    out = run_runner(make_inputs(test=failing))
+    r = out.result
+    assert r.failed_step == "test" and r.pushed
+    assert (r.metrics.tests_failed, r.metrics.tests_passed) == (1, 6)
+    assert r.failure_reason.startswith("tests failed: 1 failed, 6 passed, by the test reports (log: ")

@@ -165,6 +165,7 @@ def _run(run: Run) -> None:
         files = find_reports(run.worktree, checkout.worktree, reports)
         evidence = Evidence(run.worktree, files, test_output, checkout.worktree, start, inputs.exclude)
         result.metrics = collect(evidence)
+    _say_which_tests_failed(result)
     result.commits = commits.new_commits(checkout.worktree, before)
     with run.step("push"):
         commits.push(checkout.worktree, inputs.branch)
@@ -244,6 +245,17 @@ def _command(run: Run, step: str, argv: list[str], env: dict[str, str], timeout:
     except MachineBusy as exc:
         return str(exc)
     return outcome
+
+
+def _say_which_tests_failed(result: EffortResult) -> None:
+    """A test command's last line is often its build tool's (`make: *** [test] Error 1`); the test reports say more."""
+    m = result.metrics
+    reason = result.failure_reason or ""
+    if result.failed_step != "test" or not m.tests_failed or not reason.startswith("tests failed (exit"):
+        return
+    log = result.logs.get("test")
+    counts = f"{m.tests_failed} failed, {m.tests_passed or 0} passed"
+    result.failure_reason = f"tests failed: {counts}, by the test reports" + (f" (log: {log})" if log else "")
 
 
 def _machine_lock(run: Run) -> Path | None:
