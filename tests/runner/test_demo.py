@@ -13,6 +13,7 @@ from gitrepo import Outcome, git, run_runner
 
 from waveflow.plan.load import read_plan
 from waveflow.runner.contract import RunnerInputs
+from waveflow.runner.metrics import bench
 
 REPO = Path(__file__).resolve().parents[2]
 MAKE_DEMO = REPO / "include" / "demo" / "make_demo_repo.py"
@@ -91,10 +92,29 @@ def test_apply_effort_is_idempotent(tmp_path):
     assert unknown.returncode == 2 and "no change for effort '99.9'" in unknown.stderr
 
 
+def test_demo_benchmarks_print_relative_rounds_and_the_unstable_knob_shows(tmp_path):
+    make_demo(tmp_path / "demo.git")
+    work = tmp_path / "work"
+    git("clone", "-q", str(tmp_path / "demo.git"), str(work))
+    env = {**os.environ, "WAVEFLOW_EFFORT": "10.2.2", "WAVEFLOW_REPORTS": str(tmp_path / "reports")}
+    subprocess.run(["python3", "tools/apply_effort.py"], cwd=work, env=env, check=True, capture_output=True)
+
+    def benchmarks(**knobs: str) -> dict[str, list[float]]:
+        argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/performance"]
+        done = subprocess.run(argv, cwd=work, env={**env, **knobs}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-2000:]
+        return bench.from_output(done.stdout)
+
+    steady = benchmarks()
+    assert sorted(steady) == ["BenchmarkProtocolLines", "BenchmarkStoreFill"]
+    assert all(len(samples) == 10 and all(x > 0 for x in samples) for samples in steady.values())
+    shaky = benchmarks(WAVEFLOW_DEMO_UNSTABLE_BENCH="10.2.2")["BenchmarkStoreFill"]
+    assert (bench.cv(shaky) or 0) > 20  # every other round does four times the work, whatever the machine does
+
+
 @pytest.mark.slow
 def test_phase10_runs_end_to_end_in_dependency_order(tmp_path, phase10):
     pytest.importorskip("coverage")
-    pytest.importorskip("pytest_benchmark")
     demo = tmp_path / "shelf.git"
     make_demo(demo)
     outcomes = run_phase(phase10, demo, tmp_path)

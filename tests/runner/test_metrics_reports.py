@@ -139,12 +139,25 @@ def test_go_coverage_profile_and_output():
 
 
 def test_go_benchmarks():
-    samples = bench.from_go_output((GO / "go-test-bench.txt").read_text())
+    samples = bench.from_output((GO / "go-test-bench.txt").read_text())
     assert sorted(samples) == ["BenchmarkAdd", "BenchmarkTotal"]
     assert samples["BenchmarkAdd"] == [31.76, 39.89, 35.92, 36.25, 31.32]
     m = measure(GO / "module", output=(GO / "go-test-bench.txt").read_text(), only=("benchmarks",))
     worst = max(bench.cv(s) or 0 for s in samples.values())
     assert m.benchmark_cv_percent == round(worst, 3) and m.benchmark_cv_percent > 5
+
+
+def test_benchmark_lines_of_any_writer_take_the_first_value(tmp_path):
+    output = (
+        "..\nBenchmarkFill 40 1.2500 ref/op 712000 ns/op\n"
+        "BenchmarkFill 40 1.5e0 ref/op 700000 ns/op\n"
+        "BenchmarkFill-2 40 1.0000 ref/op 690000 ns/op\n"
+        "Benchmarks are not measured here\n"
+    )
+    assert bench.from_output(output) == {"BenchmarkFill": [1.25, 1.5, 1.0]}
+    m = measure(tmp_path, output=output, only=("benchmarks",))
+    assert m.benchmark_cv_percent == round(100 * statistics.stdev([1.25, 1.5, 1.0]) / 1.25, 3)
+    assert m.sources["benchmarks"] == "benchmark lines in the test output"
 
 
 @pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
@@ -167,7 +180,7 @@ def test_recorded_go_outputs_match_a_fresh_run(tmp_path):
     assert coverage.from_go_output(go("test", "-cover", "./shelf/")) == 75.0
     go("test", f"-coverprofile={tmp_path / 'cover.out'}", "./shelf/")
     assert coverage.from_go_profile((tmp_path / "cover.out").read_text()) == 75.0
-    samples = bench.from_go_output(
+    samples = bench.from_output(
         go("test", "-run", "^$", "-bench", ".", "-benchtime", "1000x", "-count", "3", "./shelf/")
     )
     assert sorted(samples) == ["BenchmarkAdd", "BenchmarkTotal"] and all(len(s) == 3 for s in samples.values())

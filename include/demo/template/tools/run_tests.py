@@ -2,7 +2,7 @@
 
 unit (tests/, under coverage)    -> junit-unit.xml
 chaos (tests/chaos/, if present) -> junit-chaos.xml, a JUnit suite named `chaos`
-performance (tests/performance/) -> junit-performance.xml and benchmark.json (not under coverage: it skews timings)
+performance (tests/performance/) -> junit-performance.xml, benchmark lines in the output (not under coverage)
 coverage of unit + chaos         -> coverage.json
 """
 
@@ -43,15 +43,12 @@ def main() -> int:
     os.environ["COVERAGE_FILE"] = str(reports / ".coverage")
     subprocess.call([sys.executable, "-m", "coverage", "erase"], cwd=ROOT)
     ignore = [f"--ignore=tests/{s}" for s in SPECIAL]
-    failed = pytest("unit", ["tests", *ignore], reports, coverage=True, extra=("--benchmark-disable",)) != 0
+    failed = pytest("unit", ["tests", *ignore], reports, coverage=True) != 0
     if (ROOT / "tests/chaos").is_dir():
-        failed |= pytest("chaos", ["tests/chaos"], reports, coverage=True, extra=("--benchmark-disable",)) != 0
+        failed |= pytest("chaos", ["tests/chaos"], reports, coverage=True) != 0
     subprocess.call([sys.executable, "-m", "coverage", "json", "-q", "-o", str(reports / "coverage.json")], cwd=ROOT)
     if (ROOT / "tests/performance").is_dir():
-        # CPU time, not wall time, and no gc pauses: parallel efforts share the machine's cores.
-        bench = ("--benchmark-json", str(reports / "benchmark.json"), "--benchmark-save-data")
-        bench += ("--benchmark-timer", "time.process_time", "--benchmark-disable-gc")
-        failed |= pytest("performance", ["tests/performance"], reports, coverage=False, extra=bench) != 0
+        failed |= pytest("performance", ["tests/performance"], reports, coverage=False) != 0
     return 1 if failed else 0
 
 

@@ -1,7 +1,10 @@
-"""Benchmark samples and their coefficient of variation, from `go test -bench -count N` output or pytest-benchmark JSON.
+"""Benchmark samples and their coefficient of variation, from pytest-benchmark JSON or benchmark lines in the output.
 
-The CV (sample standard deviation over mean, in %) says how stable a benchmark is; the metric is the largest CV of
-any benchmark with at least two samples.
+Benchmark lines are the Go benchmark data format (`go test -bench -count N` writes it, other tools and languages can):
+`BenchmarkName[-procs] <iterations> <value> <unit> [<value> <unit>...]`, one line per sample; the first value is
+the sample (`ns/op` in Go's own output, whatever the writer measures first otherwise). The CV (sample standard
+deviation over mean, in %) says how stable a benchmark is; the metric is the largest CV of any benchmark with at
+least two samples.
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ from . import gotest
 from .evidence import Evidence
 
 MAX_SAMPLES_KEPT = 200  # per benchmark in the result; the CV uses them all
-_GO_BENCH = re.compile(r"^(Benchmark\S*?)(?:-\d+)?\s+\d+\s+(\d+(?:\.\d+)?) ns/op")
+_BENCH_LINE = re.compile(r"^(Benchmark\S*?)(?:-\d+)?\s+\d+\s+(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+\S+")
 
 
-def from_go_output(output: str) -> dict[str, list[float]]:
+def from_output(output: str) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {}
     for line in gotest.text(output).splitlines():
-        m = _GO_BENCH.match(line)
+        m = _BENCH_LINE.match(line)
         if m:
             samples.setdefault(m.group(1), []).append(float(m.group(2)))
     return samples
@@ -70,13 +73,13 @@ def collect(evidence: Evidence, metrics: Metrics) -> None:
         for name, (points, value) in parsed.items():
             samples[name], cvs[name] = points, value
         sources.append(f"{evidence.show(path)} (pytest-benchmark JSON)")
-    go = from_go_output(evidence.test_output)
-    for name, points in go.items():
+    lines = from_output(evidence.test_output)
+    for name, points in lines.items():
         samples[name], cvs[name] = points, cv(points)
-    if go:
-        sources.append("go test -bench output")
+    if lines:
+        sources.append("benchmark lines in the test output")
     if not cvs:
-        why = "no pytest-benchmark JSON and no `go test -bench` results in the test output"
+        why = "no pytest-benchmark JSON and no benchmark lines (Go benchmark format) in the test output"
         metrics.unavailable["benchmarks"] = why + (f" ({'; '.join(problems)})" if problems else "")
         return
     metrics.benchmark_samples = {name: points[:MAX_SAMPLES_KEPT] for name, points in samples.items() if points}
