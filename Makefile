@@ -1,4 +1,5 @@
-# Two commands matter: `make run` (the phase 10 demo on this machine) and `make test`. Both set themselves up.
+# Two commands matter: `make run` (the phase 10 demo on this machine; `make run PLAN=my-plan.md` your own plans)
+# and `make test`. Both set themselves up.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -16,7 +17,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 run: setup
-	$(PY) -m waveflow.stack.demo
+	$(PY) -m waveflow.stack.demo $(PLAN)
 
 test: setup lint
 	$(PY) -m pytest -q -p no:cacheprovider

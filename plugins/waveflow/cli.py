@@ -1,4 +1,5 @@
-"""`waveflow`: validate, convert, graph and schedule plans; run one effort; render Kubernetes manifests.
+"""`waveflow`: validate, convert, graph and schedule plans; run one effort; render Kubernetes manifests; run plans
+on Airflow on this machine (`up`).
 
 Exit codes: 0 ok, 2 invalid input (a plan with errors, a document that is not a wave plan).
 """
@@ -124,12 +125,13 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_dags)
     sub.add_parser("run-effort", help="run one effort (see `waveflow run-effort --help`)", add_help=False)
     sub.add_parser("k8s", help="render Kubernetes manifests for a plan", add_help=False)
+    sub.add_parser("up", help="run plans on Airflow on this machine (see `waveflow up --help`)", add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # These two own their flags; hand them everything after the sub-command.
+    # These own their flags; hand them everything after the sub-command.
     if argv[:1] == ["run-effort"]:
         from .runner.cli import main as run_effort
 
@@ -138,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .k8s.cli import main as k8s
 
         return k8s(argv[1:])
+    if argv[:1] == ["up"]:
+        from .stack.demo import main as up
+
+        return up(argv[1:])
     args = _parser().parse_args(argv)
     try:
         return int(args.func(args))

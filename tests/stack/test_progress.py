@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from waveflow.plan.load import read_plan
-from waveflow.stack.progress import watch
+from waveflow.stack.progress import RunProgress, watch_all
 
 
 class ScriptedAPI:
@@ -33,7 +33,8 @@ def test_progress_per_wave_and_effort(repo_root):
         ]
     )
     lines: list[str] = []
-    assert watch(api, plan, "r1", lines.append, poll=0) == "failed"  # type: ignore[arg-type]
+    states = watch_all(api, [RunProgress(plan, "r1", lines.append)], poll=0)  # type: ignore[arg-type]
+    assert states == {plan.name: "failed"}
     text = [line.split("] ", 1)[-1] for line in lines]
     assert text.index("== wave 1 (E2E Test Framework Foundation) started") < text.index(
         "effort 10.1.1 E2E Test Framework: running"

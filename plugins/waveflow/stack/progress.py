@@ -1,9 +1,10 @@
-"""Progress of one run, printed as it changes: per wave, per effort, then the gates."""
+"""Progress of runs, printed as it changes: per wave, per effort, then the gates."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..plan.model import Plan, Wave, task_id
 from .api import AirflowAPI
@@ -22,33 +23,48 @@ def _wave_of(plan: Plan, tid: str) -> Wave | None:
     return next((w for w in plan.waves if tid.startswith(f"wave_{w.number}.")), None)
 
 
-def watch(api: AirflowAPI, plan: Plan, run_id: str, say: Callable[[str], None] = print, poll: float = 2.0) -> str:
-    """Print each task's state changes until the run ends; returns the run's final state."""
-    seen: dict[str, str] = {}
-    waves_started: set[int] = set()
-    waves_done: set[int] = set()
-    started = time.monotonic()
-    while True:
-        for ti in api.task_instances(plan.name, run_id):
+@dataclass
+class RunProgress:
+    """One run's task states as last seen; `poll` prints what changed since and returns the run's state."""
+
+    plan: Plan
+    run_id: str
+    say: Callable[[str], None]
+    seen: dict[str, str] = field(default_factory=dict)
+    waves_started: set[int] = field(default_factory=set)
+    waves_done: set[int] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+
+    def poll(self, api: AirflowAPI) -> str:
+        for ti in api.task_instances(self.plan.name, self.run_id):
             tid, state = ti["task_id"], ti.get("state") or "none"
-            if seen.get(tid) == state:
+            if self.seen.get(tid) == state:
                 continue
-            seen[tid] = state
+            self.seen[tid] = state
             if state in PENDING:
                 continue
-            wave = _wave_of(plan, tid)
-            if wave is not None and wave.number not in waves_started:
-                waves_started.add(wave.number)
-                say(f"== wave {wave.number} ({wave.name}) started")
-            say(f"[{time.monotonic() - started:6.0f}s] {_label(plan, tid)}: {state}")
-        for wave in plan.waves:
+            wave = _wave_of(self.plan, tid)
+            if wave is not None and wave.number not in self.waves_started:
+                self.waves_started.add(wave.number)
+                self.say(f"== wave {wave.number} ({wave.name}) started")
+            self.say(f"[{time.monotonic() - self.started:6.0f}s] {_label(self.plan, tid)}: {state}")
+        for wave in self.plan.waves:
             prefix = f"wave_{wave.number}."
-            states = [s for t, s in seen.items() if t.startswith(prefix)]
-            if wave.number not in waves_done and states and all(s in FINISHED_TASK for s in states):
-                waves_done.add(wave.number)
+            states = [s for t, s in self.seen.items() if t.startswith(prefix)]
+            if wave.number not in self.waves_done and states and all(s in FINISHED_TASK for s in states):
+                self.waves_done.add(wave.number)
                 ok = sum(s == "success" for s in states)
-                say(f"== wave {wave.number} complete: {ok}/{len(states)} efforts succeeded")
-        state = api.run(plan.name, run_id)["state"]
-        if state in FINISHED_RUN:
-            return str(state)
+                self.say(f"== wave {wave.number} complete: {ok}/{len(states)} efforts succeeded")
+        return str(api.run(self.plan.name, self.run_id)["state"])
+
+
+def watch_all(api: AirflowAPI, runs: list[RunProgress], poll: float = 2.0) -> dict[str, str]:
+    """Follow every run until all have ended; returns each plan's final run state."""
+    states: dict[str, str] = {}
+    while True:
+        for run in runs:
+            if run.plan.name not in states and (state := run.poll(api)) in FINISHED_RUN:
+                states[run.plan.name] = state
+        if len(states) == len(runs):
+            return states
         time.sleep(poll)

@@ -24,6 +24,7 @@ class StackSettings:
     port: int = 8080
     database_url: str = ""  # empty: SQLite in the home
     parallelism: int = 4
+    dags_folder: Path = PROJECT_ROOT / "dags"
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -72,7 +73,7 @@ class StackSettings:
         database = self.database_url or f"sqlite:///{self.home / 'airflow.db'}"
         env = {
             "AIRFLOW_HOME": str(self.home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
