@@ -52,7 +52,10 @@ def test_phase10_dag_shape(dag_folder, shipped_plans):
     for g in gates:
         assert dag.get_task(g).trigger_rule == "all_done"
         assert dag.get_task(g).upstream_task_ids == {f"wave_2.e10_2_{i}" for i in range(1, 5)}
-    assert dag.get_task("quality_gates.report").upstream_task_ids == gates
+    efforts = {"wave_1.e10_1_1", *(f"wave_2.e10_2_{i}" for i in range(1, 5))}
+    # Every effort directly: a clear of "only failed" leaves passed gates alone, and must not let these run early.
+    assert dag.get_task("quality_gates.report").upstream_task_ids == gates | efforts
+    assert dag.get_task("quality_gates.run_outcome").upstream_task_ids == gates | efforts | {"quality_gates.report"}
     assert [t.task_id for t in dag.leaves] == ["quality_gates.run_outcome"]
     assert set(dag.params.keys()) == {"efforts", "base_ref", "image", "dry_run", "sequential", "enforce_gates"}
     assert dag.params["base_ref"] == "main"

@@ -15,17 +15,14 @@ from waveflow.plan.errors import PlanError
 from waveflow.plan.load import read_plan
 from waveflow.plan.read_yaml import read_yaml
 
-PASSED = {"metric": "PR Size", "passed": True}
-FAILED = {"metric": "Test Coverage", "passed": False}
-
 
 def test_only_a_full_run_with_every_gate_passed_lands():
-    gates = {"quality_gates.gate_pr_size": PASSED}
+    gates = {"PR Size": True}
     assert not_landed({}, {"1.1": "success", "1.2": "success"}, gates) is None
     assert not_landed({"dry_run": True}, {"1.1": "success"}, gates) == "a dry run"
     assert not_landed({}, {"1.1": "success", "1.2": "skipped"}, gates) == "efforts that did not run or succeed: 1.2"
-    gates |= {"quality_gates.gate_test_coverage": FAILED, "quality_gates.gate_chaos_recovery": None}
-    assert not_landed({}, {"1.1": "success"}, gates) == "gates that did not pass: Test Coverage, gate_chaos_recovery"
+    gates |= {"Test Coverage": False, "Chaos Recovery": False}
+    assert not_landed({}, {"1.1": "success"}, gates) == "gates that did not pass: Test Coverage, Chaos Recovery"
 
 
 @pytest.fixture

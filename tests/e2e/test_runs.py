@@ -164,6 +164,42 @@ def test_clearing_the_failed_effort_reruns_just_it(e2e, tmp_path):
     after = tis(e2e, run_id)
     assert after["wave_2.e10_2_4"]["state"] == "success"
     assert after["wave_1.e10_1_1"]["try_number"] == before["wave_1.e10_1_1"]["try_number"]
+    assert report_row(e2e, run_id, "10.2.4")[3] == "succeeded"  # resumed the committed work: not "changed nothing"
+
+
+def report_row(e2e: Any, run_id: str, effort: str) -> list[str]:
+    """The effort's row of the report's effort table, as cells."""
+    text = (e2e.reports / DAG / run_id / "report.md").read_text()
+    row = next(line for line in text.splitlines() if line.startswith(f"| {effort} ") and "feature/" in line)
+    return [cell.strip() for cell in row.strip("|").split("|")]
+
+
+def test_clearing_only_the_failed_tasks_rejudges_after_the_effort_and_rewrites_the_report(e2e, tmp_path):
+    # The UI's "Only failed" toggle with downstream: the failed effort and run_outcome are cleared, the report and
+    # the gates that passed are not.
+    advance_main(e2e.remote, tmp_path / "clone")
+    e2e.fail_file.write_text("10.2.4\n")
+    run_id = e2e.api.trigger(DAG, {"efforts": ["10.1.1", "10.2.4"], "enforce_gates": False})
+    assert wait_run(e2e, run_id) == "failed"
+    assert report_row(e2e, run_id, "10.2.4")[3] == "failed"
+    before = tis(e2e, run_id)
+    e2e.fail_file.unlink()
+    body = {
+        "dry_run": False,
+        "task_ids": ["wave_2.e10_2_4"],
+        "dag_run_id": run_id,
+        "include_downstream": True,
+        "only_failed": True,
+    }
+    cleared = {
+        ti["task_id"] for ti in e2e.api.call("POST", f"/dags/{DAG}/clearTaskInstances", json=body)["task_instances"]
+    }
+    assert {"wave_2.e10_2_4", "quality_gates.run_outcome"} <= cleared and "quality_gates.report" not in cleared
+    assert wait_run(e2e, run_id) == "success"
+    after = tis(e2e, run_id)
+    assert after["quality_gates.report"]["try_number"] == before["quality_gates.report"]["try_number"]
+    assert _t(after["quality_gates.run_outcome"]["start_date"]) >= _t(after["wave_2.e10_2_4"]["end_date"])
+    assert report_row(e2e, run_id, "10.2.4")[3] == "succeeded"  # written again by run_outcome, from the new result
 
 
 def test_sequential_runs_one_effort_at_a_time(e2e):

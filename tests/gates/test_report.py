@@ -137,3 +137,30 @@ def test_the_writer_fills_object_storage_through_objectstoragepath(phase10, clea
 @pytest.mark.parametrize(("total", "step"), [(12.0, 5.0), (1.0, 0.2), (4500.0, 1000.0), (0.0, 1.0)])
 def test_axis_steps_are_round(total, step):
     assert nice_step(total) == pytest.approx(step)
+
+
+def test_a_run_where_no_effort_changed_anything_is_no_pass(phase10, clean_run, result_of, run_info, tmp_path):
+    idle = {eid: result_of(eid, commits=0, lines_added=0, lines_deleted=0, pr_size=0) for eid in clean_run}
+    for r in idle.values():
+        r.repo, r.base_commit = "https://git.example.com/shelf.git", "be7ca13f3869aa0011223344556677889900aabb"
+    written = write_report(phase10, run_info, idle, evaluate_gates(phase10, idle), tmp_path / "idle", now=NOW)
+    md = written.markdown.read_text()
+    assert "**Verdict: FAIL**: no effort changed anything in this run (0 commits, 0 lines: 10.1.1, 10.2.1" in md
+    assert "| succeeded — changed nothing (0 commits, 0 lines) |" in md
+    assert "Started from: `https://git.example.com/shelf.git, main at be7ca13f3869`" in md
+    assert 'id="sources">Started from: <code>https://git.example.com/shelf.git, main at be7ca13f3869' in (
+        written.html.read_text()
+    )
+
+
+def test_one_idle_effort_is_flagged_and_a_memoized_run_says_so(phase10, clean_run, result_of, run_info, tmp_path):
+    clean_run["10.2.4"] = result_of("10.2.4", commits=0, lines_added=0, lines_deleted=0, pr_size=0)
+    md = write_report(phase10, run_info, clean_run, evaluate_gates(phase10, clean_run), tmp_path / "a", now=NOW)
+    text = md.markdown.read_text()
+    assert "**Verdict: PASS**" in text and "| succeeded — changed nothing (0 commits, 0 lines) |" in text
+    assert not result_of("10.2.4", commits=0, pr_size=97).changed_nothing  # resumed what an earlier try committed
+    memo = {eid: result_of(eid, memoized=True) for eid in clean_run}
+    again = write_report(phase10, run_info, memo, evaluate_gates(phase10, memo), tmp_path / "b", now=NOW)
+    assert "**Verdict: PASS**: every effort was memoized (its recorded result reused; no work done in this run)" in (
+        again.markdown.read_text()
+    )

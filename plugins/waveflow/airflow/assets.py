@@ -9,7 +9,7 @@ phase never starts on it. A plain asset outlet could not tell these apart: Airfl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from airflow.sdk import Asset, AssetAlias
@@ -41,30 +41,22 @@ def dag_schedule(cron: str | None, after_phase: str | None) -> Any:
     return AssetOrTimeSchedule(timetable=CronTriggerTimetable(cron, timezone="UTC"), assets=previous)
 
 
-def not_landed(
-    params: Mapping[str, Any], effort_states: Mapping[str, str], gate_results: Mapping[str, Mapping[str, Any] | None]
-) -> str | None:
-    """Why a successful run did not land its phase, or None when it did. `gate_results`: gate task -> its XCom."""
+def not_landed(params: Mapping[str, Any], effort_states: Mapping[str, str], gates: Mapping[str, bool]) -> str | None:
+    """Why a successful run did not land its phase, or None when it did. `gates`: metric -> passed, as judged now."""
     if params.get("dry_run"):
         return "a dry run"
     left_out = sorted(e for e, state in effort_states.items() if state != "success")
     if left_out:
         return f"efforts that did not run or succeed: {', '.join(left_out)}"
-    failed = [
-        str(r.get("metric")) if r else task.rsplit(".", 1)[-1]
-        for task, r in gate_results.items()
-        if not (r and r.get("passed"))
-    ]
+    failed = [metric for metric, passed in gates.items() if not passed]
     if failed:
         return f"gates that did not pass: {', '.join(failed)}"
     return None
 
 
-def announce_landed(context: Any, plan: Plan, effort_states: Mapping[str, str], gate_tasks: Sequence[str]) -> None:
+def announce_landed(context: Any, plan: Plan, effort_states: Mapping[str, str], gates: Mapping[str, bool]) -> None:
     """Called by a successful `run_outcome`: emit the phase's asset when the run landed it, and log either way."""
-    ti = context["ti"]
-    gate_results = {task: ti.xcom_pull(task_ids=task) for task in gate_tasks}
-    why = not_landed(context.get("params") or {}, effort_states, gate_results)
+    why = not_landed(context.get("params") or {}, effort_states, gates)
     asset = landed_asset(plan.name)
     if why:
         status_log(context).append("phase not landed", asset=asset.uri, why=why)

@@ -192,10 +192,13 @@ def gate_tasks(plan: Plan, effort_tasks: dict[str, str]) -> list[TaskSpec]:
         )
         for i, gate in enumerate(plan.gates)
     ]
-    gate_ids = [g.task_id for g in gates]
-    closing = {"plan": plan, "effort_tasks": effort_tasks, "gate_tasks": gate_ids, "trigger_rule": ALL_DONE}
-    report = TaskSpec(f"{GATES_GROUP}.report", REPORT, {**closing, "retries": 0}, upstream=tuple(gate_ids))
-    outcome = TaskSpec(f"{GATES_GROUP}.run_outcome", OUTCOME, {**closing, "retries": 0}, upstream=(report.task_id,))
+    # The report and the outcome wait for every gate and every effort directly: a clear with "only failed" re-runs a
+    # failed effort but not the gates that passed, and a path through those would let them run before it has ended.
+    judged = (*(g.task_id for g in gates), *effort_tasks.values())
+    closing = {"plan": plan, "effort_tasks": effort_tasks, "trigger_rule": ALL_DONE, "retries": 0}
+    report = TaskSpec(f"{GATES_GROUP}.report", REPORT, closing, upstream=judged)
+    outcome_args = {**closing, "report_task": report.task_id}
+    outcome = TaskSpec(f"{GATES_GROUP}.run_outcome", OUTCOME, outcome_args, upstream=(report.task_id, *judged))
     return [*gates, report, outcome]
 
 

@@ -1,40 +1,53 @@
-"""The run report task and `run_outcome`, the task that gives the run its final state."""
+"""The run report task and `run_outcome`, the task that gives the run its final state.
+
+Both judge the efforts' results as they are when they run, with the gates' own functions. A clear with "only failed"
+re-runs a failed effort and `run_outcome` but leaves the report (and gates that passed) as they were: `run_outcome`
+then finds the report written from other results than the current ones and writes it again, so the report and the
+run's state always speak of the same results.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
 
+from ..gates.outcome import GateOutcome
 from ..gates.registry import evaluate_gates
 from ..plan.model import Plan
+from ..runner.result import EffortResult
 from .assets import announce_landed, landed_alias
 from .paths import reports_root
-from .run_results import FAILED_STATES, effort_states, pull_results, task_states
+from .run_results import FAILED_STATES, effort_states, judgement_key, pull_results
 from .status import run_finished, status_log
 
 
 class _ClosingOperator(BaseOperator):
-    """A task at the end of the run: it reads every effort's and every gate's outcome."""
+    """A task at the end of the run: it reads every effort's result and judges every gate."""
 
-    def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
+    def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], **kwargs: Any):
         super().__init__(**kwargs)
-        self.plan, self.effort_tasks, self.gate_tasks = plan, dict(effort_tasks), list(gate_tasks)
+        self.plan, self.effort_tasks = plan, dict(effort_tasks)
 
+    def judge(self, context: Any) -> tuple[dict[str, EffortResult | None], dict[str, str], list[GateOutcome]]:
+        results, problems = pull_results(context, self.effort_tasks)
+        return results, problems, evaluate_gates(self.plan, results)
 
-class ReportOperator(_ClosingOperator):
-    ui_color = "#f3eefb"
-
-    def execute(self, context: Any) -> dict[str, str]:
+    def write_report(
+        self,
+        context: Any,
+        results: dict[str, EffortResult | None],
+        problems: dict[str, str],
+        outcomes: list[GateOutcome],
+    ) -> dict[str, str]:
         from ..gates.report import write_report
         from ..gates.report_model import RunInfo
 
-        results, problems = pull_results(context, self.effort_tasks)
-        outcomes = evaluate_gates(self.plan, results)
         states = effort_states(context, self.effort_tasks)
+        log = status_log(context)
         run = RunInfo(
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
@@ -42,15 +55,20 @@ class ReportOperator(_ClosingOperator):
             effort_states=states,
             problems=problems,
             task_ids=self.effort_tasks,
-            status_log=str(status_log(context).path),
+            status_log=str(log.path),
         )
-        out_dir = reports_root() / run.dag_id / run.run_id
-        log = status_log(context)
         for outcome in outcomes:
             log.append("gate", metric=outcome.metric, verdict=outcome.verdict, detail=outcome.summary())
-        paths = write_report(self.plan, run, results, outcomes, out_dir)
+        paths = write_report(self.plan, run, results, outcomes, reports_root() / run.dag_id / run.run_id)
         self.log.info("report written: %s and %s", paths.html, paths.markdown)
-        return {"html": str(paths.html), "markdown": str(paths.markdown)}
+        return {"html": str(paths.html), "markdown": str(paths.markdown), "judged": judgement_key(results, states)}
+
+
+class ReportOperator(_ClosingOperator):
+    ui_color = "#f3eefb"
+
+    def execute(self, context: Any) -> dict[str, str]:
+        return self.write_report(context, *self.judge(context))
 
 
 class RunOutcomeOperator(_ClosingOperator):
@@ -58,23 +76,36 @@ class RunOutcomeOperator(_ClosingOperator):
 
     ui_color = "#fbeeee"
 
-    def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], gate_tasks: Sequence[str], **kwargs: Any):
+    def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], report_task: str, **kwargs: Any):
         kwargs.setdefault("outlets", [landed_alias(plan.name)])
-        super().__init__(plan=plan, effort_tasks=effort_tasks, gate_tasks=gate_tasks, **kwargs)
+        super().__init__(plan=plan, effort_tasks=effort_tasks, **kwargs)
+        self.report_task = report_task
 
     def execute(self, context: Any) -> None:
+        from ..gates.report_model import no_work
+
+        results, problems, outcomes = self.judge(context)
         efforts = effort_states(context, self.effort_tasks)
+        written = context["ti"].xcom_pull(task_ids=self.report_task, key="return_value") or {}
+        if written.get("judged") != judgement_key(results, efforts):
+            self.log.warning(
+                "the report was written from other effort results than the current ones (a clear that left the "
+                "report out re-ran an effort): writing it again from the current results"
+            )
+            self.write_report(context, results, problems, outcomes)
         failed_efforts = [e for e, state in efforts.items() if state in FAILED_STATES]
-        gates = task_states(context, self.gate_tasks)
-        failed_gates = [t.split(".")[-1] for t in self.gate_tasks if gates[t] == "failed"]
-        problems = []
+        enforce = (context.get("params") or {}).get("enforce_gates", True)
+        failed_gates = [o.metric for o in outcomes if not o.passed] if enforce else []
+        problems_seen = []
         if failed_efforts:
-            problems.append(f"efforts failed: {', '.join(failed_efforts)}")
+            problems_seen.append(f"efforts failed: {', '.join(failed_efforts)}")
         if failed_gates:
-            problems.append(f"gates failed: {', '.join(failed_gates)}")
-        if problems:
-            run_finished(context, "failed", "; ".join(problems))
-            raise AirflowFailException("; ".join(problems) + " (the report says why)")
-        announce_landed(context, self.plan, efforts, self.gate_tasks)
+            problems_seen.append(f"gates failed: {', '.join(failed_gates)}")
+        if idle := no_work(results):
+            problems_seen.append(idle)
+        if problems_seen:
+            run_finished(context, "failed", "; ".join(problems_seen))
+            raise AirflowFailException("; ".join(problems_seen) + " (the report says why)")
+        announce_landed(context, self.plan, efforts, {o.metric: o.passed for o in outcomes})
         run_finished(context, "succeeded", "every selected effort succeeded, every enforced gate passed")
         self.log.info("every selected effort succeeded and every enforced gate passed")

@@ -3,6 +3,8 @@ an effort waiting for its turn."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -51,3 +53,10 @@ def pull_results(
             results[effort_id] = None
             problems[effort_id] = f"unreadable result: {exc.errors()[0]['msg']} ({exc.error_count()} problems)"
     return results, problems
+
+
+def judgement_key(results: Mapping[str, EffortResult | None], states: Mapping[str, str]) -> str:
+    """Names the effort results and states a report was judged from: equal keys, equal judgements."""
+    seen = {e: [states.get(e), r.model_dump(mode="json") if r else None] for e, r in results.items()}
+    seen |= {e: [s, None] for e, s in states.items() if e not in seen}
+    return hashlib.sha256(json.dumps(seen, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -80,6 +80,7 @@ def render_html(report: RunReport) -> str:
         is_open = " open" if not gate.passed else ""
         gates.append(f'<details class="gate"{is_open}><summary>{summary}</summary>{detail}</details>')
     title = escape(plan.title or plan.name)
+    sources = "; ".join(f"<code>{escape(s)}</code>" for s in report.sources) or "no effort reported its repository"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -89,6 +90,7 @@ def render_html(report: RunReport) -> str:
 <h1>Run report: {title}</h1>
 <p class="meta">Plan <code>{escape(plan.name)}</code> · DAG <code>{escape(run.dag_id)}</code> ·
 run <code id="run-id">{escape(run.run_id)}</code> · generated {report.generated_at:%Y-%m-%d %H:%M:%S} UTC</p>
+<p class="meta" id="sources">Started from: {sources}</p>
 <p class="headline" id="verdict">{_verdict(report.verdict)} {escape(headline(report))}</p>
 <p>{" · ".join(links)}</p>
 <h2>Waves: planned and actual</h2>

@@ -29,6 +29,8 @@ def render_markdown(report: RunReport) -> str:
         f"Plan `{plan.name}` · DAG `{run.dag_id}` · run `{run.run_id}` · "
         f"generated {report.generated_at:%Y-%m-%d %H:%M:%S} UTC",
         "",
+        "Started from: " + ("; ".join(f"`{s}`" for s in report.sources) or "no effort reported its repository"),
+        "",
         f"**Verdict: {report.verdict.upper()}**: {headline(report)}",
         "",
         " · ".join(links),

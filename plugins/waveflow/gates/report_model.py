@@ -81,10 +81,13 @@ class RunReport:
     makespan_seconds: float | None
     run_start: datetime | None
 
+    idle: str | None = None  # why no work was done in this run, when none was (see `no_work`)
+    sources: list[str] = field(default_factory=list)  # "repo, base_ref at commit" the efforts started from
+
     @property
     def verdict(self) -> Verdict:
         broken = any(not e.status.startswith(("succeeded", "skipped")) for e in self.efforts)
-        return "fail" if broken or not all(g.passed for g in self.gates) else "pass"
+        return "fail" if broken or self.idle or not all(g.passed for g in self.gates) else "pass"
 
     @property
     def makespan(self) -> str:
@@ -111,7 +114,30 @@ def build_report(
         estimate=est,
         makespan_seconds=(whole[1] - whole[0]).total_seconds() if whole else None,
         run_start=whole[0] if whole else None,
+        idle=no_work(results),
+        sources=_sources(results),
     )
+
+
+def no_work(results: Mapping[str, EffortResult | None]) -> str | None:
+    """Why a run whose efforts all succeeded did no work, or None. Efforts that changed nothing and were not
+    memoized say their commands did nothing; a run of memoized efforts only says so in the headline instead."""
+    done = [r for r in results.values() if r is not None and r.status == "succeeded"]
+    if not done or len(done) != len(results) or not all(r.changed_nothing or r.memoized for r in done):
+        return None
+    if all(r.memoized for r in done):
+        return None
+    idle = ", ".join(r.effort for r in done if r.changed_nothing)
+    return f"no effort changed anything in this run (0 commits, 0 lines: {idle}): check the implement command"
+
+
+def _sources(results: Mapping[str, EffortResult | None]) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in results.values():
+        if r is not None:
+            commit = f" at {r.base_commit[:12]}" if r.base_commit else ""
+            seen[f"{r.repo or 'repository unknown'}, {r.base_ref}{commit}"] = None
+    return list(seen)
 
 
 def _wave_line(plan: Plan, wave: Wave, est: Estimate, spans: Mapping[str, Span]) -> WaveLine:
@@ -147,7 +173,8 @@ def _effort_line(
         name=effort.name,
         wave=effort.wave,
         branch=result.branch if result else plan.branch_of(effort),
-        status=_status(effort.id, result, run, taking_part=effort.id in results),
+        status=_status(effort.id, result, run, taking_part=effort.id in results)
+        + (" — changed nothing (0 commits, 0 lines)" if result and result.changed_nothing else ""),
         commits=len(result.commits) if result else None,
         head=result.head[:12] if result and result.head else None,
         lines=_lines(result),

@@ -13,12 +13,16 @@ GATE_ROW_HEADER = ("Effort", "Value", "Target", "Verdict", "Note")
 def headline(report: RunReport) -> str:
     failed = [g for g in report.gates if not g.passed]
     broken = [e.id for e in report.efforts if not e.status.startswith(("succeeded", "skipped"))]
-    parts = []
+    parts = [report.idle] if report.idle else []
     if broken:
         parts.append(f"efforts without success: {', '.join(broken)}")
     if failed:
         parts.append("gates failed: " + "; ".join(f"{g.metric} ({', '.join(g.failing) or g.error})" for g in failed))
-    return "; ".join(parts) or "every effort succeeded and every gate passed"
+    if parts:
+        return "; ".join(parts)
+    if report.efforts and all(e.status.endswith("(memoized)") or e.status == "skipped" for e in report.efforts):
+        return "every effort was memoized (its recorded result reused; no work done in this run) and every gate passed"
+    return "every effort succeeded and every gate passed"
 
 
 def schedule_text(report: RunReport) -> str:

@@ -108,6 +108,7 @@ def run_effort(
         timing=Timing(started_at=_now()),
     )
     clean_url, user, password = split_credentials(normalize_url(inputs.repo))
+    result.repo = redact(clean_url)
     run = Run(inputs, environ, echo, redact, workspace, worktree, clean_url, result)
     run.git_environment = git_env(environ, user, password, workspace / STATE_DIR)
     started = time.monotonic()
@@ -139,7 +140,7 @@ def _run(run: Run) -> None:
             run.git(run.workspace), run.url, inputs.base_ref, inputs.dependency_branches, inputs.branch
         )
         key = memo.inputs_key(inputs, remote)
-        result.inputs_key = key
+        result.inputs_key, result.base_commit = key, remote.base.sha
         checkout = _prepare(run, remote)
     recorded = memo.recorded_result(checkout.repo, remote, key)
     if recorded is not None:
@@ -191,6 +192,8 @@ def _reuse(run: Run, recorded: EffortResult) -> None:
             "run_id": fresh.run_id,
             "timing": fresh.timing,
             "worktree": None,
+            "repo": fresh.repo,
+            "base_commit": fresh.base_commit,
         }
     )
     run.result = kept

@@ -55,6 +55,8 @@ class EffortResult(BaseModel):
     failed_step: str | None = None
     branch: str
     base_ref: str
+    repo: str | None = Field(default=None, description="the repository's URL, without credentials")
+    base_commit: str | None = Field(default=None, description="the commit base_ref named when the effort fetched")
     start_point: str | None = Field(default=None, description="commit the effort started from, dependencies merged")
     head: str | None = Field(default=None, description="commit pushed to the remote")
     commits: list[str] = Field(default_factory=list, description="commits this effort added")
@@ -71,6 +73,13 @@ class EffortResult(BaseModel):
         default=False, description="its tests ran with no other effort's step on the machine (`exclusive`)"
     )
     metrics: Metrics = Field(default_factory=Metrics)
+
+    @property
+    def changed_nothing(self) -> bool:
+        """Succeeded in this run with no commit added and no line changed on its branch: its commands did nothing.
+        (A rerun that resumes work an earlier try committed adds no commit but has its lines.)"""
+        done = self.status == "succeeded" and not self.memoized
+        return done and not self.commits and not self.metrics.pr_size
 
 
 def load_result(data: object) -> EffortResult:
