@@ -51,7 +51,8 @@ def scripted(pod: dict[str, Any]) -> tuple[dict[str, Any], str]:
         branch=env["WAVEFLOW_BRANCH"],
         base_ref="main",
         pushed=True,
-        lines_added=None,
+        commits=["1f0c2d3e4b5a69788796a5b4c3d2e1f00f1e2d3c"],  # the work a real pod's runner would have pushed
+        head="1f0c2d3e4b5a69788796a5b4c3d2e1f00f1e2d3c",
         timing=Timing(started_at="2026-11-24T02:00:00Z"),
     )
     return result.model_dump(mode="json"), "done\n"
