@@ -30,7 +30,7 @@ def pools(plans_dir: Path) -> dict[str, dict[str, Any]]:
             continue
         pool = pool_name(plan)
         # The same plan may exist as YAML and as markdown: one pool, big enough for either.
-        slots = max(plan.agents, out.get(pool, {}).get("slots", 0))
+        slots = max(plan.parallel_agents, out.get(pool, {}).get("slots", 0))
         out[pool] = {
             "slots": slots,
             "description": f"waveflow plan {plan.name}: efforts running at once",

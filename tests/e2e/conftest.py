@@ -89,7 +89,7 @@ def e2e() -> Iterator[E2E]:
             api.wait_for_dag(plan.name)
             api.unpause(plan.name)
             _drop_unpause_run(api, plan.name)
-            stack.airflow("pools", "set", pool_name(plan), str(plan.agents), "efforts at once")
+            stack.airflow("pools", "set", pool_name(plan), str(plan.parallel_agents), "efforts at once")
             yield E2E(stack, api, plan, remote, fail_file, base / "workspace", base / "reports", artifacts)
         finally:
             stack.stop()

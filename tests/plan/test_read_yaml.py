@@ -23,7 +23,7 @@ def test_phase10_yaml_reads_the_seed_facts(repo_root):
     docs = plan.effort("10.2.4")
     assert docs.namespace is None and docs.ports is None
     assert [g.metric for g in plan.gates][-2:] == ["PR Size", "Test Isolation"]
-    assert plan.agents == 4
+    assert plan.parallel_agents == 4
     assert plan.defaults.commands.test == ["make", "test"]
 
 

@@ -17,13 +17,24 @@ from pathlib import Path
 from typing import Any
 
 from airflow.sdk import BaseOperator
-from airflow.sdk.exceptions import AirflowException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from ..runner.contract import AIRFLOW_PREFIXES
 from .paths import workspace_dir
 from .turns import before_effort
 
 EXIT_FAILED = 1
+
+
+def failure(effort_id: str, result: dict[str, Any]) -> AirflowException:
+    """A failed effort's exception: retried by Airflow only when a retry may help (fetch, push, a busy machine); a
+    failing test after the agent's last iteration, a merge conflict or an invalid input fail the task at once."""
+    why = (
+        f"effort {effort_id} failed at {result.get('failed_step') or '?'}: {result.get('failure_reason') or 'see log'}"
+    )
+    if result.get("retryable"):
+        return AirflowException(why + " (retried: a retry may help)")
+    return AirflowFailException(why + " (not retried: it would fail the same way; fix and clear the task)")
 
 
 class LocalEffortOperator(BaseOperator):
@@ -58,7 +69,7 @@ class LocalEffortOperator(BaseOperator):
             result = self._read(result_path, code)
         context["ti"].xcom_push(key="return_value", value=result)
         if code != 0 or result.get("status") != "succeeded":
-            raise AirflowException(f"effort {self.effort_id} failed: {result.get('failure_reason') or 'see log'}")
+            raise failure(self.effort_id, result)
         return result
 
     def _run(self, argv: list[str], env: dict[str, str]) -> int:

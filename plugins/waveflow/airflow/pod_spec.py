@@ -57,8 +57,9 @@ def pod_annotations(plan: Plan, effort: Effort) -> dict[str, str]:
 
 
 def image_template(plan: Plan, effort: Effort) -> str:
-    """The `image` run param wins; the effort's image, then the plan's default, otherwise."""
-    default = effort.image or plan.defaults.image
+    """The `image` run param wins; the effort's image, its agent profile's, then the plan's default, otherwise."""
+    profile = plan.profile_of(effort)
+    default = effort.image or (profile[1].image if profile else None) or plan.defaults.image
     return "{{ params.get('image') or " + json.dumps(default) + " }}"
 
 

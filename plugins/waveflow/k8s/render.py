@@ -45,7 +45,7 @@ def concurrent_pods(plan: Plan, efforts: list[Effort]) -> int:
     per_wave: dict[int, int] = defaultdict(int)
     for effort in efforts:
         per_wave[effort.wave] += 1
-    return min(max(per_wave.values()), plan.agents)
+    return min(max(per_wave.values()), plan.parallel_agents)
 
 
 def namespace_labels(plan: Plan, namespace: str, efforts: list[Effort]) -> dict[str, str]:

@@ -59,6 +59,30 @@ class Commands(_Strict):
     test: list[str] = Field(default_factory=lambda: list(DEFAULT_TEST_COMMAND))
 
 
+# What an agent's argv may hold, filled per effort and iteration (argv elements only: no shell ever reads them).
+AGENT_PLACEHOLDERS = ("brief_file", "feedback_file", "iteration", "effort_id", "branch", "worktree")
+# The agent CLIs the runner knows: their default argv and how to read what they cost (runner/agents/).
+AGENT_ADAPTERS = ("claude-code", "codex", "aider")
+
+
+class AgentProfile(_Strict):
+    """How one agent does an effort: the command it runs per iteration, and the limits of its loop."""
+
+    command: list[str] | None = Field(
+        default=None,
+        description="argv run once per iteration, with placeholders {brief_file}, {feedback_file}, {iteration}, "
+        "{effort_id}, {branch}, {worktree}; default: the adapter's own",
+    )
+    adapter: Literal["claude-code", "codex", "aider"] | None = Field(
+        default=None, description="the agent CLI, for its default argv and its cost output; default: from argv[0]"
+    )
+    max_iterations: int = Field(default=3, ge=1, le=20)
+    env: dict[str, str] = Field(default_factory=dict, description="environment of the agent's command (no secrets)")
+    timeout_minutes: int | None = Field(default=None, gt=0, description="per iteration")
+    max_cost_usd: float | None = Field(default=None, gt=0, description="stop before an iteration would exceed it")
+    image: str | None = Field(default=None, description="the pod image that has this agent's CLI")
+
+
 class Effort(_Strict):
     id: str
     name: str
@@ -109,7 +133,8 @@ class Defaults(_Strict):
     commands: Commands = Field(default_factory=Commands)
     resources: Resources = Field(default_factory=lambda: Resources(cpu="500m", memory="512Mi"))
     timeout_minutes: int | None = Field(default=None, gt=0)
-    retries: int = Field(default=2, ge=0)
+    retries: int = Field(default=2, ge=0, description="for transient failures only: fetch, push, a lost pod")
+    agent: str | None = Field(default=None, description="the profile of `agents` efforts use unless they name one")
 
 
 class Isolation(_Strict):
@@ -147,6 +172,7 @@ class Plan(_Strict):
     waves: list[Wave] = Field(default_factory=list)
     efforts: list[Effort] = Field(default_factory=list)
     gates: list[Gate] = Field(default_factory=list)
+    agents: dict[str, AgentProfile] = Field(default_factory=dict, description="agent profiles by name")
 
     # Where each part was read from, for `path:line` messages; never serialized.
     _source: Source = PrivateAttr(default_factory=lambda: Source())
@@ -189,8 +215,15 @@ class Plan(_Strict):
         """The effort's branch; plans that name none (task lists) get one derived from plan and id."""
         return effort.branch or f"waveflow/{self.name}/{slug(effort.id)}"
 
+    def profile_of(self, effort: Effort) -> tuple[str, AgentProfile] | None:
+        """The agent profile that does the effort: the one its `agent` names, else the plan's default one."""
+        for name in (effort.agent, self.defaults.agent):
+            if name and name in self.agents:
+                return name, self.agents[name]
+        return None
+
     @property
-    def agents(self) -> int:
+    def parallel_agents(self) -> int:
         """How many efforts may run at once: the plan's own figure, else the widest wave."""
         if self.max_parallel_agents:
             return self.max_parallel_agents

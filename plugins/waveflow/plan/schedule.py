@@ -74,7 +74,7 @@ def effort_hours(effort: Effort, wave: Wave | None, largest: int) -> tuple[float
 
 
 def estimate(plan: Plan, agents: int | None = None) -> Estimate:
-    agents = agents or plan.agents
+    agents = agents or plan.parallel_agents
     order = topological_order(plan)
     by_id = {e.id: e for e in plan.efforts}
     waves: dict[int, Wave] = {}

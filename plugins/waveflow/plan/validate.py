@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .errors import PlanError, Problem, Severity
-from .model import Effort, Plan, effort_key, gate_key, task_id, wave_key
+from .model import AGENT_PLACEHOLDERS, Effort, Plan, effort_key, gate_key, task_id, wave_key
 from .names import ISSUE_ID, branch_name_problem, dns_label_problem, label_problem, shell_problem
 
 
@@ -23,6 +23,7 @@ def validate(plan: Plan) -> list[Problem]:
     _check_ports(plan, out)
     _check_sizes(plan, out)
     _check_schedule(plan, out)
+    _check_agents(plan, out)
     return sorted(out.problems, key=lambda p: (p.severity != "error", p.line or 0))
 
 
@@ -237,3 +238,32 @@ def _check_sizes(plan: Plan, out: _Collector) -> None:
                     effort_key(e.id) + "/lines",
                     gate_key(index),
                 )
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _check_agents(plan: Plan, out: _Collector) -> None:
+    """Agent profiles: what each one runs must be known before any effort is started with it."""
+    default = plan.defaults.agent
+    if default and default not in plan.agents:
+        known = ", ".join(sorted(plan.agents)) or "none"
+        out.add(
+            "error", f"defaults.agent {default!r} names no profile of `agents` (profiles: {known})", "defaults/agent"
+        )
+    for name, profile in plan.agents.items():
+        key = f"agents/{name}"
+        if profile.command is None and profile.adapter is None:
+            out.add("error", f"agent profile {name!r} has neither a command nor an adapter", key)
+        for word in profile.command or []:
+            for found in _PLACEHOLDER.findall(word):
+                if found not in AGENT_PLACEHOLDERS:
+                    known = ", ".join("{" + p + "}" for p in AGENT_PLACEHOLDERS)
+                    out.add("error", f"agent profile {name!r}: unknown placeholder {{{found}}} in {word!r}; "
+                            f"an argv element may hold {known}", f"{key}/command", key)  # fmt: skip
+        for var in profile.env:
+            if not _ENV_NAME.fullmatch(var):
+                out.add("error", f"agent profile {name!r}: {var!r} is not an environment variable name", f"{key}/env")
+        if profile.command == []:
+            out.add("error", f"agent profile {name!r}: an empty command runs nothing", f"{key}/command")

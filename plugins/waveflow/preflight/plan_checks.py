@@ -28,7 +28,7 @@ def agents(plan: Plan, pool: PoolReading, deferrable_efforts: bool) -> CheckResu
     if missing:
         return CheckResult("agents", False, f"efforts without an agent: {', '.join(missing)}; name one per effort")
     assigned = f"{len(plan.efforts)} efforts assigned"
-    fix = f'`airflow pools set {pool.name} {plan.agents} "efforts of {plan.name} at once" --include-deferred`'
+    fix = f'`airflow pools set {pool.name} {plan.parallel_agents} "efforts of {plan.name} at once" --include-deferred`'
     if pool.error:
         return CheckResult("agents", False, f"cannot read pool {pool.name}: {pool.error}")
     if pool.skipped:
@@ -36,9 +36,9 @@ def agents(plan: Plan, pool: PoolReading, deferrable_efforts: bool) -> CheckResu
     if pool.slots is None:
         why = f"pool {pool.name} does not exist, so no effort would start; create it with {fix}"
         return CheckResult("agents", False, why)
-    if plan.agents > pool.slots:
+    if plan.parallel_agents > pool.slots:
         why = (
-            f"the plan runs {plan.agents} agents at once but pool {pool.name} has {pool.slots} slots; "
+            f"the plan runs {plan.parallel_agents} agents at once but pool {pool.name} has {pool.slots} slots; "
             f"resize it with {fix} or lower max_parallel_agents"
         )
         return CheckResult("agents", False, why)
@@ -48,7 +48,7 @@ def agents(plan: Plan, pool: PoolReading, deferrable_efforts: bool) -> CheckResu
             f"fix it with {fix}"
         )
         return CheckResult("agents", False, why)
-    fits = f"{plan.agents} agents fit pool {pool.name} ({pool.slots} slots)"
+    fits = f"{plan.parallel_agents} agents fit pool {pool.name} ({pool.slots} slots)"
     return CheckResult("agents", True, f"{assigned}; {fits}", {"pool_slots": str(pool.slots)})
 
 

@@ -1,17 +1,20 @@
 """`waveflow run-effort` / `python -m waveflow.runner`: run one effort and write its result JSON.
 
 Every flag defaults to its environment variable (the contract in contract.py), so a pod spec, a subprocess and a
-person at a shell pass inputs the same way. Exit codes: 0 the effort succeeded, 1 it failed (the result says why),
-2 invalid input (nothing attempted).
+person at a shell pass inputs the same way. With `--plan-file`, every input comes from the plan instead, as a run of
+the plan's DAG would pass it, and flags override it: how a person tries an agent profile on one effort.
+Exit codes: 0 the effort succeeded, 1 it failed (the result says why), 2 invalid input (nothing attempted).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .checks import check
@@ -45,6 +48,8 @@ _HELP = {
     "effort_spec": "the plan's effort as canonical JSON; part of the memoization key",
     "exclude": "glob patterns left out of the PR size, on top of the built-in generated/vendored ones",
     "exclusive": "run the test step with no other effort's step on this machine (benchmarks)",
+    "agent_profile": "the agent profile as JSON: command, max_iterations, env, max_cost_usd... (see --plan-file)",
+    "plan_context": "the plan's title, the effort's wave and the gates as JSON, for the task brief",
 }
 
 
@@ -54,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Run one effort: fetch, start point, implement, commit, test, measure, push, record.",
         epilog="Lists take a JSON array (as their variables do), or repeat the flag once per element. "
         "Exit codes: 0 succeeded, 1 effort failed (result written), 2 invalid input.",
+    )
+    p.add_argument(
+        "--plan-file",
+        metavar="PLAN",
+        help="derive every input from this plan (YAML or markdown) and --effort: branch, base ref, dependency "
+        "branches, commands, agent profile, brief, ports, namespace; the other flags override it, the WAVEFLOW_* "
+        "variables are not read (WAVEFLOW_REPO_URL still names the repository, as for the plan's DAG)",
     )
     for f in fields(RunnerInputs):
         flag = "--" + f.name.replace("_", "-")
@@ -87,13 +99,41 @@ def _list_flag(name: str, values: list[str] | None) -> list[str] | None:
 
 def parse_inputs(argv: Sequence[str]) -> RunnerInputs:
     args = vars(_parser().parse_args(list(argv)))
+    plan_file = args.pop("plan_file")
     overrides = {k: (_list_flag(k, v) if k in JSON_FIELDS else v) for k, v in args.items()}
     try:
-        inputs = RunnerInputs.from_env(None, **overrides)
+        inputs = _from_plan(plan_file, overrides) if plan_file else RunnerInputs.from_env(None, **overrides)
     except (ValueError, TypeError) as exc:
         raise InvalidInput(str(exc)) from None
     check(inputs)
     return inputs
+
+
+def _from_plan(path: str, overrides: dict[str, object]) -> RunnerInputs:
+    from ..plan.errors import PlanError
+    from ..plan.load import read_plan
+    from ..plan.validate import check as check_plan
+    from .from_plan import inputs_for
+
+    try:
+        plan = read_plan(path)
+        check_plan(plan)
+    except PlanError as exc:
+        raise InvalidInput("the plan has problems:\n" + "\n".join(str(p) for p in exc.problems)) from None
+    effort_id = overrides.pop("effort", None)
+    known = ", ".join(e.id for e in plan.efforts)
+    if not effort_id:
+        raise InvalidInput(f"--plan-file needs --effort: one of {known}")
+    effort = next((e for e in plan.efforts if e.id == effort_id), None)
+    if effort is None:
+        raise InvalidInput(f"{path}: no effort {effort_id!r}; the plan's efforts are {known}")
+    repo = overrides.pop("repo", None) or os.environ.get("WAVEFLOW_REPO_URL") or plan.repo
+    if not repo:
+        raise InvalidInput(f"{path} names no `repo:`; give --repo URL")
+    run_id = overrides.pop("run_id", None) or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    base_ref = overrides.pop("base_ref", None) or plan.base_ref
+    inputs = inputs_for(plan, effort, repo=str(repo), base_ref=str(base_ref), run_id=str(run_id))
+    return replace(inputs, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def write_result(result: EffortResult, inputs: RunnerInputs, redact: Redactor) -> None:

@@ -43,6 +43,8 @@ ENV_NAMES: dict[str, str] = {
     "effort_spec": "WAVEFLOW_EFFORT_SPEC",
     "exclude": "WAVEFLOW_EXCLUDE",
     "exclusive": "WAVEFLOW_EXCLUSIVE",
+    "agent_profile": "WAVEFLOW_AGENT_PROFILE",
+    "plan_context": "WAVEFLOW_PLAN_CONTEXT",
 }
 JSON_FIELDS = {"dependency_branches", "implement", "test", "exclude"}
 INT_FIELDS = {"port_start", "port_end", "implement_timeout", "test_timeout"}
@@ -73,12 +75,14 @@ class RunnerInputs:
     effort_spec: str = ""  # the plan's effort as canonical JSON: part of the memoization key
     exclude: list[str] = field(default_factory=list)  # glob patterns left out of the PR size (generated, vendored)
     exclusive: bool = False  # its test step runs with no other effort's step on the machine (benchmarks)
+    agent_profile: str = ""  # JSON of the plan's agent profile for the effort; empty: `implement` runs once
+    plan_context: str = ""  # JSON: the plan's title, the effort's wave, the gates (for the task brief)
 
     def to_env(self) -> dict[str, str]:
         env: dict[str, str] = {}
         for name, var, is_json in _ENV_FIELDS:
             value = getattr(self, name)
-            if value is None or value is False:
+            if value is None or value is False or (value == "" and name == "agent_profile"):
                 continue
             env[var] = json.dumps(value) if is_json else "1" if value is True else str(value)
         return env

@@ -7,10 +7,17 @@ class InvalidInput(ValueError):
     """The inputs cannot describe an effort (missing, malformed, unsafe); nothing was attempted."""
 
 
-class StepFailed(Exception):
-    """A step of the effort failed; `step` names it in the result (`fetch`, `merge`, `implement`, `test`, `push`...)."""
+# Steps whose failures a retry may cure: the remote unreachable or moved meanwhile, the notes ref raced.
+TRANSIENT_STEPS = frozenset({"fetch", "push", "record"})
 
-    def __init__(self, step: str, reason: str) -> None:
+
+class StepFailed(Exception):
+    """A step of the effort failed; `step` names it in the result (`fetch`, `merge`, `implement`, `test`, `push`...).
+
+    `transient` says whether a retry may help; by default, whether the step talks to the remote."""
+
+    def __init__(self, step: str, reason: str, transient: bool | None = None) -> None:
         super().__init__(reason)
         self.step = step
         self.reason = reason
+        self.transient = step in TRANSIENT_STEPS if transient is None else transient

@@ -1,8 +1,9 @@
 """Memoization: the result of an effort, recorded as a git note on the commit it pushed.
 
 The note is keyed by everything that decides what the effort does: the plan's effort spec, the commits it starts
-from, and its commands. A rerun whose key matches the note on the branch head returns the recorded result without
-doing anything; only succeeded results are reused, so a rerun re-does exactly the efforts that failed or changed.
+from, its commands and agent profile, and the task brief the agent reads. A rerun whose key matches the note on the
+branch head returns the recorded result without doing anything; only succeeded results are reused, so a rerun re-does
+exactly the efforts that failed or changed.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from .gitcmd import Git
 from .remote import NOTES_REF, RemoteState
 from .result import EffortResult
 
-MEMO_VERSION = 1
+MEMO_VERSION = 2
 PUSH_ATTEMPTS = 5
 
 
-def inputs_key(inputs: RunnerInputs, remote: RemoteState) -> str:
+def inputs_key(inputs: RunnerInputs, remote: RemoteState, brief: str = "") -> str:
     material = {
         "memo_version": MEMO_VERSION,
         "plan": inputs.plan,
@@ -34,6 +35,8 @@ def inputs_key(inputs: RunnerInputs, remote: RemoteState) -> str:
         "exclude": inputs.exclude,
         "namespace": inputs.namespace,
         "ports": [inputs.port_start, inputs.port_end],
+        "agent_profile": inputs.agent_profile,
+        "brief": hashlib.sha256(brief.encode()).hexdigest(),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 

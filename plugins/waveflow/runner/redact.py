@@ -13,6 +13,16 @@ MASK = "***"
 # Variables whose values are secrets wherever they show up (git's own output, a command's log, an error message).
 SECRET_VARS = ("GIT_PASSWORD", "GIT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN")
 SECRET_FILE_VARS = ("GIT_PASSWORD_FILE",)
+# The agents' API keys: the agent's command gets them, the test command never does, no log shows them.
+AGENT_KEY_VARS = (
+    "ANTHROPIC_API_KEY",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+    "OPENAI_API_KEY",
+    "CODEX_API_KEY",
+    "GEMINI_API_KEY",
+    "OPENROUTER_API_KEY",
+    "DEEPSEEK_API_KEY",
+)
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
 _MIN_SECRET = 3  # masking every "a" in a log would make it unreadable and protect nothing
 
@@ -28,7 +38,7 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
 
 
 def secrets_from_env(environ: Mapping[str, str]) -> list[str]:
-    found = [environ[v] for v in SECRET_VARS if environ.get(v)]
+    found = [environ[v] for v in (*SECRET_VARS, *AGENT_KEY_VARS) if environ.get(v)]
     for var in SECRET_FILE_VARS:
         path = environ.get(var)
         if path and Path(path).is_file():

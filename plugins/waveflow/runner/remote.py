@@ -47,7 +47,9 @@ def read_remote(g: Git, url: str, base_ref: str, dependency_branches: list[str],
 
     base = find(base_ref, ("heads", "tags"))
     if base is None:
-        raise StepFailed("fetch", f"base ref {base_ref!r} does not exist on the remote (no such branch or tag)")
+        raise StepFailed(
+            "fetch", f"base ref {base_ref!r} does not exist on the remote (no such branch or tag)", transient=False
+        )
     deps = []
     missing = []
     for dep in dependency_branches:

@@ -17,6 +17,7 @@ SCHEMA_VERSION = 1
 class Metrics(BaseModel):
     tests_passed: int | None = None
     tests_failed: int | None = None
+    failed_tests: list[str] = Field(default_factory=list, description="names of the failing tests, from the reports")
     coverage_percent: float | None = None
     benchmark_samples: dict[str, list[float]] = Field(default_factory=dict, description="benchmark name -> samples")
     benchmark_cv_percent: float | None = Field(default=None, description="largest coefficient of variation, %")
@@ -43,6 +44,41 @@ class Timing(BaseModel):
     waited: dict[str, float] = Field(
         default_factory=dict, description="step -> seconds it waited for the machine (other efforts' steps)"
     )
+
+
+class Iteration(BaseModel):
+    """One turn of the agent: its command, the commit of what it changed, the tests and gates on that commit."""
+
+    number: int
+    started_at: str
+    seconds: float = 0.0
+    exit_code: int | None = Field(default=None, description="None: the agent never finished (time-out)")
+    commit: str | None = None
+    tests_passed: int | None = None
+    tests_failed: int | None = None
+    failed_tests: list[str] = Field(default_factory=list)
+    gate_misses: list[str] = Field(default_factory=list, description="gates its change would miss, as fed back")
+    cost_usd: float | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    turns: int | None = None
+    model: str | None = None
+    transcript: str | None = Field(default=None, description="the agent's output, redacted")
+
+
+class AgentRecord(BaseModel):
+    """What the effort's agent did, over every iteration, and what it cost."""
+
+    profile: str
+    adapter: str | None = None
+    model: str | None = None
+    max_iterations: int = 1
+    iterations: list[Iteration] = Field(default_factory=list)
+    cost_usd: float | None = Field(default=None, description="sum of the iterations that reported a cost")
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    stopped: str | None = Field(default=None, description="why the loop ended before the tests and gates passed")
+    brief_file: str | None = None
 
 
 class EffortResult(BaseModel):
@@ -73,6 +109,12 @@ class EffortResult(BaseModel):
         default=False, description="its tests ran with no other effort's step on the machine (`exclusive`)"
     )
     metrics: Metrics = Field(default_factory=Metrics)
+    agent: AgentRecord | None = None
+    retryable: bool = Field(
+        default=False,
+        description="failed: whether a retry may help (fetch, push, the machine busy); a failing test or an invalid "
+        "input fails the same way again",
+    )
 
     @property
     def changed_nothing(self) -> bool:

@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"== plans from {selection.plans_dir}: {', '.join(p.name for p in plans)}")
         stack.migrate()
         for plan in plans:
-            stack.airflow("pools", "set", pool_name(plan), str(plan.agents), f"efforts of {plan.name} at once")
+            stack.airflow("pools", "set", pool_name(plan), str(plan.parallel_agents), f"efforts of {plan.name} at once")
         sync(selection.plans_dir, settings.dags_folder / "plans")
         _say(f"== starting api-server, scheduler, dag-processor, triggerer (logs: {stack.logs})")
         stack.start()

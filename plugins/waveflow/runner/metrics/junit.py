@@ -17,6 +17,7 @@ class Suite:
     passed: int
     failed: int  # failures and errors
     skipped: int
+    failed_names: tuple[str, ...] = ()
 
 
 def suites(root: ET.Element, report: str) -> list[Suite]:
@@ -26,8 +27,11 @@ def suites(root: ET.Element, report: str) -> list[Suite]:
     candidates += [s for s in root.iter("testsuite") if s is not root]
     for suite in candidates:
         cases = suite.findall("testcase")
+        names: tuple[str, ...] = ()
         if cases:
-            failed = sum(1 for c in cases if c.find("failure") is not None or c.find("error") is not None)
+            failing = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+            failed = len(failing)
+            names = tuple(_case_name(c) for c in failing)
             skipped = sum(1 for c in cases if c.find("skipped") is not None and c.find("failure") is None)
             passed = len(cases) - failed - skipped
         elif suite.get("tests") is not None:  # a summary-only report
@@ -37,8 +41,14 @@ def suites(root: ET.Element, report: str) -> list[Suite]:
             passed = total - failed - skipped
         else:
             continue
-        found.append(Suite(suite.get("name", ""), report, passed, failed, skipped))
+        found.append(Suite(suite.get("name", ""), report, passed, failed, skipped, names))
     return found
+
+
+def _case_name(case: ET.Element) -> str:
+    """`tests.test_store::test_fill`: the class (or module) and the test, as a person would look it up."""
+    name, owner = case.get("name", "?"), case.get("classname", "")
+    return f"{owner}::{name}" if owner else name
 
 
 def read_suites(evidence: Evidence) -> tuple[list[Suite], list[str]]:
@@ -57,6 +67,7 @@ def collect(evidence: Evidence, metrics: Metrics) -> None:
     if found:
         metrics.tests_passed = sum(s.passed for s in found)
         metrics.tests_failed = sum(s.failed for s in found)
+        metrics.failed_tests = [name for s in found for name in s.failed_names]
         metrics.sources["tests"] = ", ".join(sorted({s.report for s in found}))
         return
     counts = gotest.counts(evidence.test_output)
