@@ -86,7 +86,7 @@ def test_unknown_metric_and_unreadable_target_are_errors_at_their_lines():
     """)
     assert [str(p) for p in gate_problems(plan)] == [
         "plan.yaml:8: error: gate 'Latency': unknown metric; the built-in metrics are Test Coverage, Benchmark "
-        "Stability, Chaos Recovery, Doc Completeness, PR Size, Test Isolation; for another, name a function with "
+        "Stability, Chaos Recovery, Doc Completeness, PR Size, Test Isolation, Agent Cost; for another, name a function with "
         "`evaluator: module:function` or register one in the entry point group waveflow.gates",
         "plan.yaml:11: error: gate 'PR Size': cannot read target 'small please': write a comparison such as `>80%`, "
         "`<5% variance`, `<800 lines`, `>= 90 %`, or a word target such as `All APIs documented` or `No conflicts`",

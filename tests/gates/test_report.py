@@ -164,3 +164,39 @@ def test_one_idle_effort_is_flagged_and_a_memoized_run_says_so(phase10, clean_ru
     assert "**Verdict: PASS**: every effort was memoized (its recorded result reused; no work done in this run)" in (
         again.markdown.read_text()
     )
+
+
+def test_the_report_shows_each_agents_iterations_and_the_agent_cost_gate_judges_them(
+    phase10, clean_run, run_info, tmp_path
+):
+    from waveflow.plan.model import Gate
+    from waveflow.runner.result import AgentRecord, Iteration
+
+    def agent(costs: list[float]) -> AgentRecord:
+        its = [
+            Iteration(number=n, started_at="2025-03-04T02:00:00Z", exit_code=0, tests_passed=6, tests_failed=n % 2,
+                      gate_misses=["PR Size: 900 lines, target < 800 lines"] if n == 1 else [], cost_usd=c,
+                      tokens_in=1000, tokens_out=100, model="claude-x", transcript=f"/ws/logs/implement-{n}.log")
+            for n, c in enumerate(costs, 1)
+        ]  # fmt: skip
+        return AgentRecord(profile="claude", adapter="claude-code", max_iterations=3, iterations=its,
+                           cost_usd=sum(costs), tokens_in=1000 * len(costs), tokens_out=100 * len(costs))  # fmt: skip
+
+    clean_run["10.2.1"].agent = agent([1.25, 0.75])
+    clean_run["10.2.2"].agent = agent([4.0, 2.5])
+    plan = phase10.model_copy(update={"gates": [*phase10.gates, Gate(metric="Agent Cost", target="<$5 per effort")]})
+    outcomes = evaluate_gates(plan, clean_run)
+    cost = next(o for o in outcomes if o.metric == "Agent Cost")
+    assert cost.failing == ["10.2.2"]
+    assert cost.row_for("10.2.1").shown == "$2.00" and cost.row_for("10.2.1").target == "< $5"
+    assert cost.row_for("10.1.1").verdict == "no data"
+    written = write_report(plan, run_info, clean_run, outcomes, tmp_path / "agents", now=NOW)
+    md = written.markdown.read_text()
+    assert "| 2 of 3 iterations, $2.00, 2,000 in, 200 out tokens |" in md
+    assert "gates failed: Agent Cost (10.2.2)" in md
+    assert (
+        "| 10.2.1 | claude (claude-code) | claude-x | 1 | 0 | 6 passed, 1 failed | PR Size: 900 lines, target < 800 "
+        "lines | $1.25 | 1,000 in, 100 out | `/ws/logs/implement-1.log` |" in md
+    )
+    html = written.html.read_text()
+    assert '<table class="agents">' in html and "<code>/ws/logs/implement-2.log</code>" in html

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from gitrepo import Outcome, git, run_runner
 
 from waveflow.plan.load import read_plan
 from waveflow.runner.contract import RunnerInputs
+from waveflow.runner.from_plan import inputs_for
 from waveflow.runner.metrics import bench
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,25 +32,9 @@ def phase10():
 
 
 def effort_inputs(plan, effort_id: str, demo: Path, root: Path, run_id: str = "run-1") -> RunnerInputs:
-    effort = plan.effort(effort_id)
-    return RunnerInputs(
-        plan=plan.name,
-        effort=effort.id,
-        run_id=run_id,
-        repo=str(demo),
-        base_ref=plan.base_ref,
-        branch=plan.branch_of(effort),
-        dependency_branches=[plan.branch_of(plan.effort(d)) for d in effort.depends_on],
-        implement=plan.defaults.commands.implement or [],
-        test=plan.defaults.commands.test,
-        workspace=str(root / "ws"),
-        worktree=effort.worktree or "",
-        port_start=effort.ports.start if effort.ports else None,
-        port_end=effort.ports.end if effort.ports else None,
-        namespace=effort.namespace or "",
-        result_path=str(root / "results" / f"{effort.id}.json"),
-        effort_spec=effort.model_dump_json(),
-    )
+    """What the plan's DAG hands the runner (the same function), with this test's workspace and result file."""
+    inputs = inputs_for(plan, plan.effort(effort_id), repo=str(demo), base_ref=plan.base_ref, run_id=run_id)
+    return replace(inputs, workspace=str(root / "ws"), result_path=str(root / "results" / f"{effort_id}.json"))
 
 
 def run_phase(plan, demo: Path, root: Path, env: dict[str, str] | None = None, run_id: str = "run-1"):
@@ -135,6 +121,12 @@ def test_phase10_runs_end_to_end_in_dependency_order(tmp_path, phase10):
     assert len(bench.benchmark_samples) == 2 and all(len(s) == 10 for s in bench.benchmark_samples.values())
     assert bench.benchmark_cv_percent is not None
     assert "chaos" in results["10.2.1"].metrics.unavailable  # only the chaos effort has a chaos suite
+    # The loop: 10.2.1's first draft fails a test; the feedback names it and the second iteration finishes the work.
+    first, second = results["10.2.1"].agent.iterations
+    assert first.failed_tests == ["tests.integration.test_server_flow::test_clients_share_one_store_over_tcp"]
+    assert (second.tests_failed, first.commit != second.commit) == (0, True)
+    assert len(results["10.2.1"].commits) == 2
+    assert all(len(results[e].agent.iterations) == 1 for e in ("10.1.1", "10.2.2", "10.2.3", "10.2.4"))
 
 
 @pytest.mark.slow

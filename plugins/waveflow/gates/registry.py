@@ -16,7 +16,7 @@ from importlib.metadata import EntryPoint, entry_points
 from ..plan.errors import Problem
 from ..plan.model import Gate, Plan, gate_key
 from ..runner.result import EffortResult
-from . import benchmarks, chaos, coverage, docs, isolation, pr_size
+from . import agent_cost, benchmarks, chaos, coverage, docs, isolation, pr_size
 from .evaluator import Evaluator, GateContext, Scale
 from .outcome import GateOutcome, Row
 from .targets import Target, TargetError, parse_target
@@ -67,6 +67,12 @@ BUILTINS = (
         isolation.evaluate,
         isolation.SCALE,
         default_target="No conflicts",
+    ),
+    Builtin(
+        "Agent Cost",
+        ("cost", "agent spend", "llm cost", "model cost", "cost per effort"),
+        agent_cost.evaluate,
+        agent_cost.SCALE,
     ),
 )
 
@@ -146,6 +152,8 @@ def builtin_target(gate: Gate, builtin: Builtin) -> Target:
 
 
 def _example(scale: Scale) -> str:
+    if "usd" in scale.units:
+        return "`<$5 per effort`"
     unit = "%" if "%" in scale.units else " lines" if "lines" in scale.units else ""
     return f"`{'>' if scale.default_op == '>=' else '<'}80{unit}`"
 

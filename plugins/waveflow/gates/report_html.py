@@ -10,7 +10,17 @@ from html import escape
 
 from .gantt import render_gantt
 from .report_model import RunReport
-from .report_text import EFFORT_HEADER, GATE_ROW_HEADER, WAVE_HEADER, effort_cells, headline, schedule_text, wave_cells
+from .report_text import (
+    EFFORT_HEADER,
+    GATE_ROW_HEADER,
+    ITERATION_HEADER,
+    WAVE_HEADER,
+    effort_cells,
+    headline,
+    iteration_cells,
+    schedule_text,
+    wave_cells,
+)
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d1d1f;max-width:1300px}
@@ -62,6 +72,12 @@ def render_html(report: RunReport) -> str:
         ),
         "efforts",
     )
+    iterations = [iteration_cells(it) for e in report.efforts for it in e.iterations]
+    agents = ""
+    if iterations:
+        # A transcript is a file of the worker that ran the effort (a pod's is gone with the pod): a path, no link.
+        rows = ((*(escape(c) for c in r[:-1]), f"<code>{escape(r[-1])}</code>") for r in iterations)
+        agents = "<h2>Agents</h2>\n" + _table(ITERATION_HEADER, rows, "agents")
     matrix = _table(
         ("Effort", *(g.metric for g in report.gates)),
         ((escape(e.id), *(_verdict(e.verdicts.get(g.metric)) for g in report.gates)) for e in report.efforts),
@@ -99,6 +115,7 @@ run <code id="run-id">{escape(run.run_id)}</code> · generated {report.generated
 {render_gantt(report)}
 <h2>Efforts</h2>
 {efforts}
+{agents}
 <h2>Gate verdicts by effort</h2>
 {matrix}
 <h2>Gates</h2>

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .report_model import RunReport
-from .report_text import EFFORT_HEADER, GATE_ROW_HEADER, WAVE_HEADER, effort_cells, headline, schedule_text, wave_cells
+from .report_text import (
+    EFFORT_HEADER,
+    GATE_ROW_HEADER,
+    ITERATION_HEADER,
+    WAVE_HEADER,
+    effort_cells,
+    headline,
+    iteration_cells,
+    schedule_text,
+    wave_cells,
+)
 
 
 def _cell(text: str) -> str:
@@ -16,6 +26,14 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return [*lines, ""]
+
+
+def _agents(report: RunReport) -> list[str]:
+    """Each iteration of every effort's agent; transcripts are files of the worker (local backend) or the pod."""
+    rows = [iteration_cells(it) for e in report.efforts for it in e.iterations]
+    if not rows:
+        return []
+    return ["## Agents", "", *_table(ITERATION_HEADER, ((*r[:-1], f"`{r[-1]}`") for r in rows))]
 
 
 def render_markdown(report: RunReport) -> str:
@@ -46,6 +64,7 @@ def render_markdown(report: RunReport) -> str:
             (*EFFORT_HEADER, "Failure", "Log"),
             ((*effort_cells(e), e.failure or "—", f"[log]({e.log_url})") for e in report.efforts),
         ),
+        *_agents(report),
         "## Gate verdicts by effort",
         "",
         *_table(

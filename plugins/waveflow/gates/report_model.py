@@ -41,6 +41,22 @@ class RunInfo:
 
 
 @dataclass(frozen=True)
+class IterationLine:
+    """One iteration of an effort's agent, as the report's Agents table shows it."""
+
+    effort: str
+    profile: str
+    model: str
+    number: int
+    exit_code: str
+    tests: str
+    gate_misses: str
+    cost: str
+    tokens: str
+    transcript: str
+
+
+@dataclass(frozen=True)
 class EffortLine:
     id: str
     name: str
@@ -54,6 +70,8 @@ class EffortLine:
     coverage: str
     benchmark_cv: str
     verdicts: dict[str, Verdict]  # gate metric -> verdict for this effort (or its wave)
+    agent: str  # iterations, cost and tokens, in one cell
+    iterations: tuple[IterationLine, ...]
     failure: str
     log_url: str
     span: Span | None
@@ -182,6 +200,8 @@ def _effort_line(
         coverage=_coverage(result),
         benchmark_cv=_cv(result),
         verdicts=verdicts,
+        agent=_agent(result),
+        iterations=_iterations(effort.id, result),
         failure=_failure(effort.id, result, run),
         log_url=run.task_url(effort.id),
         span=span,
@@ -219,6 +239,52 @@ def _coverage(result: EffortResult | None) -> str:
 def _cv(result: EffortResult | None) -> str:
     worst = worst_cv(result) if result else None
     return f"{worst[0]:.2f}%" if worst else "—"
+
+
+def _tokens(tokens_in: int | None, tokens_out: int | None) -> str:
+    if tokens_in is None and tokens_out is None:
+        return "—"
+    return f"{tokens_in or 0:,} in, {tokens_out or 0:,} out"
+
+
+def _cost(cost: float | None) -> str:
+    return "—" if cost is None else f"${cost:.2f}"
+
+
+def _agent(result: EffortResult | None) -> str:
+    agent = result.agent if result else None
+    if agent is None:
+        return "—"
+    n = len(agent.iterations)
+    parts = [f"{n} of {agent.max_iterations} iteration{'s' if agent.max_iterations != 1 else ''}"]
+    if agent.cost_usd is not None:
+        parts.append(_cost(agent.cost_usd))
+    if agent.tokens_in is not None or agent.tokens_out is not None:
+        parts.append(_tokens(agent.tokens_in, agent.tokens_out) + " tokens")
+    return ", ".join(parts)
+
+
+def _iterations(effort_id: str, result: EffortResult | None) -> tuple[IterationLine, ...]:
+    agent = result.agent if result else None
+    if agent is None:
+        return ()
+    return tuple(
+        IterationLine(
+            effort=effort_id,
+            profile=agent.profile + (f" ({agent.adapter})" if agent.adapter else ""),
+            model=it.model or agent.model or "—",
+            number=it.number,
+            exit_code="time-out or not run" if it.exit_code is None else str(it.exit_code),
+            tests="—"
+            if it.tests_passed is None and it.tests_failed is None
+            else f"{it.tests_passed or 0} passed, {it.tests_failed or 0} failed",
+            gate_misses="; ".join(it.gate_misses) or "—",
+            cost=_cost(it.cost_usd),
+            tokens=_tokens(it.tokens_in, it.tokens_out),
+            transcript=it.transcript or "—",
+        )
+        for it in agent.iterations
+    )
 
 
 def _failure(effort_id: str, result: EffortResult | None, run: RunInfo) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from .report_model import EffortLine, RunReport, WaveLine
+from .report_model import EffortLine, IterationLine, RunReport, WaveLine
 from .timing import duration_text
 
-EFFORT_HEADER = ("Effort", "Wave", "Branch", "Status", "Commits", "Lines", "Tests", "Coverage", "Benchmark CV")
+EFFORT_HEADER = ("Effort", "Wave", "Branch", "Status", "Commits", "Lines", "Tests", "Coverage", "Benchmark CV", "Agent")
+ITERATION_HEADER = ("Effort", "Agent", "Model", "Iteration", "Exit", "Tests", "Gates missed", "Cost", "Tokens",
+                    "Transcript")  # fmt: skip
 WAVE_HEADER = ("Wave", "Name", "Efforts", "Planned", "Actual")
 GATE_ROW_HEADER = ("Effort", "Value", "Target", "Verdict", "Note")
 
@@ -56,4 +58,10 @@ def effort_cells(effort: EffortLine) -> tuple[str, ...]:
         effort.tests,
         effort.coverage,
         effort.benchmark_cv,
+        effort.agent,
     )
+
+
+def iteration_cells(it: IterationLine) -> tuple[str, ...]:
+    return (it.effort, it.profile, it.model, str(it.number), it.exit_code, it.tests, it.gate_misses, it.cost,
+            it.tokens, it.transcript)  # fmt: skip

@@ -1,4 +1,5 @@
-"""Gate targets as plans write them: `>80%`, `<5% variance`, `100% recovery`, `<800 lines`, `All APIs documented`.
+"""Gate targets as plans write them: `>80%`, `<5% variance`, `100% recovery`, `<800 lines`, `<$5 per effort`,
+`All APIs documented`.
 
 A target is either a comparison (an operator, a number and a unit; words after the unit only describe it) or a word
 target ("all", "no", "none", "every", "zero") meaning nothing may fall short. Which way a bare number points, and what
@@ -56,11 +57,13 @@ _OP_WORDS: dict[str, Op] = {
 }
 _OP_PATTERN = "|".join(re.escape(w) for w in sorted(_OP_WORDS, key=len, reverse=True))
 _COMPARISON = re.compile(
-    rf"(?:(?P<op>{_OP_PATTERN})\s*)?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>%|percent\b|lines?\b|loc\b)?",
+    rf"(?:(?P<op>{_OP_PATTERN})\s*)?(?P<dollar>\$\s*)?(?P<num>\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?P<unit>%|percent\b|lines?\b|loc\b|usd\b|dollars?\b)?",
     re.IGNORECASE,
 )
 _WORD_TARGET = re.compile(r"\b(all|every|no|none|zero|full|fully|complete)\b", re.IGNORECASE)
-_UNITS = {"%": "%", "percent": "%", "line": "lines", "lines": "lines", "loc": "lines"}
+_UNITS = {"%": "%", "percent": "%", "line": "lines", "lines": "lines", "loc": "lines", "usd": "usd", "dollar": "usd",
+          "dollars": "usd"}  # fmt: skip
 
 
 class TargetError(ValueError):
@@ -94,6 +97,8 @@ class Target:
 
     def describe(self, default_op: Op, perfect: float) -> str:
         op, limit = self.threshold(default_op, perfect)
+        if self.unit == "usd":
+            return f"{op} ${limit:g}"
         unit = "%" if self.unit == "%" else f" {self.unit}" if self.unit else ""
         return f"{op} {limit:g}{unit}"
 
@@ -110,7 +115,7 @@ def parse_target(text: str) -> Target:
     if m:
         op = _OP_WORDS[m.group("op").lower()] if m.group("op") else None
         value = float(m.group("num").replace(",", ""))
-        unit = _UNITS.get((m.group("unit") or "").lower(), "")
+        unit = "usd" if m.group("dollar") else _UNITS.get((m.group("unit") or "").lower(), "")
         return Target(stripped, op, value, unit)
     if _WORD_TARGET.search(stripped):
         return Target(stripped)
