@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# A real agent CLI for the tests, in its own virtualenv as a user installs it (its pins clash with Airflow's).
+AIDER := .work/agents/aider
+AIDER_VERSION := 0.86.2
 
-.PHONY: setup run test test-fast lint bench clean
+.PHONY: setup agents run test test-fast lint bench clean
 
 setup: $(STAMP)
 
@@ -16,10 +19,16 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
+agents: $(AIDER)/bin/aider
+
+$(AIDER)/bin/aider:
+	$(PYTHON) -m venv $(AIDER)
+	$(AIDER)/bin/pip install -q aider-chat==$(AIDER_VERSION)
+
 run: setup
 	$(PY) -m waveflow.stack.demo $(PLAN)
 
-test: setup lint
+test: setup lint agents
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: setup

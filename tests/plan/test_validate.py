@@ -182,3 +182,29 @@ def test_an_effort_without_an_agent_is_warned_of_what_a_run_will_do():
     assert warning.severity == "warning"
     assert "preflight `agents` check fails" in warning.message
     assert agents(plan, PoolReading("waveflow-demo", skipped="not asked"), deferrable_efforts=False).ok is False
+
+
+def test_agent_profiles_are_checked_with_their_lines():
+    header = textwrap.dedent("""\
+        name: demo
+        defaults: {agent: claud}
+        agents:
+          claude: {adapter: claude-code, max_cost_usd: 5}
+          mine:
+            command: [./agent.sh, "{brief}", "--json={\\"a\\": 1}", "{iteration}"]
+            env: {"BAD NAME": x}
+          empty: {max_iterations: 2}
+        waves:
+          - {number: 1, name: One}
+        efforts:
+        """)
+    got = problems("  - {id: a, name: A, wave: 1, branch: feat/a, agent: claude}\n", header)
+    assert (
+        "plan.yaml:2: error: defaults.agent 'claud' names no profile of `agents` (profiles: claude, empty, mine)" in got
+    )
+    assert any(p.startswith("plan.yaml:6: error: agent profile 'mine': unknown placeholder {brief}") for p in got)
+    assert not any('{\\"a\\"' in p or '"a": 1' in p for p in got)  # braces that are no placeholder are fine
+    assert "plan.yaml:7: error: agent profile 'mine': 'BAD NAME' is not an environment variable name" in got
+    assert "plan.yaml:8: error: agent profile 'empty' has neither a command nor an adapter" in got
+    plan = read_text(header.replace("claud}", "claude}") + "  - {id: a, name: A, wave: 1, agent: Agent-1}\n", "p.yaml")
+    assert plan.profile_of(plan.efforts[0])[0] == "claude"  # an agent that names no profile uses the default

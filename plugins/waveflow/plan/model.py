@@ -76,6 +76,7 @@ class AgentProfile(_Strict):
     adapter: Literal["claude-code", "codex", "aider"] | None = Field(
         default=None, description="the agent CLI, for its default argv and its cost output; default: from argv[0]"
     )
+    model: str | None = Field(default=None, description="the adapter's `--model`, when the command is the adapter's")
     max_iterations: int = Field(default=3, ge=1, le=20)
     env: dict[str, str] = Field(default_factory=dict, description="environment of the agent's command (no secrets)")
     timeout_minutes: int | None = Field(default=None, gt=0, description="per iteration")

@@ -240,7 +240,7 @@ def _check_sizes(plan: Plan, out: _Collector) -> None:
                 )
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # `{"a": 1}` is no placeholder
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

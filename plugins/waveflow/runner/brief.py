@@ -55,7 +55,8 @@ def compose(inputs: RunnerInputs, deps: list[Delivered]) -> str:
     name = spec.get("name") or inputs.effort
     out = [f"# Task: {inputs.effort} — {name}", ""]
     title = context.get("title") or inputs.plan
-    wave = context.get("wave") if isinstance(context.get("wave"), dict) else {}
+    raw_wave = context.get("wave")
+    wave: dict[str, Any] = raw_wave if isinstance(raw_wave, dict) else {}
     wave_text = f"wave {wave.get('label') or wave.get('number', spec.get('wave', '?'))}"
     if wave.get("name"):
         wave_text += f" ({wave['name']})"

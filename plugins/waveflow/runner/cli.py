@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .checks import check
 from .contract import BOOL_FIELDS, ENV_NAMES, INT_FIELDS, JSON_FIELDS, POD_RESULT_PATH, RunnerInputs
@@ -133,7 +134,8 @@ def _from_plan(path: str, overrides: dict[str, object]) -> RunnerInputs:
     run_id = overrides.pop("run_id", None) or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     base_ref = overrides.pop("base_ref", None) or plan.base_ref
     inputs = inputs_for(plan, effort, repo=str(repo), base_ref=str(base_ref), run_id=str(run_id))
-    return replace(inputs, **{k: v for k, v in overrides.items() if v is not None})
+    given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+    return replace(inputs, **given)
 
 
 def write_result(result: EffortResult, inputs: RunnerInputs, redact: Redactor) -> None:

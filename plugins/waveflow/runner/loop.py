@@ -39,7 +39,7 @@ def profile_of(inputs: RunnerInputs) -> Profile | None:
     if data:
         raw_command = data.get("command")
         adapter = adapter_for(data.get("adapter"), raw_command)
-        command = list(raw_command) if raw_command else list(adapter.command) if adapter else []
+        command = list(raw_command) if raw_command else adapter.argv(data.get("model")) if adapter else []
         return Profile(
             str(data.get("name") or "agent"), command, adapter, int(data.get("max_iterations") or 1),
             dict(data.get("env") or {}), data.get("max_cost_usd"),
@@ -82,6 +82,7 @@ class Loop:
 
     def go(self) -> None:
         run, p = self.run, self.profile
+        self._exclude_scratch()
         text = feedback.first(str(self.brief_file), p.max_iterations)
         for n in range(1, p.max_iterations + 1):
             stop = self._over_budget(n)
@@ -209,6 +210,23 @@ class Loop:
             if value is not None:
                 total = (getattr(rec, attr) or 0) + value
                 setattr(rec, attr, round(total, 6) if attr == "cost_usd" else total)
+
+    def _exclude_scratch(self) -> None:
+        """What the agent's CLI keeps in the worktree (its chat history, caches) is not the change: never committed."""
+        patterns = self.profile.adapter.scratch if self.profile.adapter else ()
+        if not patterns:
+            return
+        status, out, _ = self.wt.status("rev-parse", "--git-path", "info/exclude")
+        if status != 0:
+            return
+        exclude = Path(out.strip())
+        if not exclude.is_absolute():
+            exclude = self.run.worktree / exclude
+        have = exclude.read_text(encoding="utf-8").splitlines() if exclude.is_file() else []
+        missing = [p for p in patterns if p not in have]
+        if missing:
+            exclude.parent.mkdir(parents=True, exist_ok=True)
+            exclude.write_text("\n".join([*have, *missing]) + "\n", encoding="utf-8")
 
     def _push(self) -> None:
         with self.run.step("push"):

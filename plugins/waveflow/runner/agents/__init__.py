@@ -25,6 +25,12 @@ class Adapter:
     command: tuple[str, ...]
     key_vars: tuple[str, ...]  # where the CLI reads its API key from (any one of them)
     read_usage: Callable[[str], Usage]
+    scratch: tuple[str, ...] = ()  # files the CLI leaves in the worktree that are not the change (git exclude patterns)
+
+    def argv(self, model: str | None) -> list[str]:
+        """The default argv, with `--model` when the profile names one."""
+        head, *rest = self.command
+        return [head, "--model", model, *rest] if model else [head, *rest]
 
 
 ADAPTERS: dict[str, Adapter] = {
@@ -50,6 +56,8 @@ ADAPTERS: dict[str, Adapter] = {
             "--no-show-model-warnings",
             "--no-pretty",
             "--no-stream",
+            "--no-gitignore",
+            "--analytics-disable",
             "--read",
             "{brief_file}",
             "--message-file",
@@ -57,6 +65,7 @@ ADAPTERS: dict[str, Adapter] = {
         ),
         ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY", "DEEPSEEK_API_KEY", "GEMINI_API_KEY"),
         parse.aider,
+        scratch=(".aider*",),
     ),
 }
 _BY_EXECUTABLE = {"claude": "claude-code", "codex": "codex", "aider": "aider"}

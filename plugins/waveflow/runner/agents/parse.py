@@ -65,7 +65,8 @@ def claude_code(output: str) -> Usage:
     if not results:
         return Usage()
     r = results[-1]
-    usage = r.get("usage") if isinstance(r.get("usage"), dict) else {}
+    raw = r.get("usage")
+    usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
     tokens_in = sum(
         _count(usage.get(k)) or 0 for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
     )
@@ -96,7 +97,7 @@ def codex(output: str) -> Usage:
 _AIDER_TOKENS = re.compile(
     r"Tokens:\s*(?P<sent>[\d.,]+)(?P<sent_unit>[kKmM]?)\s+sent,.*?(?P<recv>[\d.,]+)(?P<recv_unit>[kKmM]?)\s+received"
 )
-_AIDER_COST = re.compile(r"Cost:\s*\$(?P<message>[\d.,]+)\s+message")
+_AIDER_COST = re.compile(r"Cost:\s*\$(?P<message>[\d.,]+)")
 _AIDER_MODEL = re.compile(r"^(?:Main )?[Mm]odel:\s*(?P<model>\S+)", re.MULTILINE)
 _SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
 
