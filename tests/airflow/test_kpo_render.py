@@ -254,3 +254,23 @@ def test_fallback_namespace_is_always_a_dns_label(name: str):
 
     plan = Plan(name=name)
     assert dns_label_problem(namespace_of(plan, Effort(id="1", name="x", wave=1))) is None
+
+
+def test_a_long_brief_travels_in_the_pod_and_the_runner_composes_it(plan: Plan):
+    from waveflow.plan.validate import MAX_BRIEF_BYTES, validate
+    from waveflow.runner.brief import compose
+    from waveflow.runner.contract import RunnerInputs
+
+    paragraph = "- Étape : vérifier le harnais, les délais et les journaux « e2e » de chaque espace de noms.\n"
+    brief = paragraph * ((MAX_BRIEF_BYTES - 2048) // len(paragraph.encode()))
+    long = _with(plan, "10.1.1", brief=brief, acceptance=["all smoke tests pass"])
+    assert not [p for p in validate(long) if p.severity == "error"]
+    pod = render_pod(effort_task(long, "10.1.1"), PARAMS)
+    assert kubernetes_validate.validate(pod, desired_version=latest_version(), strict=True)
+    env = env_of(pod)
+    assert all(len(v.encode()) < 128 * 1024 for v in env.values())  # Linux's limit for one variable
+    task_brief = compose(RunnerInputs.from_env(env), [])
+    assert brief.strip() in task_brief and "- all smoke tests pass" in task_brief
+    too_long = _with(plan, "10.1.1", brief=brief + paragraph * 100)
+    errors = [str(p) for p in validate(too_long) if p.severity == "error"]
+    assert len(errors) == 1 and "effort 10.1.1: its brief and acceptance criteria are" in errors[0]

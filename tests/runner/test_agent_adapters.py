@@ -78,8 +78,8 @@ def test_adapters_argv_model_and_detection():
     assert adapter_for(None, ["./my-agent.sh"]) is None
     claude = ADAPTERS["claude-code"].argv("claude-opus-4")
     assert claude[:3] == ["claude", "--model", "claude-opus-4"] and "--output-format" in claude
-    codex = ADAPTERS["codex"].argv(None)
-    assert codex[:3] == ["codex", "exec", "--json"]
+    assert ADAPTERS["codex"].argv(None)[:3] == ["codex", "exec", "--json"]
+    assert ADAPTERS["codex"].argv("gpt-5-codex")[:5] == ["codex", "exec", "--model", "gpt-5-codex", "--json"]
     aider = ADAPTERS["aider"].argv("openai/gpt-5")
     assert aider[:3] == ["aider", "--model", "openai/gpt-5"] and "--no-auto-commits" in aider
 

@@ -24,6 +24,7 @@ def validate(plan: Plan) -> list[Problem]:
     _check_sizes(plan, out)
     _check_schedule(plan, out)
     _check_agents(plan, out)
+    _check_briefs(plan, out)
     return sorted(out.problems, key=lambda p: (p.severity != "error", p.line or 0))
 
 
@@ -267,3 +268,20 @@ def _check_agents(plan: Plan, out: _Collector) -> None:
                 out.add("error", f"agent profile {name!r}: {var!r} is not an environment variable name", f"{key}/env")
         if profile.command == []:
             out.add("error", f"agent profile {name!r}: an empty command runs nothing", f"{key}/command")
+
+
+# An effort's brief reaches its runner in one environment variable, and Linux refuses to start a process with a
+# single variable over 128 KiB (MAX_ARG_STRLEN), in a pod as on a worker: half of that leaves room for the rest.
+MAX_BRIEF_BYTES = 64 * 1024
+
+
+def _check_briefs(plan: Plan, out: _Collector) -> None:
+    for e in plan.efforts:
+        size = len(e.brief.encode()) + sum(len(a.encode()) for a in e.acceptance)
+        if size > MAX_BRIEF_BYTES:
+            why = (
+                f"effort {e.id}: its brief and acceptance criteria are {size // 1024} KiB; an effort's brief travels "
+                f"to its runner in the environment, at most {MAX_BRIEF_BYTES // 1024} KiB: link longer documents "
+                "from the brief instead (the agent can read files of the repository)"
+            )
+            out.add("error", why, f"{effort_key(e.id)}/brief", effort_key(e.id))

@@ -26,11 +26,14 @@ class Adapter:
     key_vars: tuple[str, ...]  # where the CLI reads its API key from (any one of them)
     read_usage: Callable[[str], Usage]
     scratch: tuple[str, ...] = ()  # files the CLI leaves in the worktree that are not the change (git exclude patterns)
+    model_at: int = 1  # where `--model` goes: after the executable, or after its subcommand (`codex exec`)
 
     def argv(self, model: str | None) -> list[str]:
         """The default argv, with `--model` when the profile names one."""
-        head, *rest = self.command
-        return [head, "--model", model, *rest] if model else [head, *rest]
+        argv = list(self.command)
+        if model:
+            argv[self.model_at : self.model_at] = ["--model", model]
+        return argv
 
 
 ADAPTERS: dict[str, Adapter] = {
@@ -45,6 +48,7 @@ ADAPTERS: dict[str, Adapter] = {
         ("codex", "exec", "--json", "--full-auto", "--skip-git-repo-check", PROMPT),
         ("OPENAI_API_KEY", "CODEX_API_KEY"),
         parse.codex,
+        model_at=2,
     ),
     "aider": Adapter(
         "aider",
