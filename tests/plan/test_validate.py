@@ -208,3 +208,42 @@ def test_agent_profiles_are_checked_with_their_lines():
     assert "plan.yaml:8: error: agent profile 'empty' has neither a command nor an adapter" in got
     plan = read_text(header.replace("claud}", "claude}") + "  - {id: a, name: A, wave: 1, agent: Agent-1}\n", "p.yaml")
     assert plan.profile_of(plan.efforts[0])[0] == "claude"  # an agent that names no profile uses the default
+
+
+def test_a_dependency_in_the_same_wave_is_a_warning_that_says_what_it_does():
+    got = problems("""\
+      - {id: a, name: A, wave: 1, branch: feat/a, agent: x}
+      - {id: b, name: B, wave: 1, branch: feat/b, agent: y, depends_on: [a]}
+      - {id: c, name: C, wave: 2, branch: feat/c, agent: z, depends_on: [b]}
+    """)
+    assert got == [
+        "plan.yaml:9: warning: effort b depends on a of the same wave (1): it starts only when a has finished, not "
+        "alongside it"
+    ]
+
+
+def test_a_dependency_left_out_in_one_place_and_read_in_another_says_where_it_came_from():
+    doc = textwrap.dedent("""\
+        # Shop: Wave Implementation Plan
+
+        ## Wave 1: Core
+
+        | Effort | Branch | Depends On |
+        |---|---|---|
+        | 1.1 Storage API | feat/storage-api | — |
+        | 1.2 Storage UI | feat/storage-ui | — |
+
+        ## Wave 2: Extras
+
+        | Effort | Branch | Depends On |
+        |---|---|---|
+        | 2.1 Reports | feat/reports | Storage |
+        """)
+    chart = "\n```mermaid\ngraph TD\n    A[1.1 Storage API] --> C[2.1 Reports]\n```\n"
+    alone = [p.message for p in validate(read_text(doc, "shop.md")) if "could be any of" in p.message]
+    assert alone == ["effort 2.1: dependency 'Storage' could be any of 1.1, 1.2; left out"]
+    plan = read_text(doc + chart, "shop.md")
+    assert plan.effort("2.1").depends_on == ["1.1"]
+    said = [str(p) for p in validate(plan) if "could be any of" in p.message]
+    assert said == ["shop.md:14: warning: effort 2.1: dependency 'Storage' could be any of 1.1, 1.2; read as 1.1 "
+                    "(line 18) from another place"]  # fmt: skip

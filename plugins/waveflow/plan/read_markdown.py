@@ -70,6 +70,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     wiring.charts(charts)
     wiring.group_gates(group_gates(sections))
     wiring.wave_gates(wave_gates(sections))
+    wiring.settle()
     fill_briefs(blocks, sections, drafts)
     labels, found = isolation(blocks, drafts, index)
     warnings += wiring.warnings + found

@@ -153,6 +153,8 @@ def _check_names(plan: Plan, out: _Collector) -> None:
 
 def _check_dependencies(plan: Plan, out: _Collector) -> None:
     by_id = {e.id: e for e in plan.efforts}
+    cycles = list(_cycles(plan))
+    in_cycle = {ident for cycle in cycles for ident in cycle}
     for e in plan.efforts:
         for dep in e.depends_on:
             target = by_id.get(dep)
@@ -162,10 +164,18 @@ def _check_dependencies(plan: Plan, out: _Collector) -> None:
                 why = f"effort {e.id} depends on itself"
             elif target.wave > e.wave:
                 why = f"effort {e.id} (wave {e.wave}) depends on {dep} from a later wave ({target.wave})"
+            elif target.wave == e.wave and not {e.id, dep} <= in_cycle:
+                # Allowed, but not what a wave promises (its efforts run in parallel): say so.
+                why = (
+                    f"effort {e.id} depends on {dep} of the same wave ({e.wave}): it starts only when {dep} has "
+                    "finished, not alongside it"
+                )
+                out.add("warning", why, f"{effort_key(e.id)}/depends_on/{dep}", effort_key(e.id) + "/depends_on")
+                continue
             else:
                 continue
             out.add("error", why, effort_key(e.id) + "/depends_on")
-    for cycle in _cycles(plan):
+    for cycle in cycles:
         path = " -> ".join([*cycle, cycle[0]])
         out.add("error", f"dependency cycle: {path}", effort_key(cycle[0]) + "/depends_on")
 

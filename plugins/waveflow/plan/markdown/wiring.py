@@ -26,6 +26,8 @@ class Wiring:
         self.deps: dict[int, list[str]] = {id(d): [] for d in drafts}
         self.stated: dict[int, tuple[list[str], int, str]] = {}
         self.warnings: list[tuple[str, str]] = []
+        # (effort, index in `warnings`, the note): a dependency one place left out that a later place may add.
+        self.left_out: list[tuple[Draft, int, str]] = []
 
     def _add(self, d: Draft, ident: str, line: int) -> None:
         deps = self.deps[id(d)]
@@ -53,7 +55,21 @@ class Wiring:
     def _notes(self, d: Draft, notes: list[str], line: int) -> None:
         for note in notes:
             # At the line that says it: the effort's first dependency may have been read from another place.
+            if note.endswith("; left out"):
+                self.left_out.append((d, len(self.warnings), note))
             self.warnings.append((line_key(line), f"effort {d.id}: dependency {note}"))
+
+    def settle(self) -> None:
+        """A note that left a dependency out must not stand when another place (a graph edge, a matrix) added one of
+        its candidates after all: say where the dependency came from instead."""
+        for d, index, note in self.left_out:
+            candidates = note.partition(" could be any of ")[2].removesuffix("; left out").split(", ")
+            kept = [ident for ident in self.deps[id(d)] if ident in candidates]
+            if kept:
+                where = ", ".join(f"{ident} (line {d.at.get(f'depends_on/{ident}', '?')})" for ident in kept)
+                key, _ = self.warnings[index]
+                text = note.removesuffix("; left out")
+                self.warnings[index] = (key, f"effort {d.id}: dependency {text}; read as {where} from another place")
 
     def matrices(self, tables: list[Block]) -> None:
         """Tables outside the wave sections that key rows by effort (`Branch | Depends On | Blocks | ...`)."""
