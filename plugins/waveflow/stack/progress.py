@@ -19,6 +19,32 @@ def _label(plan: Plan, tid: str) -> str:
     return names.get(tid, tid)
 
 
+def agent_summary(result: object) -> str:
+    """What the effort's agent did, in one line: ` — 2 iterations: 1 failed test_x; 2 passed, $0.42`."""
+    agent = result.get("agent") if isinstance(result, dict) else None
+    its = agent.get("iterations") if isinstance(agent, dict) else None
+    if not isinstance(its, list) or not its:
+        return ""
+    parts = []
+    for it in its:
+        failed = it.get("failed_tests") or []
+        if it.get("exit_code") != 0:
+            code = it.get("exit_code")
+            parts.append(f"{it.get('number')}: the agent " + ("timed out" if code is None else f"exited {code}"))
+        elif it.get("tests_failed"):
+            named = f" ({', '.join(t.rpartition('::')[2] for t in failed[:2])})" if failed else ""
+            parts.append(f"{it.get('number')}: {it['tests_failed']} test(s) failed{named}")
+        elif it.get("gate_misses"):
+            parts.append(f"{it.get('number')}: gates missed")
+        else:
+            parts.append(f"{it.get('number')}: tests pass")
+    cost = agent.get("cost_usd") if isinstance(agent, dict) else None
+    spent = f", ${cost:.2f}" if isinstance(cost, int | float) else ""
+    if len(its) == 1:
+        return f" — 1 iteration{spent}"
+    return f" — {len(its)} iterations: " + "; ".join(parts) + spent
+
+
 def _wave_of(plan: Plan, tid: str) -> Wave | None:
     return next((w for w in plan.waves if tid.startswith(f"wave_{w.number}.")), None)
 
@@ -47,7 +73,10 @@ class RunProgress:
             if wave is not None and wave.number not in self.waves_started:
                 self.waves_started.add(wave.number)
                 self.say(f"== wave {wave.number} ({wave.name}) started")
-            self.say(f"[{time.monotonic() - self.started:6.0f}s] {_label(self.plan, tid)}: {state}")
+            said = ""
+            if state in ("success", "failed") and _wave_of(self.plan, tid) is not None:
+                said = self._agent(api, tid)
+            self.say(f"[{time.monotonic() - self.started:6.0f}s] {_label(self.plan, tid)}: {state}{said}")
         for wave in self.plan.waves:
             prefix = f"wave_{wave.number}."
             states = [s for t, s in self.seen.items() if t.startswith(prefix)]
@@ -56,6 +85,12 @@ class RunProgress:
                 ok = sum(s == "success" for s in states)
                 self.say(f"== wave {wave.number} complete: {ok}/{len(states)} efforts succeeded")
         return str(api.run(self.plan.name, self.run_id)["state"])
+
+    def _agent(self, api: AirflowAPI, tid: str) -> str:
+        try:
+            return agent_summary(api.xcom(self.plan.name, self.run_id, tid))
+        except RuntimeError:  # no result pushed (the runner died, the task was skipped): the state says enough
+            return ""
 
 
 def watch_all(api: AirflowAPI, runs: list[RunProgress], poll: float = 2.0) -> dict[str, str]:
