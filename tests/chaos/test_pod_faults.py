@@ -40,14 +40,22 @@ gates:
 """
 
 
+# effort -> (failed step, whether a retry may help): the result its pod's runner writes, failed.
+FAILING: dict[str, tuple[str, bool]] = {}
+
+
 def scripted(pod: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from kpo_support.render import env_of
 
     env = env_of(pod)
+    failing = FAILING.get(env["WAVEFLOW_EFFORT"])
     result = EffortResult(
         plan=env["WAVEFLOW_PLAN"],
         effort=env["WAVEFLOW_EFFORT"],
-        status="succeeded",
+        status="failed" if failing else "succeeded",
+        failed_step=failing[0] if failing else None,
+        failure_reason=f"scripted failure at {failing[0]}" if failing else None,
+        retryable=failing[1] if failing else False,
         branch=env["WAVEFLOW_BRANCH"],
         base_ref="main",
         pushed=True,
@@ -154,3 +162,16 @@ def test_a_missing_or_corrupt_result_fails_clearly_and_the_report_says_so(airflo
     assert dag_run.state == "failed"
     report = report_text(dag_run)
     assert "1.1" in report and "no result: the task ended failed" in report
+
+
+@pytest.mark.parametrize(("step", "retryable", "tries"), [("test", False, 1), ("push", True, 2)])
+def test_a_failing_test_is_not_retried_and_a_failed_push_is(airflow_db, cluster, monkeypatch, step, retryable, tries):
+    """The plan allows one retry: a pod whose runner says its tests failed after the agent's last iteration fails its
+    task at once (a retry would re-run a paid agent to fail the same way); a failed push is tried again."""
+    emulator, _ = cluster
+    monkeypatch.setitem(FAILING, "1.1", (step, retryable))
+    dag_run = plan_dag(read_text(PLAN, "chaos-pods.yaml")).test()
+    tis = {ti.task_id: ti for ti in dag_run.get_task_instances()}
+    assert tis["wave_1.e1_1"].state == "failed" and tis["wave_1.e1_1"].try_number == tries
+    assert len(creates(emulator, "ns-a")) == tries
+    assert tis["wave_1.e1_2"].state == "success" and dag_run.state == "failed"
