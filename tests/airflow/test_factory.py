@@ -148,18 +148,34 @@ def test_a_local_dag_file_parse_imports_no_git_markdown_or_kubernetes_client(tmp
     assert out.stdout.strip() == "[]"
 
 
-def test_the_markdown_plans_efforts_run_the_front_matters_commands(dag_folder, shipped_plans):
-    """A markdown plan names no commands per effort: its efforts run the front matter's `defaults.commands`."""
+def test_the_markdown_plans_efforts_run_the_front_matters_agent_and_commands(dag_folder, shipped_plans):
+    """A markdown plan names no commands per effort: its efforts run the front matter's agent profile and
+    `defaults.commands` — also `implement`, when the front matter gives one instead of a profile."""
     import json
 
     from waveflow.plan.load import read_text
 
-    defaults = read_text(shipped_plans["phase10.md"], "phase10.md").defaults.commands
-    assert defaults.implement
-    bag = _bag(dag_folder({"phase10.md": shipped_plans["phase10.md"]}, backend="local"))
+    shipped = shipped_plans["phase10.md"]
+    plan = read_text(shipped, "phase10.md")
+    profile = plan.agents[plan.defaults.agent or ""]
+    assert profile.command
+    implement = (
+        shipped.replace("  agent: demo\n", "")
+        .replace('agents:\n  demo: {command: ["python3", "tools/apply_effort.py"], max_iterations: 2}\n', "")
+        .replace("  commands:\n", '  commands:\n    implement: ["python3", "tools/apply_effort.py"]\n')
+    )
+    assert "\nagents:" not in implement and "implement:" in implement
+    bag = _bag(dag_folder({"phase10.md": shipped, "implement.md": implement.replace("phase10-md", "phase10-impl")},
+                          backend="local"))  # fmt: skip
     assert bag.import_errors == {}
-    efforts = [t for t in bag.dags["phase10-md"].tasks if hasattr(t, "effort_id")]
-    assert len(efforts) == 5
-    for task in efforts:
-        assert json.loads(task.env["WAVEFLOW_IMPLEMENT"]) == defaults.implement, task.task_id
-        assert json.loads(task.env["WAVEFLOW_TEST"]) == defaults.test, task.task_id
+    for dag_id in ("phase10-md", "phase10-impl"):
+        efforts = [t for t in bag.dags[dag_id].tasks if hasattr(t, "effort_id")]
+        assert len(efforts) == 5
+        for task in efforts:
+            assert json.loads(task.env["WAVEFLOW_TEST"]) == plan.defaults.commands.test, task.task_id
+            if dag_id == "phase10-md":
+                got = json.loads(task.env["WAVEFLOW_AGENT_PROFILE"])
+                assert (got["name"], got["command"], got["max_iterations"]) == ("demo", profile.command, 2)
+            else:
+                assert "WAVEFLOW_AGENT_PROFILE" not in task.env
+                assert json.loads(task.env["WAVEFLOW_IMPLEMENT"]) == ["python3", "tools/apply_effort.py"]
