@@ -74,6 +74,17 @@ def test_trigger_a_subset_like_the_ui_does(e2e):
     report = e2e.api.xcom(DAG, run_id, "quality_gates.report")
     html = Path(report["html"]).read_text(encoding="utf-8")
     assert "10.2.1" in html and "<svg" in html
+    # The agent's loop through the scheduler: 10.2.1's first draft failed a test, the feedback named it, the second
+    # iteration fixed it; both iterations are on the branch and in the report.
+    result = e2e.api.xcom(DAG, run_id, "wave_2.e10_2_1")
+    first, second = result["agent"]["iterations"]
+    assert first["failed_tests"] == ["tests.integration.test_server_flow::test_clients_share_one_store_over_tcp"]
+    assert second["tests_failed"] == 0 and "Waveflow-Iteration: 2" in log
+    assert "test_clients_share_one_store_over_tcp" in Path(result["agent"]["brief_file"]).with_name(
+        "feedback-2.md"
+    ).read_text(encoding="utf-8")
+    markdown = Path(report["markdown"]).read_text(encoding="utf-8")
+    assert "| 2 of 2 iterations |" in markdown and "## Agents" in markdown
     # Preflight asked the API for the pool with the stack's `waveflow_api` connection.
     agents = e2e.api.xcom(DAG, run_id, "preflight.agents")
     assert agents["message"] == "5 efforts assigned; 4 agents fit pool waveflow-phase10 (4 slots)"
