@@ -4,9 +4,12 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-# A real agent CLI for the tests, in its own virtualenv as a user installs it (its pins clash with Airflow's).
+# Real agent CLIs for the tests, installed as a user installs them: aider in its own virtualenv (its pins clash with
+# Airflow's), Claude Code and Codex from npm.
 AIDER := .work/agents/aider
 AIDER_VERSION := 0.86.2
+NPM_AGENTS := .work/agents/npm
+NPM_AGENT_PACKAGES := @anthropic-ai/claude-code@2.1.332 @openai/codex@0.171.0
 
 .PHONY: setup agents run test test-fast lint bench clean
 
@@ -19,7 +22,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-agents: $(AIDER)/bin/aider
+agents: $(AIDER)/bin/aider $(NPM_AGENTS)/.installed
+
+# Without npm the Claude Code and Codex tests skip and say why.
+$(NPM_AGENTS)/.installed:
+	@if command -v npm >/dev/null; then \
+	  mkdir -p $(NPM_AGENTS) && npm install -s --no-audit --no-fund --prefix $(NPM_AGENTS) $(NPM_AGENT_PACKAGES) && touch $@; \
+	else echo "npm not found: the Claude Code and Codex tests will skip"; fi
 
 $(AIDER)/bin/aider:
 	$(PYTHON) -m venv $(AIDER)

@@ -83,3 +83,16 @@ def run_runner(inputs: RunnerInputs, env: dict[str, str] | None = None, args: li
     if path.is_file():
         path.unlink()
     return Outcome(done.returncode, result, done.stderr)
+
+
+def run_plan_effort(plan: Path, work: Path, env: dict[str, str], effort: str = "1.1") -> Outcome:
+    """`waveflow run-effort --plan-file` as a person runs it, in `env` on top of this environment without the task
+    variables Airflow would have set; workspace and result under `work`."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("WAVEFLOW_")}
+    full_env.update(env)
+    result_file = work / "result.json"
+    argv = [sys.executable, "-m", "waveflow.cli", "run-effort", "--plan-file", str(plan), "--effort", effort,
+            "--workspace", str(work / "ws"), "--result-path", str(result_file)]  # fmt: skip
+    done = subprocess.run(argv, env=full_env, capture_output=True, text=True, timeout=900)
+    result = EffortResult.model_validate_json(result_file.read_text()) if result_file.is_file() else None
+    return Outcome(done.returncode, result, done.stderr)

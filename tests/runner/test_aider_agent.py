@@ -7,20 +7,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 from agent_endpoint import chat_endpoint, messages_text
-from gitrepo import git
+from gitrepo import git, run_plan_effort
 
 from waveflow.gates.registry import evaluate_gates
 from waveflow.gates.report import RunInfo, write_report
 from waveflow.plan.load import read_plan
-from waveflow.runner.result import EffortResult
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = "openai/scripted-coder"
@@ -65,18 +62,14 @@ def test_aider_does_an_effort_in_two_iterations_and_the_report_shows_its_cost(re
                          "brief": "Write `calc.add(a, b)` returning the sum, and a test of it."}],
             "gates": [{"metric": "Agent Cost", "target": "<$5 per effort"}],
         }))  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WAVEFLOW_")}
-        env.update(
-            OPENAI_API_KEY="sk-scripted-endpoint-key",
-            HOME=str(tmp_path / "home"),  # aider keeps its settings there, as for a new user
-            PATH=os.pathsep.join([env.get("PATH", ""), str(aider.parent)]),
-        )
-        result_file = tmp_path / "result.json"
-        argv = [sys.executable, "-m", "waveflow.cli", "run-effort", "--plan-file", str(plan_path), "--effort", "1.1",
-                "--workspace", str(tmp_path / "ws"), "--result-path", str(result_file)]  # fmt: skip
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-4000:]
-    r = EffortResult.model_validate_json(result_file.read_text())
+        env = {
+            "OPENAI_API_KEY": "sk-scripted-endpoint-key",
+            "HOME": str(tmp_path / "home"),  # aider keeps its settings there, as for a new user
+            "PATH": os.pathsep.join([os.environ.get("PATH", ""), str(aider.parent)]),
+        }
+        done = run_plan_effort(plan_path, tmp_path, env)
+    assert done.code == 0 and done.result, done.stderr[-4000:]
+    r = done.result
     agent = r.agent
     assert agent.adapter == "aider" and agent.model == MODEL and len(agent.iterations) == 2
     first, second = agent.iterations
@@ -98,7 +91,7 @@ def test_aider_does_an_effort_in_two_iterations_and_the_report_shows_its_cost(re
     tree = git("--git-dir", str(remote.bare), "ls-tree", "--name-only", "feature/adder").split()
     assert "calc.py" in tree and not any(name.startswith(".aider") for name in tree)
     assert "return a + b" in git("--git-dir", str(remote.bare), "show", "feature/adder:calc.py")
-    assert "sk-scripted-endpoint-key" not in done.stderr + result_file.read_text()
+    assert "sk-scripted-endpoint-key" not in done.stderr + r.model_dump_json()
 
     plan = read_plan(plan_path)
     outcomes = evaluate_gates(plan, {"1.1": r})

@@ -60,7 +60,7 @@ class Commands(_Strict):
 
 
 # What an agent's argv may hold, filled per effort and iteration (argv elements only: no shell ever reads them).
-AGENT_PLACEHOLDERS = ("brief_file", "feedback_file", "iteration", "effort_id", "branch", "worktree")
+AGENT_PLACEHOLDERS = ("brief_file", "feedback_file", "agent_dir", "iteration", "effort_id", "branch", "worktree")
 # The agent CLIs the runner knows: their default argv and how to read what they cost (runner/agents/).
 AGENT_ADAPTERS = ("claude-code", "codex", "aider")
 
@@ -70,8 +70,8 @@ class AgentProfile(_Strict):
 
     command: list[str] | None = Field(
         default=None,
-        description="argv run once per iteration, with placeholders {brief_file}, {feedback_file}, {iteration}, "
-        "{effort_id}, {branch}, {worktree}; default: the adapter's own",
+        description="argv run once per iteration, with placeholders {brief_file}, {feedback_file}, {agent_dir}, "
+        "{iteration}, {effort_id}, {branch}, {worktree}; default: the adapter's own",
     )
     adapter: Literal["claude-code", "codex", "aider"] | None = Field(
         default=None, description="the agent CLI, for its default argv and its cost output; default: from argv[0]"

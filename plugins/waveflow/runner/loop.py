@@ -20,7 +20,7 @@ from .metrics.evidence import Evidence, find_reports
 from .result import AgentRecord, Iteration
 from .run import Run, now
 
-PLACEHOLDERS = ("brief_file", "feedback_file", "iteration", "effort_id", "branch", "worktree")
+PLACEHOLDERS = ("brief_file", "feedback_file", "agent_dir", "iteration", "effort_id", "branch", "worktree")
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,8 @@ class Loop:
             WAVEFLOW_ITERATION=str(n), WAVEFLOW_MAX_ITERATIONS=str(p.max_iterations),
             WAVEFLOW_AGENT_REPORT=str(report),
         )  # fmt: skip
-        values = {"brief_file": str(self.brief_file), "feedback_file": str(feedback_file), "iteration": str(n),
+        values = {"brief_file": str(self.brief_file), "feedback_file": str(feedback_file),
+                  "agent_dir": str(self.brief_file.parent), "iteration": str(n),
                   "effort_id": inputs.effort, "branch": inputs.branch, "worktree": str(run.worktree)}  # fmt: skip
         started = time.monotonic()
         try:

@@ -19,6 +19,9 @@ PROMPT = (
 )
 
 
+_ACCEPT_EDITS = ("--permission-mode", "acceptEdits")
+
+
 @dataclass(frozen=True)
 class Adapter:
     name: str
@@ -39,13 +42,15 @@ class Adapter:
 ADAPTERS: dict[str, Adapter] = {
     "claude-code": Adapter(
         "claude-code",
-        ("claude", "-p", PROMPT, "--output-format", "json", "--permission-mode", "acceptEdits"),
+        # Claude Code reads only its working directories: `--add-dir` lets it read the brief and feedback files.
+        ("claude", "-p", PROMPT, "--add-dir", "{agent_dir}", "--output-format", "json", *_ACCEPT_EDITS),
         ("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"),
         parse.claude_code,
     ),
     "codex": Adapter(
         "codex",
-        ("codex", "exec", "--json", "--full-auto", "--skip-git-repo-check", PROMPT),
+        # Commands the model runs may write the worktree only (Codex 0.171 dropped `--full-auto` for this).
+        ("codex", "exec", "--json", "--sandbox", "workspace-write", "--skip-git-repo-check", PROMPT),
         ("OPENAI_API_KEY", "CODEX_API_KEY"),
         parse.codex,
         model_at=2,
