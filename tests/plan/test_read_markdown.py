@@ -168,3 +168,42 @@ def test_empty_and_heading_only_documents_are_plan_errors():
     for text in ("", "# Title only\n", "## Wave 1: Nothing here\n\nJust prose.\n"):
         with pytest.raises(PlanError, match="not a wave plan"):
             read_text(text, "x.md")
+
+
+def test_a_dependency_names_an_effort_by_the_stem_of_its_words_either_way():
+    table = "\n".join(
+        [
+            "## Wave 1: Base",
+            "| Effort | Branch | Name | Dependencies |",
+            "|---|---|---|---|",
+            "| 1.1 | f/transformation | Transformation Pipeline | None |",
+            "| 1.2 | f/store | Storage Layer | None |",
+            "## Wave 2: Use",
+            "| Effort | Branch | Name | Dependencies |",
+            "|---|---|---|---|",
+            "| 2.1 | f/a | Reports | Transform pipelines |",  # a stem of a word of the name, and a plural
+            "| 2.2 | f/b | Exports | Storages |",  # a word of the name is the stem of the dependency's
+            "| 2.3 | f/c | Audits | Transit |",  # `Transit` is too short a part of `Transformation`
+        ]
+    )
+    plan = read_text(table, "stems.md")
+    assert {e.id: e.depends_on for e in plan.wave_efforts(2)} == {"2.1": ["1.1"], "2.2": ["1.2"], "2.3": []}
+
+
+def test_a_long_table_whose_dependencies_name_nothing_validates(tmp_path):
+    # Each such cell is looked up as an effort's name. When every lookup went through every effort, 4,000 rows took
+    # minutes (docs/reliability.md has the figures); the time-out only guards against that coming back.
+    rows = [f"| 1.{i} | feature/t-{i} | Effort {i} | Retire legacy billing export |" for i in range(1, 4001)]
+    path = tmp_path / "long.md"
+    path.write_text(
+        "\n".join(
+            ["# Billing", "## Wave 1: All", "| Effort | Branch | Name | Dependencies |", "|---|---|---|---|", *rows]
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "waveflow.cli", "validate", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"{path}: ok: billing: 4000 efforts in 1 waves" in done.stdout
+    left_out = f"{path}:4004: warning: effort 1.4000: dependency 'Retire legacy billing export' names no effort"
+    assert left_out in done.stderr

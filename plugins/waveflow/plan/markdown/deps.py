@@ -130,7 +130,7 @@ class Resolver:
                 out.add(slotted[0].id or "")
                 return
             if rest and names:
-                found = self.index.by_name(rest, members)
+                found = self.index.by_name(rest, lambda d: d.wave in numbers and d is not effort)
                 if len(found) == 1:
                     out.add(found[0].id or "")
                     return
@@ -155,11 +155,13 @@ class Resolver:
         text = _FILLER.sub(" ", clause).strip(" ()-:,")
         if not text:
             return
-        others = [d for d in self.drafts if d is not effort]
         # A short name (`Core`, `Storage`) in a wave's table means the sibling listed above it before anything else.
-        above = [d for d in others if d.wave == effort.wave and d.line < effort.line]
-        earlier = [d for d in others if d.wave <= effort.wave]
-        found = self.index.by_name(text, above) or self.index.by_name(text, earlier) or self.index.by_name(text, others)
+        # Each a test, not a list of the efforts: a list per dependency made reading quadratic in the plan.
+        found = (
+            self.index.by_name(text, lambda d: d is not effort and d.wave == effort.wave and d.line < effort.line)
+            or self.index.by_name(text, lambda d: d is not effort and d.wave <= effort.wave)
+            or self.index.by_name(text, lambda d: d is not effort)
+        )
         if len(found) == 1:
             out.add(found[0].id or "")
         elif found:

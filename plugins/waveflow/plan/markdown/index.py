@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 
 from .draft import Draft
-from .text import branch_prefix, ids_in, short_branch, word_in, words
+from .text import STEM_MIN, branch_prefix, ids_in, is_stem_of, short_branch, words
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
 class Names:
-    """The names each effort goes by, as word sets.
+    """The names each effort goes by, as word sets, indexed by word: a lookup costs what the names holding its words
+    cost, not a pass over every effort (a 4,000-row table of dependencies that name nothing was quadratic).
 
     Most plans refer to efforts outright (ids, branches), so the word sets are made when a name is first looked up.
     """
 
     def __init__(self) -> None:
-        self.of: dict[int, list[frozenset[str]]] = defaultdict(list)
-        self.everyone: list[Draft] = []
         self.unread: list[tuple[Draft, str]] = []
+        self.rank: dict[int, int] = {}  # id(draft) -> the order it was first named in, the order of every answer
+        self.entries: list[tuple[Draft, frozenset[str]]] = []  # one per name of an effort
+        self.seen: set[tuple[int, frozenset[str]]] = set()
+        self.exact: dict[frozenset[str], list[int]] = defaultdict(list)
+        self.holding: dict[str, list[int]] = defaultdict(list)  # word -> entries whose name holds it
+        self.stems: dict[str, set[str]] = defaultdict(set)  # a leading part of 5+ letters -> words with it
 
     def add(self, d: Draft, text: str | None) -> None:
         if text:
@@ -33,33 +39,57 @@ class Names:
         self.unread.clear()
 
     def _learn(self, d: Draft, found: frozenset[str]) -> None:
-        known = self.of[id(d)]
-        if not found or found in known:
+        if not found or (id(d), found) in self.seen:
             return
-        if not known:
-            self.everyone.append(d)
-        known.append(found)
+        self.seen.add((id(d), found))
+        self.rank.setdefault(id(d), len(self.rank))
+        entry = len(self.entries)
+        self.entries.append((d, found))
+        self.exact[found].append(entry)
+        for w in found:
+            if w not in self.holding:
+                for end in range(STEM_MIN, len(w)):
+                    self.stems[w[:end]].add(w)
+            self.holding[w].append(entry)
 
-    def find(self, text: str, among: list[Draft] | None = None, either_way: bool = False) -> list[Draft]:
+    def _like(self, word: str) -> set[int]:
+        """Entries holding a word that names this one: itself, one it is a stem of, or its stem."""
+        out = set(self.holding.get(word, ()))
+        for longer in self.stems.get(word, ()):
+            if is_stem_of(word, longer):
+                out.update(self.holding[longer])
+        for end in range(STEM_MIN, len(word)):
+            shorter = word[:end]
+            if shorter in self.holding and is_stem_of(shorter, word):
+                out.update(self.holding[shorter])
+        return out
+
+    def find(self, text: str, keep: Callable[[Draft], bool] | None = None, either_way: bool = False) -> list[Draft]:
         """Efforts named exactly so, else those whose name holds all the text's words (or, with `either_way`,
-        whose name's words all appear in the text)."""
+        whose name's words all appear in the text); only those `keep` accepts."""
         query = words(text)
         if not query:
             return []
         self._read()
-        # Every effort, whatever the plan's size: `Transform` may name `Transformation Pipeline`.
-        pool = {id(d): d for d in self.everyone}
-        if among is not None:
-            allowed = {id(d) for d in among}
-            pool = {k: d for k, d in pool.items() if k in allowed}
-        exact = [d for d in pool.values() if query in self.of[id(d)]]
+        exact = self._drafts(self.exact.get(query, ()), keep)
         if exact:
             return exact
-        return [
-            d
-            for d in pool.values()
-            if any(all(word_in(w, n) for w in query) or (either_way and n <= query) for n in self.of[id(d)])
-        ]
+        # Every effort, whatever the plan's size: `Transform` may name `Transformation Pipeline`.
+        matches: set[int] | None = None
+        for w in sorted(query, key=lambda w: len(self.holding.get(w, ()))):
+            found = self._like(w)
+            matches = found if matches is None else matches & found
+            if not matches:
+                break
+        hits = matches or set()
+        if either_way:
+            within = {e for w in query for e in self.holding.get(w, ()) if self.entries[e][1] <= query}
+            hits |= within
+        return self._drafts(hits, keep)
+
+    def _drafts(self, entries: Iterable[int], keep: Callable[[Draft], bool] | None) -> list[Draft]:
+        chosen = {id(d): d for d in (self.entries[e][0] for e in entries) if keep is None or keep(d)}
+        return sorted(chosen.values(), key=lambda d: self.rank[id(d)])
 
 
 class Index:
@@ -124,6 +154,7 @@ class Index:
         out.sort(key=itemgetter(1))
         return out
 
-    def by_name(self, text: str, among: list[Draft]) -> list[Draft]:
-        """The efforts whose name the text is: an exact name first, else names holding all the text's words."""
-        return self.names.find(text, among)
+    def by_name(self, text: str, keep: Callable[[Draft], bool] | None = None) -> list[Draft]:
+        """The efforts whose name the text is: an exact name first, else names holding all the text's words; only
+        those `keep` accepts."""
+        return self.names.find(text, keep)

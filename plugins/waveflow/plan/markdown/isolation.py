@@ -19,7 +19,7 @@ def isolation(
     for doc in namespace_docs(blocks):
         owner = next((d for d in drafts if d.namespace == doc.name), None)
         if owner is None and doc.comment:
-            candidates = index.by_name(doc.comment, [d for d in drafts if d.namespace is None])
+            candidates = index.by_name(doc.comment, lambda d: d.namespace is None)
             owner = candidates[0] if len(candidates) == 1 else None
             if owner is not None:
                 owner.set("namespace", doc.name, doc.line)
@@ -28,7 +28,7 @@ def isolation(
     for line, who, start, end in port_lines(blocks):
         owner = index.key(who)
         if owner is None:
-            candidates = index.by_name(who, drafts)
+            candidates = index.by_name(who)
             owner = candidates[0] if len(candidates) == 1 else None
         if owner is None:
             warnings.append((line_key(line), f"ports {start}-{end} for {who!r} match no effort; left out"))

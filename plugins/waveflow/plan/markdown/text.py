@@ -181,13 +181,12 @@ def words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def word_in(word: str, names: frozenset[str]) -> bool:
-    # `Transform` names `Transformation Pipeline`: a prefix counts when it is most of the longer word.
-    return word in names or any(_stem_of(word, w) or _stem_of(w, word) for w in names)
+# `Transform` names `Transformation Pipeline`: a prefix counts when it is most of the longer word.
+STEM_MIN = 5
 
 
-def _stem_of(short: str, long: str) -> bool:
-    return len(short) >= 5 and long.startswith(short) and len(short) >= 0.6 * len(long)
+def is_stem_of(short: str, long: str) -> bool:
+    return len(short) >= STEM_MIN and long.startswith(short) and len(short) >= 0.6 * len(long)
 
 
 def agent_name(text: str) -> str | None:
