@@ -6,12 +6,14 @@ import os
 from datetime import timedelta
 
 from ..plan.model import Effort, Plan
-from ..runner.from_plan import inputs_for, timeout_seconds
+from ..runner.contract import RunnerInputs
+from ..runner.from_plan import inputs_for, integration_inputs, timeout_seconds
 from ..runner.redact import split_credentials
 
 # Airflow 3 reads the backoff as a multiplier (Airflow 2's `True` would be 1.0, a flat delay): double the wait at
 # each retry.
 RETRY_BACKOFF = 2.0
+RUN_ID = "{{ run_id }}"
 
 
 def configured_repo(plan: Plan) -> str:
@@ -52,7 +54,16 @@ def base_ref_template(plan: Plan) -> str:
 
 
 def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:
-    inputs = inputs_for(plan, effort, repo=repo_url(plan), base_ref=base_ref_template(plan), run_id="{{ run_id }}")
+    return _task_env(inputs_for(plan, effort, repo=repo_url(plan), base_ref=base_ref_template(plan), run_id=RUN_ID))
+
+
+def integration_env(plan: Plan, wave: int) -> dict[str, str]:
+    return _task_env(
+        integration_inputs(plan, wave, repo=repo_url(plan), base_ref=base_ref_template(plan), run_id=RUN_ID)
+    )
+
+
+def _task_env(inputs: RunnerInputs) -> dict[str, str]:
     env = inputs.to_env()
     # The backend decides these two (worktree on the worker, or the pod's xcom path).
     for var in ("WAVEFLOW_MODE", "WAVEFLOW_RESULT", "WAVEFLOW_WORKSPACE"):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..plan.model import Effort, Plan, Wave, task_id
+from ..plan.model import Effort, Plan, Wave, integration_id, task_id
 from ..plan.schedule import topological_order
 from .doc import plan_doc
 from .effort_env import (
@@ -16,6 +16,7 @@ from .effort_env import (
     backend,
     base_ref_template,
     execution_timeout,
+    integration_env,
     repo_credentials,
     repo_url,
     retries,
@@ -37,7 +38,7 @@ from .spec import (
     TaskSpec,
 )
 
-PREFLIGHT_GROUP, GATES_GROUP = "preflight", "quality_gates"
+PREFLIGHT_GROUP, GATES_GROUP, INTEGRATE = "preflight", "quality_gates", "integrate"
 CHECKS = ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
 # On the kubernetes backend only: asked of the cluster through the connection the effort pods are launched with.
 CLUSTER_CHECK = "cluster_access"
@@ -72,12 +73,15 @@ def dag_spec(plan: Plan, path: Path) -> DagSpec:
             tasks += between
             previous = between[-1].task_id
         groups.append(GroupSpec(wave_group(wave.number), _tooltip(wave), upstream=(previous,)))
-        tasks += [efforts[e.id] for e in by_wave[wave.number]]
+        wave_tasks = [efforts[e.id] for e in by_wave[wave.number]]
+        tasks += wave_tasks
+        if plan.integration is not None:
+            tasks.append(integration_task(plan, wave, wave_tasks))
         previous = wave_group(wave.number)
     groups.append(
         GroupSpec(GATES_GROUP, f"{len(plan.gates)} quality gates, the report, the run's outcome", upstream=(previous,))
     )
-    tasks += gate_tasks(plan, {e: t.task_id for e, t in efforts.items()})
+    tasks += gate_tasks(plan, {e: t.task_id for e, t in efforts.items()}, integration_tasks(plan))
     return DagSpec(
         dag_id=plan.name,
         backend=backend(plan),
@@ -110,7 +114,7 @@ def effort_tasks(plan: Plan) -> dict[str, TaskSpec]:
     for turn, effort_id in enumerate(order):
         effort = plan.effort(effort_id)
         branch = plan.branch_of(effort)
-        args = _effort_args(plan, effort, branch, pods)
+        args = _effort_args(plan, effort, runner_env(plan, effort), pods)
         args.update(turn=turn, turn_order=turn_order)
         upstream = tuple(effort_task_id(plan.effort(d)) for d in effort.depends_on)
         status = EffortStatusSpec(effort.id, branch, effort.wave)
@@ -119,7 +123,24 @@ def effort_tasks(plan: Plan) -> dict[str, TaskSpec]:
     return {e.id: specs[e.id] for e in plan.efforts}
 
 
-def _effort_args(plan: Plan, effort: Effort, branch: str, pods: bool) -> dict[str, Any]:
+def integration_task(plan: Plan, wave: Wave, efforts: list[TaskSpec]) -> TaskSpec:
+    """The wave's integration, last in its group: the effort task of an effort-like job (the runner, on the same
+    backend) that merges the wave's branches and tests them together. It runs when no effort of the wave failed."""
+    n = wave.number
+    job = Effort(id=integration_id(n), name=f"Wave {n} integration", wave=n, branch=plan.integration_branch(n))
+    args = _effort_args(plan, job, integration_env(plan, n), backend(plan) == "kubernetes")
+    args["doc_md"] = f"Merges wave {n}'s branches into `{job.branch}` and tests them together"
+    return TaskSpec(f"{wave_group(n)}.{INTEGRATE}", EFFORT, args, tuple(t.task_id for t in efforts))
+
+
+def integration_tasks(plan: Plan) -> dict[int, str]:
+    """wave number -> its integration task, for plans that integrate."""
+    if plan.integration is None:
+        return {}
+    return {w.number: f"{wave_group(w.number)}.{INTEGRATE}" for w in plan.waves if plan.wave_efforts(w.number)}
+
+
+def _effort_args(plan: Plan, effort: Effort, env: dict[str, str], pods: bool) -> dict[str, Any]:
     timeout = execution_timeout(plan, effort)
     args: dict[str, Any] = {
         "effort_id": effort.id,
@@ -128,9 +149,8 @@ def _effort_args(plan: Plan, effort: Effort, branch: str, pods: bool) -> dict[st
         "retries": retries(plan, effort),
         "retry_exponential_backoff": RETRY_BACKOFF,
         "execution_timeout": timeout,
-        "doc_md": f"**{effort.id}: {effort.name}** — branch `{branch}`",
+        "doc_md": f"**{effort.id}: {effort.name}** — branch `{plan.branch_of(effort)}`",
     }
-    env = runner_env(plan, effort)
     if not pods:
         return {**args, "env": env, "credentials": repo_credentials(plan)}
     from .pod_args import effort_pod_args, plan_pod_args
@@ -146,7 +166,8 @@ def between_waves(plan: Plan, done: Wave, done_efforts: list[Effort], following:
         LANDED,
         {
             "wave": done.number,
-            "efforts": {e.id: plan.branch_of(e) for e in done_efforts},
+            "efforts": {e.id: plan.branch_of(e) for e in done_efforts}
+            | ({integration_id(done.number): plan.integration_branch(done.number)} if plan.integration else {}),
             "repo": repo_url(plan),
             "base_ref": base_ref_template(plan),
             "landing_mode": gate.mode,
@@ -174,7 +195,7 @@ def between_waves(plan: Plan, done: Wave, done_efforts: list[Effort], following:
     return [sensor, approval]
 
 
-def gate_tasks(plan: Plan, effort_tasks: dict[str, str]) -> list[TaskSpec]:
+def gate_tasks(plan: Plan, effort_tasks: dict[str, str], integrations: dict[int, str] | None = None) -> list[TaskSpec]:
     """A task per gate, the report after them, and `run_outcome`, the run's only leaf. They run whatever the efforts
     did (ALL_DONE): a report of a failed run matters most."""
     gates = [
@@ -194,8 +215,11 @@ def gate_tasks(plan: Plan, effort_tasks: dict[str, str]) -> list[TaskSpec]:
     ]
     # The report and the outcome wait for every gate and every effort directly: a clear with "only failed" re-runs a
     # failed effort but not the gates that passed, and a path through those would let them run before it has ended.
-    judged = (*(g.task_id for g in gates), *effort_tasks.values())
-    closing = {"plan": plan, "effort_tasks": effort_tasks, "trigger_rule": ALL_DONE, "retries": 0}
+    integrations = integrations or {}
+    judged = (*(g.task_id for g in gates), *effort_tasks.values(), *integrations.values())
+    closing: dict[str, Any] = {"plan": plan, "effort_tasks": effort_tasks, "trigger_rule": ALL_DONE, "retries": 0}
+    if integrations:
+        closing["integration_tasks"] = integrations
     report = TaskSpec(f"{GATES_GROUP}.report", REPORT, closing, upstream=judged)
     outcome_args = {**closing, "report_task": report.task_id}
     outcome = TaskSpec(f"{GATES_GROUP}.run_outcome", OUTCOME, outcome_args, upstream=(report.task_id, *judged))

@@ -17,7 +17,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from ..gates.outcome import GateOutcome
 from ..gates.registry import evaluate_gates
-from ..plan.model import Plan
+from ..plan.model import Plan, integration_id
 from ..runner.result import EffortResult
 from .assets import announce_landed, landed_alias
 from .paths import reports_root
@@ -28,9 +28,25 @@ from .status import run_finished, status_log
 class _ClosingOperator(BaseOperator):
     """A task at the end of the run: it reads every effort's result and judges every gate."""
 
-    def __init__(self, *, plan: Plan, effort_tasks: Mapping[str, str], **kwargs: Any):
+    def __init__(
+        self,
+        *,
+        plan: Plan,
+        effort_tasks: Mapping[str, str],
+        integration_tasks: Mapping[int, str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.plan, self.effort_tasks = plan, dict(effort_tasks)
+        # Keyed by the runner's id of each wave's integration, as efforts are keyed by theirs.
+        self.integration_tasks = {integration_id(w): t for w, t in (integration_tasks or {}).items()}
+
+    def integrations(self, context: Any) -> tuple[dict[str, EffortResult | None], dict[str, str]]:
+        """Each wave's integration result (left out when it did not run) and its task's state."""
+        if not self.integration_tasks:
+            return {}, {}
+        results, _ = pull_results(context, self.integration_tasks)
+        return results, effort_states(context, self.integration_tasks)
 
     def judge(self, context: Any) -> tuple[dict[str, EffortResult | None], dict[str, str], list[GateOutcome]]:
         results, problems = pull_results(context, self.effort_tasks)
@@ -47,6 +63,7 @@ class _ClosingOperator(BaseOperator):
         from ..gates.report_model import RunInfo
 
         states = effort_states(context, self.effort_tasks)
+        integrations, integration_states = self.integrations(context)
         log = status_log(context)
         run = RunInfo(
             dag_id=context["dag"].dag_id,
@@ -56,6 +73,8 @@ class _ClosingOperator(BaseOperator):
             problems=problems,
             task_ids=self.effort_tasks,
             status_log=str(log.path),
+            integrations=integrations,
+            integration_states=integration_states,
         )
         for outcome in outcomes:
             log.append("gate", metric=outcome.metric, verdict=outcome.verdict, detail=outcome.summary())
@@ -101,6 +120,14 @@ class RunOutcomeOperator(_ClosingOperator):
             problems_seen.append(f"efforts failed: {', '.join(failed_efforts)}")
         if failed_gates:
             problems_seen.append(f"gates failed: {', '.join(failed_gates)}")
+        integrations, integration_states = self.integrations(context)
+        failed_integrations = [
+            f"{i} ({r.failure_reason})" if (r := integrations.get(i)) and r.failure_reason else i
+            for i, state in integration_states.items()
+            if state in FAILED_STATES
+        ]
+        if failed_integrations:
+            problems_seen.append(f"integrations failed: {'; '.join(failed_integrations)}")
         if idle := no_work(results):
             problems_seen.append(idle)
         if problems_seen:

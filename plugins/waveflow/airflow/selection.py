@@ -7,10 +7,14 @@ from typing import Any
 
 from airflow.sdk.exceptions import AirflowSkipException
 
+from ..plan.model import INTEGRATION_ID
+
 
 def selected(params: Mapping[str, Any], effort_id: str) -> bool:
+    """A wave's integration is no effort: it runs in every run that runs efforts, merging what the wave's branches
+    hold (a subset run's later waves start from it)."""
     wanted = params.get("efforts") or []
-    return not wanted or effort_id in wanted
+    return not wanted or effort_id in wanted or effort_id.startswith(INTEGRATION_ID)
 
 
 def skip_if_not_selected(context: Mapping[str, Any], effort_id: str) -> None:

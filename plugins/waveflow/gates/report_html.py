@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from .gantt import render_gantt
+from .report_integration import INTEGRATION_HEADER, integration_cells
 from .report_model import RunReport
 from .report_text import (
     EFFORT_HEADER,
@@ -78,6 +79,10 @@ def render_html(report: RunReport) -> str:
         # A transcript is a file of the worker that ran the effort (a pod's is gone with the pod): a path, no link.
         rows = ((*(escape(c) for c in r[:-1]), f"<code>{escape(r[-1])}</code>") for r in iterations)
         agents = "<h2>Agents</h2>\n" + _table(ITERATION_HEADER, rows, "agents")
+    integration = ""
+    if report.integrations:
+        cells = ((escape(c) for c in integration_cells(i)) for i in report.integrations)
+        integration = "<h2>Integration</h2>\n" + _table(INTEGRATION_HEADER, cells, "integration")
     matrix = _table(
         ("Effort", *(g.metric for g in report.gates)),
         ((escape(e.id), *(_verdict(e.verdicts.get(g.metric)) for g in report.gates)) for e in report.efforts),
@@ -116,6 +121,7 @@ run <code id="run-id">{escape(run.run_id)}</code> · generated {report.generated
 <h2>Efforts</h2>
 {efforts}
 {agents}
+{integration}
 <h2>Gate verdicts by effort</h2>
 {matrix}
 <h2>Gates</h2>

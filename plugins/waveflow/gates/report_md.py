@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from .report_integration import INTEGRATION_HEADER, integration_cells
 from .report_model import RunReport
 from .report_text import (
     EFFORT_HEADER,
@@ -36,6 +37,12 @@ def _agents(report: RunReport) -> list[str]:
     return ["## Agents", "", *_table(ITERATION_HEADER, ((*r[:-1], f"`{r[-1]}`") for r in rows))]
 
 
+def _integration(report: RunReport) -> list[str]:
+    if not report.integrations:
+        return []
+    return ["## Integration", "", *_table(INTEGRATION_HEADER, (integration_cells(i) for i in report.integrations))]
+
+
 def render_markdown(report: RunReport) -> str:
     plan, run = report.plan, report.run
     links = [f"[Run in Airflow]({run.run_url()})"]
@@ -65,6 +72,7 @@ def render_markdown(report: RunReport) -> str:
             ((*effort_cells(e), e.failure or "—", f"[log]({e.log_url})") for e in report.efforts),
         ),
         *_agents(report),
+        *_integration(report),
         "## Gate verdicts by effort",
         "",
         *_table(

@@ -12,6 +12,7 @@ from ..plan.schedule import Estimate, estimate
 from ..runner.result import EffortResult
 from .benchmarks import worst_cv
 from .outcome import GateOutcome, Verdict
+from .report_integration import IntegrationLine, integration_lines
 from .timing import Span, duration_text, span_of, window
 
 
@@ -26,6 +27,8 @@ class RunInfo:
     problems: Mapping[str, str] = field(default_factory=dict)  # effort id -> why it has no result
     task_ids: Mapping[str, str] = field(default_factory=dict)  # effort id -> full task id (task groups prefix it)
     status_log: str | None = None  # URL or path of the run's status log
+    integrations: Mapping[str, EffortResult | None] = field(default_factory=dict)  # each wave's integration result
+    integration_states: Mapping[str, str] = field(default_factory=dict)  # integration id -> its task's state
 
     @property
     def status_log_is_url(self) -> bool:
@@ -100,11 +103,13 @@ class RunReport:
     run_start: datetime | None
 
     idle: str | None = None  # why no work was done in this run, when none was (see `no_work`)
+    integrations: list[IntegrationLine] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # "repo, base_ref at commit" the efforts started from
 
     @property
     def verdict(self) -> Verdict:
         broken = any(not e.status.startswith(("succeeded", "skipped")) for e in self.efforts)
+        broken = broken or any(i.failed for i in self.integrations)
         return "fail" if broken or self.idle or not all(g.passed for g in self.gates) else "pass"
 
     @property
@@ -134,6 +139,7 @@ def build_report(
         run_start=whole[0] if whole else None,
         idle=no_work(results),
         sources=_sources(results),
+        integrations=integration_lines(plan, run.integrations, run.integration_states),
     )
 
 

@@ -18,6 +18,8 @@ def headline(report: RunReport) -> str:
     parts = [report.idle] if report.idle else []
     if broken:
         parts.append(f"efforts without success: {', '.join(broken)}")
+    if failed_waves := [str(i.wave) for i in report.integrations if i.failed]:
+        parts.append(f"integration failed in wave {', '.join(failed_waves)}")
     if failed:
         parts.append("gates failed: " + "; ".join(f"{g.metric} ({', '.join(g.failing) or g.error})" for g in failed))
     if parts:

@@ -152,6 +152,31 @@ class WaveGate(_Strict):
     checkpoint: bool = Field(default=False, description="ask a person to approve before the next wave starts")
 
 
+INTEGRATION_ID = "integration-wave-"
+
+
+def integration_id(wave: int) -> str:
+    """What a wave's integration is called where efforts have their ids (runner inputs, notes, logs)."""
+    return f"{INTEGRATION_ID}{wave}"
+
+
+class Integration(_Strict):
+    """Where a wave's efforts meet before review: after each wave, its effort branches are merged (in dependency
+    order) into the wave's integration branch, `<branch>-wave-<N>`, which starts from the previous wave's; the merged
+    tree is tested, and `<branch>` follows the latest wave's integration."""
+
+    branch: str | None = Field(default=None, description="default: waveflow/<plan>/integration")
+    test: list[str] | None = Field(default=None, description="argv run on the merged tree; default: the plan's test")
+    start_next_wave_from: Literal["integration", "base"] = Field(
+        default="integration", description="where the next wave's efforts start: this wave's integration, or base_ref"
+    )
+    resolve_conflicts: Literal["fail", "agent"] = Field(
+        default="fail",
+        description="fail: the wave's integration fails, naming each file and the efforts that touch it; agent: the "
+        "later effort's agent profile resolves the conflict, and the merged tree is tested",
+    )
+
+
 class Plan(_Strict):
     name: str
     title: str = ""
@@ -174,6 +199,7 @@ class Plan(_Strict):
     efforts: list[Effort] = Field(default_factory=list)
     gates: list[Gate] = Field(default_factory=list)
     agents: dict[str, AgentProfile] = Field(default_factory=dict, description="agent profiles by name")
+    integration: Integration | None = Field(default=None, description="merge and test each wave's efforts together")
 
     # Where each part was read from, for `path:line` messages; never serialized.
     _source: Source = PrivateAttr(default_factory=lambda: Source())
@@ -215,6 +241,18 @@ class Plan(_Strict):
     def branch_of(self, effort: Effort) -> str:
         """The effort's branch; plans that name none (task lists) get one derived from plan and id."""
         return effort.branch or f"waveflow/{self.name}/{slug(effort.id)}"
+
+    def integration_branch(self, wave: int | None = None) -> str:
+        """The phase's integration branch, or one wave's (`<branch>-wave-<N>`)."""
+        branch = (self.integration.branch if self.integration else None) or f"waveflow/{self.name}/integration"
+        return branch if wave is None else f"{branch}-wave-{wave}"
+
+    def start_ref(self, effort: Effort) -> str | None:
+        """Where the effort starts when it is not the run's base ref: the previous wave's integration branch."""
+        if self.integration is None or self.integration.start_next_wave_from != "integration":
+            return None
+        earlier = [w.number for w in self.waves if w.number < effort.wave]
+        return self.integration_branch(max(earlier)) if earlier else None
 
     def profile_of(self, effort: Effort) -> tuple[str, AgentProfile] | None:
         """The agent profile that does the effort: the one its `agent` names, else the plan's default one."""

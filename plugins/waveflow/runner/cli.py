@@ -50,6 +50,7 @@ _HELP = {
     "exclude": "glob patterns left out of the PR size, on top of the built-in generated/vendored ones",
     "exclusive": "run the test step with no other effort's step on this machine (benchmarks)",
     "agent_profile": "the agent profile as JSON: command, max_iterations, env, max_cost_usd... (see --plan-file)",
+    "integration": "a wave's integration as JSON (set by the DAG): the dependency branches are merged and tested",
     "plan_context": "the plan's title, the effort's wave and the gates as JSON, for the task brief",
 }
 

@@ -45,6 +45,7 @@ ENV_NAMES: dict[str, str] = {
     "exclusive": "WAVEFLOW_EXCLUSIVE",
     "agent_profile": "WAVEFLOW_AGENT_PROFILE",
     "plan_context": "WAVEFLOW_PLAN_CONTEXT",
+    "integration": "WAVEFLOW_INTEGRATION",
 }
 JSON_FIELDS = {"dependency_branches", "implement", "test", "exclude"}
 INT_FIELDS = {"port_start", "port_end", "implement_timeout", "test_timeout"}
@@ -77,12 +78,15 @@ class RunnerInputs:
     exclusive: bool = False  # its test step runs with no other effort's step on the machine (benchmarks)
     agent_profile: str = ""  # JSON of the plan's agent profile for the effort; empty: `implement` runs once
     plan_context: str = ""  # JSON: the plan's title, the effort's wave, the gates (for the task brief)
+    # JSON: set, the run is a wave's integration (see `integrate`): the dependency branches are the wave's efforts,
+    # merged and tested together; nothing is implemented.
+    integration: str = ""
 
     def to_env(self) -> dict[str, str]:
         env: dict[str, str] = {}
         for name, var, is_json in _ENV_FIELDS:
             value = getattr(self, name)
-            if value is None or value is False or (value == "" and name == "agent_profile"):
+            if value is None or value is False or (value == "" and name in ("agent_profile", "integration")):
                 continue
             env[var] = json.dumps(value) if is_json else "1" if value is True else str(value)
         return env

@@ -19,6 +19,7 @@ from . import brief, commits, memo, steps
 from .contract import RunnerInputs
 from .errors import StepFailed
 from .gitcmd import git_env
+from .integrate import Integration, merge_wave, publish
 from .loop import Loop, profile_of
 from .metrics import collect
 from .metrics.evidence import Evidence, find_reports
@@ -76,10 +77,16 @@ def _run(run: Run) -> None:
     inputs, result = run.inputs, run.result
     run.workspace.mkdir(parents=True, exist_ok=True)
     _end_leftovers(run)
+    integration = Integration.parse(inputs.integration) if inputs.integration else None
     with run.step("fetch"):
         remote = read_remote(
-            run.git(run.workspace), run.url, inputs.base_ref, inputs.dependency_branches, inputs.branch
-        )
+            run.git(run.workspace), run.url, inputs.base_ref, inputs.dependency_branches, inputs.branch,
+            optional_dependencies=integration is not None,
+        )  # fmt: skip
+        if integration is not None:
+            found = {d.name for d in remote.dependencies}
+            if never := [b for b in inputs.dependency_branches if b not in found]:
+                run.log(f"{inputs.effort}: left out, not on the remote (their efforts never ran): {', '.join(never)}")
         checkout = _prepare(run, remote)
         task_brief = brief.compose(inputs, brief.delivered(checkout.repo, remote))
         key = memo.inputs_key(inputs, remote, task_brief)
@@ -92,7 +99,10 @@ def _run(run: Run) -> None:
         checkout.create_worktree(remote.base.sha)
     trailer_block = commits.trailers(inputs.plan, inputs.effort, inputs.run_id)
     with run.step("merge"):
-        start = build_start_point(checkout.worktree, remote, inputs.branch, trailer_block)
+        if integration is None:
+            start = build_start_point(checkout.worktree, remote, inputs.branch, trailer_block)
+        else:
+            start = merge_wave(run, checkout.worktree, remote, trailer_block, integration)
     result.start_point = start
     before = remote.branch.sha if remote.branch else start
     run.log(f"{inputs.effort}: starting from {start[:12]} on {inputs.branch}")
@@ -100,7 +110,7 @@ def _run(run: Run) -> None:
     reports = run.state_dir("reports")
     shutil.rmtree(reports, ignore_errors=True)
     reports.mkdir(parents=True)
-    profile = profile_of(inputs)
+    profile = None if integration else profile_of(inputs)  # an integration implements nothing: it tests
     if profile is None:
         _test_only(run, checkout, reports, start)
     else:
@@ -121,6 +131,8 @@ def _run(run: Run) -> None:
     result.head = checkout.worktree("rev-parse", "HEAD", step="push")
     if result.failed_step is None:
         result.status = "succeeded"
+        if integration is not None:
+            publish(run, checkout.worktree, integration)
     _record(run, checkout, key)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ..plan.model import Commands, Effort, Plan
+from ..plan.model import Commands, Effort, Plan, integration_id
+from ..plan.schedule import topological_order
 from .contract import RunnerInputs
 
 HOUR = 3600
@@ -65,7 +66,7 @@ def inputs_for(plan: Plan, effort: Effort, *, repo: str, base_ref: str, run_id: 
         effort=effort.id,
         repo=repo,
         branch=plan.branch_of(effort),
-        base_ref=base_ref,
+        base_ref=plan.start_ref(effort) or base_ref,
         run_id=run_id,
         dependency_branches=[plan.branch_of(plan.effort(d)) for d in effort.depends_on],
         implement=list(cmds.implement or []),
@@ -80,4 +81,36 @@ def inputs_for(plan: Plan, effort: Effort, *, repo: str, base_ref: str, run_id: 
         exclusive=effort.exclusive,
         agent_profile=agent_profile(plan, effort),
         plan_context=plan_context(plan, effort),
+    )
+
+
+def integration_inputs(plan: Plan, wave: int, *, repo: str, base_ref: str, run_id: str) -> RunnerInputs:
+    """A wave's integration as the runner's inputs: the wave's effort branches (in dependency order) merged into the
+    wave's integration branch, which starts from the previous wave's; the merged tree tested; nothing implemented."""
+    assert plan.integration is not None
+    order = topological_order(plan)
+    rank = {e: i for i, e in enumerate(order)}
+    efforts = sorted(plan.wave_efforts(wave), key=lambda e: rank[e.id])
+    earlier = [w.number for w in plan.waves if w.number < wave]
+    members = {
+        plan.branch_of(e): {"effort": e.id, "name": e.name, "brief": e.brief or "",
+                            "profile": json.loads(agent_profile(plan, e) or "null")}
+        for e in efforts
+    }  # fmt: skip
+    integration = {"branch": plan.integration_branch(), "on_conflict": plan.integration.resolve_conflicts,
+                   "efforts": members}  # fmt: skip
+    spec = {"wave": wave, **plan.integration.model_dump(mode="json")}
+    return RunnerInputs(
+        plan=plan.name,
+        effort=integration_id(wave),
+        repo=repo,
+        branch=plan.integration_branch(wave),
+        base_ref=plan.integration_branch(max(earlier)) if earlier else base_ref,
+        run_id=run_id,
+        dependency_branches=list(members),
+        test=list(plan.integration.test or plan.defaults.commands.test),
+        implement_timeout=max(timeout_seconds(plan, e) for e in efforts),
+        test_timeout=max(timeout_seconds(plan, e) for e in efforts),
+        effort_spec=_CANONICAL.encode(spec),
+        integration=_CANONICAL.encode(integration),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import commits, feedback, steps
 from .agents import Adapter, Usage, adapter_for
@@ -33,20 +34,41 @@ class Profile:
     max_cost_usd: float | None = None
 
 
+def profile_from(data: dict[str, Any]) -> Profile:
+    """A profile from its canonical JSON (`from_plan.agent_profile`)."""
+    raw_command = data.get("command")
+    adapter = adapter_for(data.get("adapter"), raw_command)
+    command = list(raw_command) if raw_command else adapter.argv(data.get("model")) if adapter else []
+    return Profile(
+        str(data.get("name") or "agent"), command, adapter, int(data.get("max_iterations") or 1),
+        dict(data.get("env") or {}), data.get("max_cost_usd"),
+    )  # fmt: skip
+
+
 def profile_of(inputs: RunnerInputs) -> Profile | None:
     """The plan's profile for the effort; a plan without one runs `implement` once; neither: nothing to implement."""
     data = parse_json(inputs.agent_profile)
     if data:
-        raw_command = data.get("command")
-        adapter = adapter_for(data.get("adapter"), raw_command)
-        command = list(raw_command) if raw_command else adapter.argv(data.get("model")) if adapter else []
-        return Profile(
-            str(data.get("name") or "agent"), command, adapter, int(data.get("max_iterations") or 1),
-            dict(data.get("env") or {}), data.get("max_cost_usd"),
-        )  # fmt: skip
+        return profile_from(data)
     if inputs.implement:
         return Profile("implement", list(inputs.implement), adapter_for(None, inputs.implement))
     return None
+
+
+def agent_call(
+    run: Run, profile: Profile, brief_file: Path, feedback_file: Path, n: int, reports: Path, report: Path
+) -> tuple[list[str], dict[str, str]]:
+    """The agent's argv (placeholders filled) and environment for one call."""
+    env = run.command_env(reports, agent=True)
+    env.update(profile.env)
+    env.update(
+        WAVEFLOW_BRIEF_FILE=str(brief_file), WAVEFLOW_FEEDBACK_FILE=str(feedback_file), WAVEFLOW_ITERATION=str(n),
+        WAVEFLOW_MAX_ITERATIONS=str(profile.max_iterations), WAVEFLOW_AGENT_REPORT=str(report),
+    )  # fmt: skip
+    values = {"brief_file": str(brief_file), "feedback_file": str(feedback_file), "agent_dir": str(brief_file.parent),
+              "iteration": str(n), "effort_id": run.inputs.effort, "branch": run.inputs.branch,
+              "worktree": str(run.worktree)}  # fmt: skip
+    return fill(profile.command, values), env
 
 
 def fill(argv: list[str], values: dict[str, str]) -> list[str]:
@@ -109,20 +131,11 @@ class Loop:
         feedback_file.write_text(text, encoding="utf-8")
         report = self.brief_file.with_name(f"agent-report-{n}.json")
         report.unlink(missing_ok=True)
-        env = run.command_env(self.reports, agent=True)
-        env.update(p.env)
-        env.update(
-            WAVEFLOW_BRIEF_FILE=str(self.brief_file), WAVEFLOW_FEEDBACK_FILE=str(feedback_file),
-            WAVEFLOW_ITERATION=str(n), WAVEFLOW_MAX_ITERATIONS=str(p.max_iterations),
-            WAVEFLOW_AGENT_REPORT=str(report),
-        )  # fmt: skip
-        values = {"brief_file": str(self.brief_file), "feedback_file": str(feedback_file),
-                  "agent_dir": str(self.brief_file.parent), "iteration": str(n),
-                  "effort_id": inputs.effort, "branch": inputs.branch, "worktree": str(run.worktree)}  # fmt: skip
+        argv, env = agent_call(run, p, self.brief_file, feedback_file, n, self.reports, report)
         started = time.monotonic()
         try:
             with run.step("implement"):
-                outcome = steps.command(run, "implement", fill(p.command, values), env, inputs.implement_timeout,
+                outcome = steps.command(run, "implement", argv, env, inputs.implement_timeout,
                                         f"implement-{n}")  # fmt: skip
         except StepFailed as exc:
             run.fail(exc)

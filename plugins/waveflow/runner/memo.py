@@ -22,7 +22,7 @@ PUSH_ATTEMPTS = 5
 
 
 def inputs_key(inputs: RunnerInputs, remote: RemoteState, brief: str = "") -> str:
-    material = {
+    material: dict[str, object] = {
         "memo_version": MEMO_VERSION,
         "plan": inputs.plan,
         "effort": inputs.effort,
@@ -38,6 +38,8 @@ def inputs_key(inputs: RunnerInputs, remote: RemoteState, brief: str = "") -> st
         "agent_profile": inputs.agent_profile,
         "brief": hashlib.sha256(brief.encode()).hexdigest(),
     }
+    if inputs.integration:  # only where set: an effort's key stays what it was before integrations existed
+        material["integration"] = inputs.integration
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 

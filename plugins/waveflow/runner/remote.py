@@ -24,7 +24,11 @@ class RemoteState:
     notes: str | None  # head of refs/notes/waveflow
 
 
-def read_remote(g: Git, url: str, base_ref: str, dependency_branches: list[str], branch: str) -> RemoteState:
+def read_remote(
+    g: Git, url: str, base_ref: str, dependency_branches: list[str], branch: str, *, optional_dependencies: bool = False
+) -> RemoteState:
+    """The remote's refs for an effort. With `optional_dependencies` (a wave's integration), a dependency branch that
+    is not on the remote (an effort that has never run) is left out instead of failing."""
     status, out, err = g.status("ls-remote", "--", url)
     if status != 0:
         # git's last lines ("Please make sure you have the correct access rights...") do not say which remote.
@@ -58,7 +62,7 @@ def read_remote(g: Git, url: str, base_ref: str, dependency_branches: list[str],
             missing.append(dep)
         else:
             deps.append(found)
-    if missing:
+    if missing and not optional_dependencies:
         raise StepFailed(
             "fetch",
             f"dependency branch(es) not on the remote: {', '.join(missing)}; the efforts that push them must run first",

@@ -81,6 +81,22 @@ class AgentRecord(BaseModel):
     brief_file: str | None = None
 
 
+class MergedBranch(BaseModel):
+    """One effort branch a wave's integration merged, in the order it was merged."""
+
+    effort: str
+    branch: str
+    commit: str = Field(description="the branch head that was merged")
+    already: bool = Field(default=False, description="the integration branch already held it (a rerun)")
+    resolved_by: str | None = Field(default=None, description="the agent profile that resolved its conflicts")
+
+
+class MergeConflict(BaseModel):
+    file: str
+    efforts: list[str] = Field(description="the efforts whose branches changed the file, the one merged last last")
+    resolution: str = Field(description="failed, or resolved by <profile>")
+
+
 class EffortResult(BaseModel):
     schema_version: int = SCHEMA_VERSION
     plan: str
@@ -110,6 +126,9 @@ class EffortResult(BaseModel):
     )
     metrics: Metrics = Field(default_factory=Metrics)
     agent: AgentRecord | None = None
+    merged: list[MergedBranch] = Field(default_factory=list, description="a wave's integration: what it merged")
+    conflicts: list[MergeConflict] = Field(default_factory=list, description="a wave's integration: its conflicts")
+    published: str | None = Field(default=None, description="a wave's integration: the phase branch it advanced")
     retryable: bool = Field(
         default=False,
         description="failed: whether a retry may help (fetch, push, the machine busy); a failing test or an invalid "
