@@ -1,5 +1,6 @@
-"""Oversized plans: a 10 MB file is refused before it is parsed; 100,000 efforts are refused by size in YAML and read
-in markdown (the compact table fits under the size limit); the factory's lookups grow linearly with the efforts."""
+"""Oversized plans: a 10 MB file is refused at the line where it passes the limit, before it is parsed; 100,000
+efforts are refused by size in YAML and read in markdown (the compact table fits under the size limit); the factory's
+lookups grow linearly with the efforts."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def padded(text: str, size: int, comment: str) -> str:
         ("many.yaml", yaml_plan(MANY)),
     ],
 )
-def test_plans_over_the_size_limit_are_refused_unread(plans, name, text):
+def test_plans_over_the_size_limit_are_refused_at_the_line_of_the_limit(plans, name, text):
     from waveflow.airflow.factory import plan_dag
 
     path = plans / name
@@ -48,9 +49,10 @@ def test_plans_over_the_size_limit_are_refused_unread(plans, name, text):
     with pytest.raises(PlanError) as refused:
         read_plan(path)
     [problem] = refused.value.problems
-    assert (problem.path, problem.severity) == (str(path), "error")
-    assert problem.message == f"plan is {size} bytes; the limit is {MAX_PLAN_BYTES}"
-    with pytest.raises(PlanImportError, match=f"{path}: error: plan is {size} bytes"):
+    line = path.read_bytes()[:MAX_PLAN_BYTES].count(b"\n") + 1
+    assert (problem.path, problem.line, problem.severity) == (str(path), line, "error")
+    assert problem.message == f"plan is {size} bytes; the limit is {MAX_PLAN_BYTES}, reached on this line"
+    with pytest.raises(PlanImportError, match=f"{path}:{line}: error: plan is {size} bytes"):
         plan_dag(name)
 
 

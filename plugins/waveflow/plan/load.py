@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from .errors import PlanError, Problem
@@ -16,6 +18,8 @@ MAX_PLAN_BYTES = 2 * 1024 * 1024
 
 
 def read_text(text: str, path: str) -> Plan:
+    # A byte order mark is how some editors save UTF-8, not text: left in, it hides a markdown plan's front matter.
+    text = text.removeprefix("\ufeff")
     suffix = Path(path).suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
         # markdown-it and the reader's patterns: a tenth of a DAG file's import, which a YAML plan does without.
@@ -36,11 +40,40 @@ def read_text(text: str, path: str) -> Plan:
 
 def read_plan(path: str | Path) -> Plan:
     p = Path(path)
+    where = str(p)
     try:
-        size = p.stat().st_size
-        if size > MAX_PLAN_BYTES:
-            raise PlanError([Problem(str(p), None, "error", f"plan is {size} bytes; the limit is {MAX_PLAN_BYTES}")])
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError([Problem(str(p), None, "error", f"cannot read plan: {exc}")]) from None
-    return read_text(text, str(p))
+        # Non-blocking: a FIFO in a plan's place must not hang the open; it is refused below, unread.
+        with os.fdopen(os.open(p, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+            kind = _not_a_file(os.fstat(f.fileno()).st_mode)
+            if kind:
+                why = f"this is a {kind}, not a file: a plan is read from a regular file only (nothing was read)"
+                raise PlanError([Problem(where, None, "error", why)])
+            # Never more than the limit: a file may grow, and /proc files say they are empty.
+            data = f.read(MAX_PLAN_BYTES + 1)
+    except OSError as exc:
+        raise PlanError([Problem(where, None, "error", f"cannot read plan: {exc.strerror or exc}")]) from None
+    if len(data) > MAX_PLAN_BYTES:
+        line = data.count(b"\n", 0, MAX_PLAN_BYTES) + 1
+        size = max(len(data), p.stat().st_size)
+        why = f"plan is {size} bytes; the limit is {MAX_PLAN_BYTES}, reached on this line"
+        raise PlanError([Problem(where, line, "error", why)])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        why = f"not UTF-8: byte 0x{data[exc.start]:02x} at column {exc.start - line_start + 1}; save the plan as UTF-8"
+        raise PlanError([Problem(where, line, "error", why)]) from None
+    return read_text(text, where)
+
+
+def _not_a_file(mode: int) -> str | None:
+    for test, kind in (
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "special file"
