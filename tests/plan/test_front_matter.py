@@ -72,3 +72,13 @@ def test_a_front_matter_typo_beside_a_refused_document_keeps_the_refusal_kind():
         read_text("---\nbacked: local\n---\n# Notes\n\nNothing planned here.\n", "p.md")
     assert str(exc.value).startswith("p.md:2: error: front matter: 'backed' is not a plan option\n")
     assert "not a wave plan" in str(exc.value)
+
+
+def test_a_front_matter_key_given_twice_is_refused_with_both_lines():
+    text = "---\nbackend: local\ndefaults:\n  retries: 1\n  retries: 2\nbackend: kubernetes\n---\n# Phase 3\n"
+    with pytest.raises(PlanError) as exc:
+        read_text(text, "p.md")
+    assert [str(p) for p in exc.value.problems] == [
+        "p.md:5: error: front matter: duplicate key 'retries' (first at line 4): give each key once",
+        "p.md:6: error: front matter: duplicate key 'backend' (first at line 2): give each key once",
+    ]

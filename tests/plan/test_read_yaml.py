@@ -69,3 +69,25 @@ def test_missing_file_and_unknown_suffix(tmp_path):
     (tmp_path / "plan.txt").write_text("name: x")
     with pytest.raises(PlanError, match="unknown plan format"):
         read_plan(tmp_path / "plan.txt")
+
+
+def test_a_key_given_twice_is_refused_with_both_lines_every_one_at_once(tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        "name: a\nwaves: [{number: 1}]\nname: b\nefforts:\n"
+        "  - {id: a, name: A, wave: 1, wave: 2}\n  - id: b\n    name: B\n    wave: 1\n    name: C\n"
+    )
+    with pytest.raises(PlanError) as exc:
+        read_plan(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:3: error: duplicate key 'name' (first at line 1): give each key once",
+        f"{path}:5: error: duplicate key 'wave' (on this line): give each key once",
+        f"{path}:9: error: duplicate key 'name' (first at line 7): give each key once",
+    ]
+
+
+def test_a_merged_key_a_mapping_overrides_is_no_duplicate():
+    text = "defaults: &d {retries: 1}\nname: p\nwaves: [{number: 1}]\nefforts: []\nx:\n  <<: *d\n  retries: 2\n"
+    with pytest.raises(PlanError) as exc:
+        read_text(text, "p.yaml")
+    assert [p.message for p in exc.value.problems] == ["x: unknown key (typo?)"]  # no duplicate `retries`

@@ -13,8 +13,9 @@ from pydantic import ValidationError
 
 from .errors import PlanError, Problem
 from .model import Plan
-from .read_yaml import yaml_error_place
+from .read_yaml import duplicate_key, yaml_error_place
 from .validate import validate
+from .yaml_lines import DuplicateKeys, load_with_lines
 
 # Waves, efforts and gates come from the document itself; the front matter may not contradict them.
 _ALLOWED = set(Plan.model_fields) - {"waves", "efforts"}
@@ -31,11 +32,16 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
         return {}, {}, text
     block = "\n".join(lines[1:end])
     try:
-        data = yaml.safe_load(block) or {}
         root = yaml.compose(block, Loader=yaml.SafeLoader)
+        # The YAML plan's reader: the same data PyYAML loads, and a key given twice refused, not the last one kept.
+        document = load_with_lines(block, {})
+    except DuplicateKeys as exc:
+        repeats = [duplicate_key(path, key, first + 1, line + 1, "front matter: ") for key, first, line in exc.repeats]
+        raise PlanError(repeats) from None
     except yaml.YAMLError as exc:
         line, reason = yaml_error_place(exc, block)
         raise PlanError([Problem(path, line + 1, "error", f"malformed front matter: {reason}")]) from None
+    data = (document[0] if document else None) or {}
     if not isinstance(data, dict):
         raise PlanError([Problem(path, 2, "error", "front matter must be a YAML mapping of plan options")])
     key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in getattr(root, "value", [])}

@@ -9,13 +9,15 @@ from pydantic import ValidationError
 
 from .errors import PlanError, Problem
 from .model import Plan, Source, effort_key, gate_key, wave_key
-from .yaml_lines import load_with_lines
+from .yaml_lines import DuplicateKeys, load_with_lines
 
 
 def read_yaml(text: str, path: str = "<plan>") -> Plan:
     locations: dict[str, int] = {}
     try:
         document = load_with_lines(text, locations)
+    except DuplicateKeys as exc:
+        raise PlanError([duplicate_key(path, *repeat) for repeat in exc.repeats]) from None
     except yaml.YAMLError as exc:
         line, reason = yaml_error_place(exc, text)
         raise PlanError([Problem(path, line, "error", f"malformed YAML: {reason}")]) from None
@@ -36,6 +38,12 @@ def read_yaml(text: str, path: str = "<plan>") -> Plan:
     aliases |= {gate_key(i): f"gates/{i}" for i in range(len(plan.gates))}
     plan._source = Source(path=path, locations=locations, aliases=aliases)
     return plan
+
+
+def duplicate_key(path: str, key: Any, first: int, line: int, what: str = "") -> Problem:
+    """A key given twice in one mapping, where PyYAML would keep the last one silently."""
+    where = "on this line" if first == line else f"first at line {first}"
+    return Problem(path, line, "error", f"{what}duplicate key {key!r} ({where}): give each key once")
 
 
 def yaml_error_place(exc: yaml.YAMLError, text: str) -> tuple[int, str]:

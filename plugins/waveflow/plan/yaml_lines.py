@@ -3,8 +3,9 @@ its mark and its resolved tag). One walk records the lines and builds the data: 
 every other typed scalar by PyYAML's safe constructor, merge keys by its `flatten_mapping`.
 
 What a plan has no use for is refused with its line: a tag on a collection (`!!set`, `!!omap`), `<<` anywhere but as
-a key, an anchor used inside itself. An alias has its anchor's lines: the node tree holds the anchored node itself
-where each alias is.
+a key, an anchor used inside itself. A key written twice in one mapping is refused with both lines (PyYAML keeps the
+last silently), every one of them at once. An alias has its anchor's lines: the node tree holds the anchored node
+itself where each alias is.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ _PREFIX = "tag:yaml.org,2002:"
 _MAP, _SEQ, _MERGE, _STR, _INT = (_PREFIX + t for t in ("map", "seq", "merge", "str", "int"))
 
 
+class DuplicateKeys(yaml.YAMLError):
+    """Keys written twice in one mapping: (key, line of the first, line of the repeat) each."""
+
+    def __init__(self, repeats: list[tuple[Any, int, int]]):
+        self.repeats = repeats
+        super().__init__(f"{len(repeats)} duplicate keys")
+
+
 def load_with_lines(text: str, locations: dict[str, int]) -> tuple[Any, int] | None:
     """(data, line of its first node) of a single-document YAML text, or None for an empty one; fills `locations`
     with `a/b/0/c -> line`."""
@@ -28,7 +37,11 @@ def load_with_lines(text: str, locations: dict[str, int]) -> tuple[Any, int] | N
         root = loader.get_single_node()
         if root is None:
             return None
-        return _Lines(loader, locations).build(root, ""), root.start_mark.line + 1
+        lines = _Lines(loader, locations)
+        data = lines.build(root, "")
+        if lines.repeats:
+            raise DuplicateKeys(lines.repeats)
+        return data, root.start_mark.line + 1
     finally:
         loader.dispose()
 
@@ -40,6 +53,7 @@ class _Lines:
         # plan of aliases of aliases stays linear.
         self.built: dict[int, Any] = {}
         self.open: set[int] = set()
+        self.repeats: list[tuple[Any, int, int]] = []
 
     def build(self, node: Node, path: str | None) -> Any:
         """`path` is the node's location key; None inside a complex key or a merged mapping (no place of its own)."""
@@ -86,11 +100,9 @@ class _Lines:
         # PyYAML's own merge: `<<` pairs become the merged mappings' pairs, written keys winning.
         self.loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
+        written: dict[Any, int] = {}  # the mapping's own keys (not merged ones, which its own may override)
         for key_node, value_node in node.value:
             place = None
-            if path is not None and id(key_node) in own and isinstance(key_node, ScalarNode):
-                place = f"{path}/{key_node.value}" if path else key_node.value
-                self.locations[place] = key_node.start_mark.line + 1
             key = self.build(key_node, None)
             try:
                 hash(key)
@@ -98,6 +110,15 @@ class _Lines:
                 raise ConstructorError(
                     "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
                 ) from None
+            if id(key_node) in own:
+                line = key_node.start_mark.line + 1
+                if key in written:
+                    self.repeats.append((key, written[key], line))
+                    continue  # the first stays: its value and its line are what the messages about it use
+                written[key] = line
+                if path is not None and isinstance(key_node, ScalarNode):
+                    place = f"{path}/{key_node.value}" if path else key_node.value
+                    self.locations[place] = line
             out[key] = self.build(value_node, place)
         return out
 
