@@ -6,8 +6,10 @@ down with it. The files are generated, never edited by hand; `sync` keeps them m
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import defaultdict
 from pathlib import Path
 
 from ..plan.load import PLAN_SUFFIXES
@@ -28,6 +30,20 @@ def dag_file_name(plan_file: str) -> str:
     return "plan_" + re.sub(r"[^A-Za-z0-9]+", "_", plan_file).strip("_").lower() + ".py"
 
 
+def dag_file_names(plan_files: list[str]) -> dict[str, str]:
+    """Each plan file's DAG file name. Names that differ only in case or punctuation (`col-x.yaml`, `col_x.yaml`)
+    would make one DAG file, and one of the plans would vanish without an import error: those each get their own,
+    told apart by a hash of the plan file's name."""
+    sharing: dict[str, list[str]] = defaultdict(list)
+    for f in plan_files:
+        sharing[dag_file_name(f)].append(f)
+    names = {}
+    for name, files in sharing.items():
+        for f in files:
+            names[f] = name if len(files) == 1 else f"{name[:-3]}_{hashlib.sha256(f.encode()).hexdigest()[:8]}.py"
+    return names
+
+
 def plan_files(plans: Path) -> list[str]:
     if not plans.is_dir():
         return []
@@ -39,7 +55,10 @@ def plan_files(plans: Path) -> list[str]:
 def sync(plans: Path, out: Path) -> list[str]:
     """Write a DAG file for every plan, drop those of plans that are gone; returns what changed."""
     out.mkdir(parents=True, exist_ok=True)
-    wanted = {dag_file_name(f): TEMPLATE.format(plan_file=f, plan_json=json.dumps(f)) for f in plan_files(plans)}
+    wanted = {
+        name: TEMPLATE.format(plan_file=f, plan_json=json.dumps(f))
+        for f, name in dag_file_names(plan_files(plans)).items()
+    }
     changed = []
     for name, text in wanted.items():
         target = out / name
