@@ -32,14 +32,22 @@ def test_phase10_dag_shape(dag_folder, shipped_plans):
     assert dag.get_task("wave_1.e10_1_1").upstream_task_ids == preflight
     efforts = {"wave_1.e10_1_1", "wave_2.e10_2_1", "wave_2.e10_2_2", "wave_2.e10_2_3", "wave_2.e10_2_4"}
     assert efforts <= set(dag.task_ids)
+    # Each wave ends with its integration: the wave's branches merged and tested together, when none failed.
+    integrate = dag.get_task("wave_1.integrate")
+    assert integrate.upstream_task_ids == {"wave_1.e10_1_1"} and integrate.trigger_rule == "none_failed"
+    assert integrate.env["WAVEFLOW_BRANCH"] == "waveflow/phase10/integration-wave-1"
+    assert dag.get_task("wave_2.integrate").upstream_task_ids == {f"wave_2.e10_2_{i}" for i in range(1, 5)}
     sensor = dag.get_task("wave_1_landed")
-    assert sensor.upstream_task_ids == {"wave_1.e10_1_1"}
+    assert sensor.upstream_task_ids == {"wave_1.integrate"}
+    assert sensor.efforts["integration-wave-1"] == "waveflow/phase10/integration-wave-1"
     assert sensor.downstream_task_ids == {f"wave_2.e10_2_{i}" for i in range(1, 5)}
     for i in range(1, 5):
         task = dag.get_task(f"wave_2.e10_2_{i}")
         assert task.upstream_task_ids == {"wave_1_landed", "wave_1.e10_1_1"}
         assert task.pool == "waveflow-phase10"
         assert task.trigger_rule == "none_failed"
+        # Wave 2 starts where wave 1's branches met, not from the base ref.
+        assert task.env["WAVEFLOW_BASE_REF"] == "waveflow/phase10/integration-wave-1"
     gates = {t for t in dag.task_ids if t.startswith("quality_gates.gate_")}
     assert gates == {
         "quality_gates.gate_test_coverage",
@@ -51,15 +59,26 @@ def test_phase10_dag_shape(dag_folder, shipped_plans):
     }
     for g in gates:
         assert dag.get_task(g).trigger_rule == "all_done"
-        assert dag.get_task(g).upstream_task_ids == {f"wave_2.e10_2_{i}" for i in range(1, 5)}
+        assert dag.get_task(g).upstream_task_ids == {"wave_2.integrate"}
     efforts = {"wave_1.e10_1_1", *(f"wave_2.e10_2_{i}" for i in range(1, 5))}
+    integrations = {"wave_1.integrate", "wave_2.integrate"}
     # Every effort directly: a clear of "only failed" leaves passed gates alone, and must not let these run early.
-    assert dag.get_task("quality_gates.report").upstream_task_ids == gates | efforts
-    assert dag.get_task("quality_gates.run_outcome").upstream_task_ids == gates | efforts | {"quality_gates.report"}
+    assert dag.get_task("quality_gates.report").upstream_task_ids == gates | efforts | integrations
+    outcome = dag.get_task("quality_gates.run_outcome")
+    assert outcome.upstream_task_ids == gates | efforts | integrations | {"quality_gates.report"}
     assert [t.task_id for t in dag.leaves] == ["quality_gates.run_outcome"]
     assert set(dag.params.keys()) == {"efforts", "base_ref", "image", "dry_run", "sequential", "enforce_gates"}
     assert dag.params["base_ref"] == "main"
     assert "10.2.4" in dag.doc_md and "mermaid" in dag.doc_md and "Critical path" in dag.doc_md
+
+
+def test_a_plan_without_integration_lands_each_effort_on_its_own(dag_folder, shipped_plans):
+    plan = yaml.safe_load(shipped_plans["phase10.yaml"])
+    del plan["integration"]
+    dag = _bag(dag_folder({"phase10.yaml": yaml.safe_dump(plan, sort_keys=False)})).dags["phase10"]
+    assert not [t for t in dag.task_ids if t.endswith(".integrate")]
+    assert dag.get_task("wave_1_landed").upstream_task_ids == {"wave_1.e10_1_1"}
+    assert dag.get_task("wave_2.e10_2_1").env["WAVEFLOW_BASE_REF"] == "{{ params.base_ref or 'main' }}"
 
 
 def test_task_ids_are_deterministic(dag_folder, shipped_plans):
@@ -73,7 +92,7 @@ def test_waves_run_in_number_order_whatever_order_the_plan_lists_them(dag_folder
     bag = _bag(dag_folder({"phase10.yaml": yaml.safe_dump(plan, sort_keys=False)}))
     assert bag.import_errors == {}
     dag = bag.dags["phase10"]
-    assert dag.get_task("wave_1_landed").upstream_task_ids == {"wave_1.e10_1_1"}
+    assert dag.get_task("wave_1_landed").upstream_task_ids == {"wave_1.integrate"}
     assert dag.get_task("wave_2.e10_2_1").upstream_task_ids == {"wave_1_landed", "wave_1.e10_1_1"}
 
 
@@ -103,7 +122,8 @@ def test_local_backend_runs_the_runner_as_a_subprocess(dag_folder, shipped_plans
     assert task.env["WAVEFLOW_BRANCH"] == "feature/tmc-completion/p10w2-chaos-testing"
     assert task.env["WAVEFLOW_DEPENDENCY_BRANCHES"] == '["feature/tmc-completion/p10w1-e2e-framework"]'
     assert (task.env["PORT_RANGE_START"], task.env["PORT_RANGE_END"]) == ("30300", "30399")
-    assert "params.base_ref" in task.env["WAVEFLOW_BASE_REF"]
+    assert task.env["WAVEFLOW_BASE_REF"] == "waveflow/phase10/integration-wave-1"
+    assert "params.base_ref" in dag.get_task("wave_1.e10_1_1").env["WAVEFLOW_BASE_REF"]
     assert task.execution_timeout.total_seconds() == 8 * 3600
 
 
@@ -169,7 +189,7 @@ def test_the_markdown_plans_efforts_run_the_front_matters_agent_and_commands(dag
                           backend="local"))  # fmt: skip
     assert bag.import_errors == {}
     for dag_id in ("phase10-md", "phase10-impl"):
-        efforts = [t for t in bag.dags[dag_id].tasks if hasattr(t, "effort_id")]
+        efforts = [t for t in bag.dags[dag_id].tasks if hasattr(t, "effort_id") and not t.task_id.endswith("integrate")]
         assert len(efforts) == 5
         for task in efforts:
             assert json.loads(task.env["WAVEFLOW_TEST"]) == plan.defaults.commands.test, task.task_id

@@ -105,9 +105,10 @@ def resumed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 def build_dag(plan: Plan) -> Any:
     """The factory's DAG of phase 10 (without retries) cut down to its effort tasks, kept with their order: the
-    preflight checks, landing sensors and gates are tested elsewhere and would need a git remote here."""
+    preflight checks, landing sensors, gates and the waves' integrations (pods of the same kind, rendered and
+    validated in test_kpo_render) are tested elsewhere and would need a git remote here."""
     defaults = plan.defaults.model_copy(update={"retries": 0})
-    dag = factory_dag(plan.model_copy(update={"name": "kpo_emulator", "defaults": defaults}))
+    dag = factory_dag(plan.model_copy(update={"name": "kpo_emulator", "defaults": defaults, "integration": None}))
     return dag.partial_subset([t.task_id for t in dag.tasks if hasattr(t, "effort_id")], include_upstream=False)
 
 

@@ -52,13 +52,24 @@ def _with(plan: Plan, effort_id: str, **changes) -> Plan:
 def test_every_pod_of_the_factorys_dag_is_valid_and_restricted(plan: Plan):
     dag = factory_dag(plan)
     pods = {t.effort_id: render_pod(t, PARAMS) for t in dag.tasks if hasattr(t, "effort_id")}
-    assert sorted(pods) == ["10.1.1", "10.2.1", "10.2.2", "10.2.3", "10.2.4"]
+    # The waves' integrations run as the efforts do: the runner in a pod of their own.
+    assert sorted(pods) == [
+        "10.1.1",
+        "10.2.1",
+        "10.2.2",
+        "10.2.3",
+        "10.2.4",
+        "integration-wave-1",
+        "integration-wave-2",
+    ]
+    wave_one = {"10.1.1", "integration-wave-1"}
     for effort_id, pod in pods.items():
         assert kubernetes_validate.validate(pod, desired_version=latest_version(), strict=True)
         assert restricted.violations(pod) == []
         assert pod["metadata"]["labels"]["waveflow/effort"] == effort_id
         assert env_of(pod)["WAVEFLOW_EFFORT"] == effort_id
-        assert env_of(pod)["WAVEFLOW_BASE_REF"] == PARAMS["base_ref"]
+        start = PARAMS["base_ref"] if effort_id in wave_one else "waveflow/phase10/integration-wave-1"
+        assert env_of(pod)["WAVEFLOW_BASE_REF"] == start
     namespaces = {e: pod["metadata"]["namespace"] for e, pod in pods.items()}
     assert namespaces["10.1.1"] == "e2e-framework" and namespaces["10.2.3"] == "chaos-tests"
 
@@ -89,7 +100,10 @@ def test_phase10_effort_pod(plan: Plan, effort_id: str):
     assert env["WAVEFLOW_EFFORT"] == effort_id
     assert env["WAVEFLOW_REPO"] == REPO
     assert env["WAVEFLOW_BRANCH"] == effort.branch
-    assert env["WAVEFLOW_BASE_REF"] == "release/2026-11"
+    # Wave 2 starts from wave 1's integration; wave 1 from the run's base ref.
+    assert env["WAVEFLOW_BASE_REF"] == (
+        "release/2026-11" if effort.wave == 1 else "waveflow/phase10/integration-wave-1"
+    )
     assert env["WAVEFLOW_RUN_ID"] == "manual__2026-11-24T02:00:00+00:00"
     assert env["WAVEFLOW_MODE"] == "pod"
     assert env["WAVEFLOW_RESULT"] == "/airflow/xcom/return.json"

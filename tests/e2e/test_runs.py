@@ -104,6 +104,17 @@ def test_wave_two_waits_for_the_sensor_and_runs_in_parallel(e2e):
     # The most wave 2 efforts running at one moment: more than one (parallel), at most the pool's 4 slots.
     peak = max(sum(s <= moment < e for s, e in spans) for moment, _ in spans)
     assert 2 <= peak <= 4
+    # The siblings met: each wave's integration merged and tested its branches, wave 2 started from wave 1's, and
+    # the phase's integration branch holds every effort's head.
+    assert ti["wave_1.integrate"]["state"] == ti["wave_2.integrate"]["state"] == "success"
+    wave_one = e2e.api.xcom(DAG, run_id, "wave_1.integrate")
+    assert {e2e.api.xcom(DAG, run_id, t)["base_commit"] for t in WAVE2} == {wave_one["head"]}
+    wave_two = e2e.api.xcom(DAG, run_id, "wave_2.integrate")
+    assert [m["effort"] for m in wave_two["merged"]] == ["10.2.1", "10.2.2", "10.2.3", "10.2.4"]
+    assert wave_two["published"] == "waveflow/phase10/integration" and wave_two["metrics"]["tests_failed"] == 0
+    for effort in ("10.1.1", "10.2.1", "10.2.2", "10.2.3", "10.2.4"):
+        holding = git(e2e.remote, "branch", "--contains", heads(e2e.remote)[branch(effort)]).split()
+        assert "waveflow/phase10/integration" in holding, effort
 
 
 def test_nightly_backfill_redoes_only_the_failed_effort(e2e, tmp_path):

@@ -200,3 +200,45 @@ def test_the_report_shows_each_agents_iterations_and_the_agent_cost_gate_judges_
     )
     html = written.html.read_text()
     assert '<table class="agents">' in html and "<code>/ws/logs/implement-2.log</code>" in html
+
+
+def test_the_integration_section_says_what_each_wave_merged_and_a_failed_one_fails_the_run(
+    phase10, clean_run, result_of, tmp_path
+):
+    from waveflow.runner.result import MergeConflict, MergedBranch
+
+    assert phase10.integration is not None  # the shipped phase 10 integrates its waves
+    one = result_of("10.1.1", start_min=40, minutes=2).model_copy(update={
+        "effort": "integration-wave-1", "branch": "waveflow/phase10/integration-wave-1", "head": "ab" * 20,
+        "published": "waveflow/phase10/integration",
+        "merged": [MergedBranch(effort="10.1.1", branch="feature/x", commit="cd" * 20)],
+    })  # fmt: skip
+    two = result_of("10.2.1", start_min=120, minutes=1, status="failed", failed_step="merge").model_copy(update={
+        "effort": "integration-wave-2", "failure_reason": "merge conflict integrating 10.2.3: docs/api.md",
+        "merged": [MergedBranch(effort="10.2.1", branch="b1", commit="ef" * 20)],
+        "conflicts": [MergeConflict(file="docs/api.md", efforts=["10.2.1 (b1)", "10.2.3 (b3)"], resolution="failed")],
+    })  # fmt: skip
+    info = RunInfo(
+        dag_id="d", run_id="manual__1",
+        integrations={"integration-wave-1": one, "integration-wave-2": two},
+        integration_states={"integration-wave-1": "success", "integration-wave-2": "failed"},
+    )  # fmt: skip
+    paths = write_report(phase10, info, clean_run, evaluate_gates(phase10, clean_run), tmp_path, now=NOW)
+    md = paths.markdown.read_text()
+    assert "**Verdict: FAIL**: integration failed in wave 2" in md
+    assert "| 1 | waveflow/phase10/integration-wave-1 | succeeded | 10.1.1 `cdcdcdcd` | none | " in md
+    assert "waveflow/phase10/integration at `abababab` |" in md
+    assert "docs/api.md: 10.2.1 (b1) and 10.2.3 (b3), failed" in md
+    assert "<h2>Integration</h2>" in paths.html.read_text()
+
+
+def test_the_report_links_the_pull_requests_or_says_where_a_dry_run_wrote_them(phase10, clean_run, tmp_path):
+    opened = [{"efforts": ["10.1.1"], "head": "feat/a", "base": "main", "draft": True, "number": 7,
+               "url": "https://forge.example/acme/app/pull/7"},
+              {"efforts": ["10.2.1"], "head": "feat/b", "base": "main", "draft": False, "file": "/r/feat-b.md"}]  # fmt: skip
+    info = RunInfo(dag_id="d", run_id="manual__1", pull_requests=opened)
+    paths = write_report(phase10, info, clean_run, evaluate_gates(phase10, clean_run), tmp_path, now=NOW)
+    md = paths.markdown.read_text()
+    assert "| 10.1.1 | feat/a | main | draft | https://forge.example/acme/app/pull/7 |" in md
+    assert "| 10.2.1 | feat/b | main | ready for review | not opened (dry run): /r/feat-b.md |" in md
+    assert '<a href="https://forge.example/acme/app/pull/7">#7</a>' in paths.html.read_text()

@@ -207,3 +207,18 @@ def test_a_long_table_whose_dependencies_name_nothing_validates(tmp_path):
     assert f"{path}: ok: billing: 4000 efforts in 1 waves" in done.stdout
     left_out = f"{path}:4004: warning: effort 1.4000: dependency 'Retire legacy billing export' names no effort"
     assert left_out in done.stderr
+
+
+def test_the_integration_branch_a_document_names_is_the_plans(tmp_path):
+    text = (FIXTURES / "table-and-blocks.md").read_text()
+    lines = text.splitlines()
+    lines.insert(2, "**Target Integration Branch:** `p5-integration`  ")
+    path = tmp_path / "p5.md"
+    path.write_text("\n".join(lines) + "\n")
+    plan = read_plan(path)
+    assert plan.integration is not None and plan.integration.branch == "p5-integration"
+    assert plan.integration_branch(2) == "p5-integration-wave-2"
+    assert plan.source.locations["integration/branch"] == 3
+    assert to_reading(plan)["integration"]["branch"] == "p5-integration"
+    # A document that names none does not integrate.
+    assert read_plan(FIXTURES / "table-and-blocks.md").integration is None

@@ -10,7 +10,7 @@ from typing import Any
 from airflow.sdk import DAG, BaseOperator, Param, TaskGroup
 
 from .assets import dag_schedule
-from .spec import APPROVAL, EFFORT, GATE, LANDED, OUTCOME, PREFLIGHT, REPORT, DagSpec, TaskSpec
+from .spec import APPROVAL, EFFORT, GATE, LANDED, OUTCOME, PREFLIGHT, REPORT, REVIEW, DagSpec, TaskSpec
 from .status import EffortStatus, deadline_alerts
 
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
@@ -22,6 +22,7 @@ OPERATOR_CLASSES = {
     GATE: "waveflow.airflow.gate_tasks:GateOperator",
     REPORT: "waveflow.airflow.report_task:ReportOperator",
     OUTCOME: "waveflow.airflow.report_task:RunOutcomeOperator",
+    REVIEW: "waveflow.airflow.review_task:ReviewOperator",
 }
 EFFORT_CLASSES = {
     "local": "waveflow.airflow.local:LocalEffortOperator",

@@ -31,6 +31,7 @@ from .spec import (
     OUTCOME,
     PREFLIGHT,
     REPORT,
+    REVIEW,
     DagSpec,
     EffortStatusSpec,
     GroupSpec,
@@ -220,10 +221,16 @@ def gate_tasks(plan: Plan, effort_tasks: dict[str, str], integrations: dict[int,
     closing: dict[str, Any] = {"plan": plan, "effort_tasks": effort_tasks, "trigger_rule": ALL_DONE, "retries": 0}
     if integrations:
         closing["integration_tasks"] = integrations
+    review = []
+    if plan.review is not None:
+        # After the gates (a pull request is a draft while one fails), before the report (which links them).
+        review = [TaskSpec(f"{GATES_GROUP}.review", REVIEW, closing, upstream=judged)]
+        judged = (*judged, review[0].task_id)
+        closing = {**closing, "review_task": review[0].task_id}
     report = TaskSpec(f"{GATES_GROUP}.report", REPORT, closing, upstream=judged)
     outcome_args = {**closing, "report_task": report.task_id}
     outcome = TaskSpec(f"{GATES_GROUP}.run_outcome", OUTCOME, outcome_args, upstream=(report.task_id, *judged))
-    return [*gates, report, outcome]
+    return [*gates, *review, report, outcome]
 
 
 def run_params(plan: Plan) -> dict[str, ParamSpec]:

@@ -21,11 +21,11 @@ from ..plan.model import Plan, integration_id
 from ..runner.result import EffortResult
 from .assets import announce_landed, landed_alias
 from .paths import reports_root
-from .run_results import FAILED_STATES, effort_states, judgement_key, pull_results
+from .run_results import FAILED_STATES, effort_states, judgement_key, pull_results, task_states
 from .status import run_finished, status_log
 
 
-class _ClosingOperator(BaseOperator):
+class ClosingOperator(BaseOperator):
     """A task at the end of the run: it reads every effort's result and judges every gate."""
 
     def __init__(
@@ -34,12 +34,20 @@ class _ClosingOperator(BaseOperator):
         plan: Plan,
         effort_tasks: Mapping[str, str],
         integration_tasks: Mapping[int, str] | None = None,
+        review_task: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        self.plan, self.effort_tasks = plan, dict(effort_tasks)
+        self.plan, self.effort_tasks, self.review_task = plan, dict(effort_tasks), review_task
         # Keyed by the runner's id of each wave's integration, as efforts are keyed by theirs.
         self.integration_tasks = {integration_id(w): t for w, t in (integration_tasks or {}).items()}
+
+    def pull_requests(self, context: Any) -> list[dict[str, Any]] | None:
+        """What the review task opened or wrote; None when the plan asks for none, or the task left nothing."""
+        if not self.review_task:
+            return None
+        value = context["ti"].xcom_pull(task_ids=self.review_task, key="return_value")
+        return list(value) if isinstance(value, list) else None
 
     def integrations(self, context: Any) -> tuple[dict[str, EffortResult | None], dict[str, str]]:
         """Each wave's integration result (left out when it did not run) and its task's state."""
@@ -75,6 +83,7 @@ class _ClosingOperator(BaseOperator):
             status_log=str(log.path),
             integrations=integrations,
             integration_states=integration_states,
+            pull_requests=self.pull_requests(context),
         )
         for outcome in outcomes:
             log.append("gate", metric=outcome.metric, verdict=outcome.verdict, detail=outcome.summary())
@@ -83,14 +92,14 @@ class _ClosingOperator(BaseOperator):
         return {"html": str(paths.html), "markdown": str(paths.markdown), "judged": judgement_key(results, states)}
 
 
-class ReportOperator(_ClosingOperator):
+class ReportOperator(ClosingOperator):
     ui_color = "#f3eefb"
 
     def execute(self, context: Any) -> dict[str, str]:
         return self.write_report(context, *self.judge(context))
 
 
-class RunOutcomeOperator(_ClosingOperator):
+class RunOutcomeOperator(ClosingOperator):
     """Fails the run when an effort failed or an enforced gate failed, saying which; the only leaf of the DAG."""
 
     ui_color = "#fbeeee"
@@ -128,6 +137,8 @@ class RunOutcomeOperator(_ClosingOperator):
         ]
         if failed_integrations:
             problems_seen.append(f"integrations failed: {'; '.join(failed_integrations)}")
+        if self.review_task and task_states(context, [self.review_task])[self.review_task] in FAILED_STATES:
+            problems_seen.append("the pull requests could not be opened (see the review task's log)")
         if idle := no_work(results):
             problems_seen.append(idle)
         if problems_seen:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # What a task is: `materialize` maps each kind to its operator class (the effort kinds to their backend's).
-PREFLIGHT, EFFORT, LANDED, APPROVAL, GATE, REPORT, OUTCOME = (
+PREFLIGHT, EFFORT, LANDED, APPROVAL, GATE, REPORT, OUTCOME, REVIEW = (
     "preflight",
     "effort",
     "landed",
@@ -19,6 +19,7 @@ PREFLIGHT, EFFORT, LANDED, APPROVAL, GATE, REPORT, OUTCOME = (
     "gate",
     "report",
     "outcome",
+    "review",
 )
 
 

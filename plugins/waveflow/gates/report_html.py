@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from .gantt import render_gantt
-from .report_integration import INTEGRATION_HEADER, integration_cells
+from .report_integration import INTEGRATION_HEADER, PULL_REQUEST_HEADER, integration_cells, pull_request_cells
 from .report_model import RunReport
 from .report_text import (
     EFFORT_HEADER,
@@ -81,8 +81,15 @@ def render_html(report: RunReport) -> str:
         agents = "<h2>Agents</h2>\n" + _table(ITERATION_HEADER, rows, "agents")
     integration = ""
     if report.integrations:
-        cells = ((escape(c) for c in integration_cells(i)) for i in report.integrations)
-        integration = "<h2>Integration</h2>\n" + _table(INTEGRATION_HEADER, cells, "integration")
+        merged = ((escape(c) for c in integration_cells(i)) for i in report.integrations)
+        integration = "<h2>Integration</h2>\n" + _table(INTEGRATION_HEADER, merged, "integration")
+    if report.run.pull_requests:
+        pr_rows: list[tuple[str, ...]] = []
+        for pr in report.run.pull_requests:
+            *cells, where = pull_request_cells(pr)
+            link = _link(str(pr["url"]), f"#{pr.get('number')}") if pr.get("url") else escape(where)
+            pr_rows.append((*(escape(c) for c in cells), link))
+        integration += "\n<h2>Pull requests</h2>\n" + _table(PULL_REQUEST_HEADER, pr_rows, "pull-requests")
     matrix = _table(
         ("Effort", *(g.metric for g in report.gates)),
         ((escape(e.id), *(_verdict(e.verdicts.get(g.metric)) for g in report.gates)) for e in report.efforts),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .report_integration import INTEGRATION_HEADER, integration_cells
+from .report_integration import INTEGRATION_HEADER, PULL_REQUEST_HEADER, integration_cells, pull_request_cells
 from .report_model import RunReport
 from .report_text import (
     EFFORT_HEADER,
@@ -38,9 +38,18 @@ def _agents(report: RunReport) -> list[str]:
 
 
 def _integration(report: RunReport) -> list[str]:
-    if not report.integrations:
-        return []
-    return ["## Integration", "", *_table(INTEGRATION_HEADER, (integration_cells(i) for i in report.integrations))]
+    out = []
+    if report.integrations:
+        out += ["## Integration", "", *_table(INTEGRATION_HEADER, (integration_cells(i) for i in report.integrations))]
+    prs = report.run.pull_requests
+    if prs is not None:
+        rows = (pull_request_cells(pr) for pr in prs)
+        out += [
+            "## Pull requests",
+            "",
+            *(_table(PULL_REQUEST_HEADER, rows) if prs else ["None: no effort succeeded.", ""]),
+        ]
+    return out
 
 
 def render_markdown(report: RunReport) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 
 from ..plan.model import Effort, Plan, Wave, task_id
@@ -29,6 +30,8 @@ class RunInfo:
     status_log: str | None = None  # URL or path of the run's status log
     integrations: Mapping[str, EffortResult | None] = field(default_factory=dict)  # each wave's integration result
     integration_states: Mapping[str, str] = field(default_factory=dict)  # integration id -> its task's state
+    # What the review task opened (`url`) or wrote (`file`) per pull request; None: the plan asks for none.
+    pull_requests: list[dict[str, Any]] | None = None
 
     @property
     def status_log_is_url(self) -> bool:
@@ -206,7 +209,7 @@ def _effort_line(
         coverage=_coverage(result),
         benchmark_cv=_cv(result),
         verdicts=verdicts,
-        agent=_agent(result),
+        agent=agent_text(result),
         iterations=_iterations(effort.id, result),
         failure=_failure(effort.id, result, run),
         log_url=run.task_url(effort.id),
@@ -257,7 +260,8 @@ def _cost(cost: float | None) -> str:
     return "—" if cost is None else f"${cost:.2f}"
 
 
-def _agent(result: EffortResult | None) -> str:
+def agent_text(result: EffortResult | None) -> str:
+    """An effort agent's iterations, cost and tokens in one phrase."""
     agent = result.agent if result else None
     if agent is None:
         return "—"

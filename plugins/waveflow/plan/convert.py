@@ -43,6 +43,7 @@ def to_reading(plan: Plan) -> dict[str, Any]:
         ],
         "gates": [g.model_dump(exclude_defaults=True) | {"metric": g.metric} for g in plan.gates],
         "warnings": [msg for _, msg in plan.source.warnings],
+        **({"integration": plan.integration.model_dump(mode="json")} if plan.integration else {}),
     }
 
 

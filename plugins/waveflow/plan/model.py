@@ -177,6 +177,17 @@ class Integration(_Strict):
     )
 
 
+class Review(_Strict):
+    """Pull requests for review, opened (or updated) through the forge's API when the run's gates have been judged:
+    one per effort (head: its branch; base: where it started), or one per wave (head: the wave's integration
+    branch; base: the base ref). Draft while a gate fails, ready for review once they all pass."""
+
+    per: Literal["effort", "wave"] = "effort"
+    repository: str = Field(description="owner/name of the repository on the forge (GitHub)")
+    conn_id: str = Field(default="github_default", description="the Airflow GitHub connection: its token, its host")
+    dry_run: bool = Field(default=False, description="write each pull request's title and body as a file instead")
+
+
 class Plan(_Strict):
     name: str
     title: str = ""
@@ -200,6 +211,7 @@ class Plan(_Strict):
     gates: list[Gate] = Field(default_factory=list)
     agents: dict[str, AgentProfile] = Field(default_factory=dict, description="agent profiles by name")
     integration: Integration | None = Field(default=None, description="merge and test each wave's efforts together")
+    review: Review | None = Field(default=None, description="open a pull request per effort or per wave")
 
     # Where each part was read from, for `path:line` messages; never serialized.
     _source: Source = PrivateAttr(default_factory=lambda: Source())
@@ -209,6 +221,8 @@ class Plan(_Strict):
     def _previous_named(self) -> Plan:
         if self.schedule_on_previous and not self.follows:
             raise ValueError("schedule_on_previous needs `follows`: the plan whose landing starts this one")
+        if self.review and self.review.per == "wave" and not self.integration:
+            raise ValueError("review per wave needs `integration`: a wave's pull request is its integration branch")
         return self
 
     @property

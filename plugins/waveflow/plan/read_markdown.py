@@ -20,6 +20,7 @@ from .markdown.extract import section_efforts, table_efforts
 from .markdown.graph import flowcharts, learn_aliases, learn_labels, match_charts
 from .markdown.identity import settle
 from .markdown.index import Index
+from .markdown.integration import integration_branch
 from .markdown.isolation import isolation
 from .markdown.prose import contradictions
 from .markdown.resources import gates
@@ -86,6 +87,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         labels=labels,
         gates=gates(blocks),
         warnings=warnings,
+        integration=integration_branch(text),
     )
     return to_plan(reading)
 

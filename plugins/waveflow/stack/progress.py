@@ -16,6 +16,9 @@ FINISHED_TASK = {"success", "failed", "skipped", "upstream_failed", "removed"}
 
 def _label(plan: Plan, tid: str) -> str:
     names = {f"wave_{e.wave}.{task_id(e.id)}": f"effort {e.id} {e.name}" for e in plan.efforts}
+    if plan.integration is not None:
+        names |= {f"wave_{w.number}.integrate": f"wave {w.number} integration ({plan.integration_branch(w.number)})"
+                  for w in plan.waves}  # fmt: skip
     return names.get(tid, tid)
 
 
@@ -79,11 +82,12 @@ class RunProgress:
             self.say(f"[{time.monotonic() - self.started:6.0f}s] {_label(self.plan, tid)}: {state}{said}")
         for wave in self.plan.waves:
             prefix = f"wave_{wave.number}."
-            states = [s for t, s in self.seen.items() if t.startswith(prefix)]
-            if wave.number not in self.waves_done and states and all(s in FINISHED_TASK for s in states):
+            states = {t: s for t, s in self.seen.items() if t.startswith(prefix)}
+            if wave.number not in self.waves_done and states and all(s in FINISHED_TASK for s in states.values()):
                 self.waves_done.add(wave.number)
-                ok = sum(s == "success" for s in states)
-                self.say(f"== wave {wave.number} complete: {ok}/{len(states)} efforts succeeded")
+                efforts = [s for t, s in states.items() if t != f"{prefix}integrate"]
+                ok = sum(s == "success" for s in efforts)
+                self.say(f"== wave {wave.number} complete: {ok}/{len(efforts)} efforts succeeded")
         return str(api.run(self.plan.name, self.run_id)["state"])
 
     def _agent(self, api: AirflowAPI, tid: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import PlanError, Problem
-from ..model import Effort, Gate, Plan, Source, Wave, effort_key, gate_key, wave_key
+from ..model import Effort, Gate, Integration, Plan, Source, Wave, effort_key, gate_key, wave_key
 from .draft import Draft
 from .sections import Section, wave_facts
 
@@ -26,6 +26,7 @@ class Reading:
     labels: dict[int, tuple[dict[str, str], int]] = field(default_factory=dict)  # id(draft) -> (labels, line)
     gates: list[tuple[int, str, str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    integration: tuple[str, int] | None = None  # the branch the document names for its efforts to meet on, its line
 
 
 def line_key(line: int) -> str:
@@ -85,6 +86,9 @@ def to_plan(r: Reading) -> Plan:
     if problems:
         raise PlanError(problems)
     plan = Plan(name=r.name, title=r.title, waves=built_waves, efforts=built_efforts, gates=gates)
+    if r.integration:
+        plan.integration = Integration(branch=r.integration[0])
+        locations["integration"] = locations["integration/branch"] = r.integration[1]
     locations["efforts"] = r.drafts[0].line if r.drafts else r.title_line
     plan._source = Source(path=r.path, locations=locations, warnings=r.warnings)
     return plan
