@@ -18,6 +18,7 @@ from .errors import StepFailed
 from .gitcmd import Git
 from .metrics import collect
 from .metrics.evidence import Evidence, find_reports
+from .process import read_output
 from .result import AgentRecord, Iteration
 from .run import Run, now
 
@@ -210,7 +211,7 @@ class Loop:
     def _usage(self, it: Iteration, log_path: Path, report: Path) -> None:
         parsed = Usage()
         if self.profile.adapter is not None:
-            parsed = self.profile.adapter.read_usage(log_path.read_text(encoding="utf-8", errors="replace"))
+            parsed = self.profile.adapter.read_usage(read_output(log_path))
         written, problem = report_file(report)
         if problem:
             self.run.log(f"{self.run.inputs.effort}: {problem}")

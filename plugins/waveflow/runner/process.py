@@ -1,28 +1,51 @@
-"""Run one command (an argv list, never a shell) in its own process group, under a time-out that ends the group.
+"""Run one command (an argv list, never a shell) under a time-out that ends everything it started.
 
-An agent or a test suite may start servers and helpers of its own; killing only the direct child would leave them
-holding ports and the output pipe. Everything the command started shares its process group, so it all goes together.
-A runner that is itself killed (SIGKILL, OOM) cannot end the group: the group's id is written to `group_file` while it
-runs, and the next runner of the effort ends what is left before it touches the worktree.
+An agent or a test suite may start servers and helpers of its own, in its own session even (`setsid`); killing only
+the direct child would leave them holding ports and the output pipe. Each command runs under `contain.py`, a child
+subreaper that kills whatever the command left when it exits, and on the time-out ends every descendant (SIGTERM,
+SIGKILL after a grace); it also leads the command's process group, the whole containment where there is no
+subreaper (not Linux). The output is read in chunks, lines longer than `MAX_LINE_BYTES` are cut, and it goes to the
+log file as it comes: memory holds a bounded tail, not the output. Reading never waits more than `DRAIN_SECONDS`
+once the command has ended, whoever still holds the pipe.
+
+A runner that is itself killed (SIGKILL, OOM) takes its commands along: `contain.py` asks for SIGTERM on its parent's
+death. In case that fails too, the group's id is written to `group_file` while it runs, and the next runner of the
+effort ends what is left before it touches the worktree.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from .redact import Redactor
+
 TERM_GRACE_SECONDS = 5.0
+# What `contain.py` may take beyond its grace to end the tree and exit, and the reader to drain the pipe after it.
+CONTAIN_MARGIN_SECONDS = 15.0
+DRAIN_SECONDS = 5.0
+# The most a step can outlast its time-out: the grace, then the margin, then the drain (docs/runner.md says so).
+STEP_GRACE_SECONDS = TERM_GRACE_SECONDS + CONTAIN_MARGIN_SECONDS + DRAIN_SECONDS
 TAIL_LINES = 20
+MAX_LINE_BYTES = 64 * 1024
+# What the metrics and the agent's usage are read from: the end of a log, never all of it (output may be gigabytes;
+# the line count bounds the memory of the per-line lists the parsers build, 8 MiB of 2-byte lines would be 4 million).
+OUTPUT_READ_BYTES = 8 * 1024 * 1024
+OUTPUT_READ_LINES = 100_000
+_CONTAIN = Path(__file__).with_name("contain.py")
+_READ_BYTES = 64 * 1024
+_POLL_SECONDS = 0.2
 
 
 @dataclass
@@ -46,17 +69,19 @@ def run_command(
     env: Mapping[str, str],
     timeout: float,
     log_path: Path,
-    redact: Callable[[str], str] = str,
+    redact: Redactor | None = None,
     echo: TextIO | None = sys.stderr,
     group_file: Path | None = None,
 ) -> CommandResult:
     """Run `argv`; its output (stdout and stderr, redacted) goes to `log_path` and to `echo` as it comes."""
+    redact = redact or Redactor()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tail: deque[str] = deque(maxlen=TAIL_LINES)
     started = time.monotonic()
+    contain = [sys.executable, "-I", str(_CONTAIN), str(os.getpid()), str(TERM_GRACE_SECONDS), "--"]
     try:
         proc = subprocess.Popen(
-            list(argv),
+            [*contain, *argv],
             cwd=cwd,
             env=dict(env),
             stdin=subprocess.DEVNULL,
@@ -72,8 +97,12 @@ def run_command(
     if group_file is not None:
         group_file.parent.mkdir(parents=True, exist_ok=True)
         group_file.write_text(f"{proc.pid} {_start_ticks(proc.pid)}\n", encoding="utf-8")
+    assert proc.stdout is not None
+    ended = threading.Event()
     with log_path.open("w", encoding="utf-8") as log:
-        reader = threading.Thread(target=_copy_output, args=(proc, log, echo, tail, redact), daemon=True)
+        reader = threading.Thread(
+            target=_copy_output, args=(proc.stdout.fileno(), log, echo, tail, redact, ended), daemon=True
+        )
         reader.start()
         timed_out = False
         try:
@@ -81,9 +110,12 @@ def run_command(
         except subprocess.TimeoutExpired:
             timed_out = True
             _end_group(proc)
-        # A leader that exited may leave children behind holding the pipe (and ports): end them too.
+        # Where nothing reaps for the command (no subreaper), its group's leftovers still hold the pipe and ports.
         _signal_group(proc.pid, signal.SIGKILL)
-        reader.join()
+        ended.set()
+        reader.join(DRAIN_SECONDS + _POLL_SECONDS * 2)
+    if not reader.is_alive():
+        proc.stdout.close()
     if group_file is not None:
         group_file.unlink(missing_ok=True)
     return CommandResult(
@@ -91,23 +123,89 @@ def run_command(
     )
 
 
+class _Lines:
+    """Splits output into lines; of a line longer than MAX_LINE_BYTES only the start is kept, the rest is counted."""
+
+    def __init__(self) -> None:
+        self.line = bytearray()
+        self.cut = 0  # bytes of the current line past the limit
+
+    def feed(self, chunk: bytes) -> list[tuple[bytes, bool]]:
+        """The lines `chunk` completes, each with whether it was cut (a cut line comes out once it ends)."""
+        out: list[tuple[bytes, bool]] = []
+        start = 0
+        while start <= len(chunk):
+            newline = chunk.find(b"\n", start)
+            piece = chunk[start:] if newline < 0 else chunk[start:newline]
+            room = MAX_LINE_BYTES - len(self.line)
+            self.line += piece[:room]
+            self.cut += max(0, len(piece) - room)
+            if newline < 0:
+                break
+            out.append(self.finish())
+            start = newline + 1
+        return out
+
+    def finish(self) -> tuple[bytes, bool]:
+        line, cut = bytes(self.line), self.cut > 0
+        self.line.clear()
+        self.cut = 0
+        return line, cut
+
+
 def _copy_output(
-    proc: subprocess.Popen[bytes], log: TextIO, echo: TextIO | None, tail: deque[str], redact: Callable[[str], str]
+    fd: int, log: TextIO, echo: TextIO | None, tail: deque[str], redact: Redactor, ended: threading.Event
 ) -> None:
-    assert proc.stdout is not None
-    for raw in proc.stdout:
-        line = redact(raw.decode("utf-8", errors="replace").rstrip("\n"))
+    lines = _Lines()
+    drain_until: float | None = None
+
+    def emit(raw: bytes, cut: bool) -> None:
+        text = raw.decode("utf-8", errors="replace")
+        line = redact.cut(text) + f" [line cut at {MAX_LINE_BYTES} bytes]" if cut else redact(text)
         log.write(line + "\n")
         if echo is not None:
             echo.write(line + "\n")
         tail.append(line)
+
+    while True:
+        if ended.is_set() and drain_until is None:
+            drain_until = time.monotonic() + DRAIN_SECONDS
+        if drain_until is not None and time.monotonic() > drain_until:
+            break  # something outside the command's tree holds the pipe: stop reading, do not wait for it
+        readable, _, _ = select.select([fd], [], [], _POLL_SECONDS)
+        if not readable:
+            continue
+        chunk = os.read(fd, _READ_BYTES)
+        if not chunk:
+            break
+        for raw, cut in lines.feed(chunk):
+            emit(raw, cut)
+    if lines.line or lines.cut:
+        emit(*lines.finish())
     log.flush()
 
 
+def read_output(log_path: Path) -> str:
+    """The end of a command's log: its last OUTPUT_READ_BYTES, at most OUTPUT_READ_LINES whole lines of them."""
+    with log_path.open("rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, size - OUTPUT_READ_BYTES))
+        data = fh.read()
+    if size > len(data):
+        data = data[data.find(b"\n") + 1 :]  # the first line read is a part of one
+    start = len(data)
+    for _ in range(OUTPUT_READ_LINES):
+        start = data.rfind(b"\n", 0, start - 1 if start else 0)
+        if start < 0:
+            return data.decode("utf-8", errors="replace")
+    return data[start + 1 :].decode("utf-8", errors="replace")
+
+
 def _end_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the group; `contain.py` passes it to the command's other descendants and ends them after the grace."""
     _signal_group(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(timeout=TERM_GRACE_SECONDS)
+        proc.wait(timeout=TERM_GRACE_SECONDS + CONTAIN_MARGIN_SECONDS)
     except subprocess.TimeoutExpired:
         _signal_group(proc.pid, signal.SIGKILL)
         proc.wait()

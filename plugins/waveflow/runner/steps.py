@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import StepFailed
 from .machine import MachineBusy, machine_slot
-from .process import CommandResult, run_command
+from .process import CommandResult, read_output, run_command
 from .result import EffortResult
 from .run import Run
 from .workspace import STATE_DIR
@@ -54,7 +54,7 @@ def test(run: Run, env: dict[str, str], log_name: str = "") -> tuple[str, str | 
         return "", None
     with run.step("test"):
         outcome = command(run, "test", argv, env, run.inputs.test_timeout, log_name)
-    return outcome.log_path.read_text(encoding="utf-8", errors="replace"), problem("tests", outcome)
+    return read_output(outcome.log_path), problem("tests", outcome)
 
 
 def say_which_tests_failed(result: EffortResult, reason: str) -> str:
