@@ -27,8 +27,8 @@ def problems(efforts: str, header: str = HEADER) -> list[str]:
 def test_a_clean_plan_has_no_problems():
     assert (
         problems("""\
-      - {id: a, name: A, wave: 1, branch: feat/a, agent: x, namespace: ns-a, ports: {start: 1000, end: 1099}}
-      - {id: b, name: B, wave: 2, branch: feat/b, agent: y, depends_on: [a], ports: {start: 1100, end: 1199}}
+      - {id: a, name: A, wave: 1, branch: feat/a, agent: x, namespace: ns-a, ports: {start: 2000, end: 2099}}
+      - {id: b, name: B, wave: 2, branch: feat/b, agent: y, depends_on: [a], ports: {start: 2100, end: 2199}}
     """)
         == []
     )
@@ -247,3 +247,15 @@ def test_a_dependency_left_out_in_one_place_and_read_in_another_says_where_it_ca
     said = [str(p) for p in validate(plan) if "could be any of" in p.message]
     assert said == ["shop.md:14: warning: effort 2.1: dependency 'Storage' could be any of 1.1, 1.2; read as 1.1 "
                     "(line 18) from another place"]  # fmt: skip
+
+
+def test_two_efforts_that_would_share_a_worktree_are_refused_at_their_line():
+    found = problems("""\
+      - {id: a, name: A, wave: 1, branch: feat/a-b, agent: x}
+      - {id: b, name: B, wave: 1, branch: feat-a/b, agent: x}
+      - {id: c, name: C, wave: 2, branch: feat/c, agent: x, worktree: shared}
+      - {id: d, name: D, wave: 2, branch: feat/d, agent: x, worktree: ./shared}
+      - {id: e, name: E, wave: 2, branch: feat/e, agent: x, worktree: feat-a-b}
+    """)
+    assert "plan.yaml:9: error: duplicate worktree 'feat-a-b': efforts a, b, e" in " ".join(found)
+    assert any(p.startswith("plan.yaml:11: error: duplicate worktree 'shared': efforts c, d") for p in found)

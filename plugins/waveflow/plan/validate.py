@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from .errors import PlanError, Problem, Severity
 from .model import AGENT_PLACEHOLDERS, Effort, Plan, effort_key, gate_key, task_id, wave_key
-from .names import ISSUE_ID, branch_name_problem, dns_label_problem, label_problem, shell_problem
+from .names import ISSUE_ID, base_ref_problem, branch_name_problem, dns_label_problem, label_problem, shell_problem
+from .runnable import check_runnable
 
 
 def validate(plan: Plan) -> list[Problem]:
@@ -25,6 +27,7 @@ def validate(plan: Plan) -> list[Problem]:
     _check_schedule(plan, out)
     _check_agents(plan, out)
     _check_briefs(plan, out)
+    check_runnable(plan, out.add)
     return sorted(out.problems, key=lambda p: (p.severity != "error", p.line or 0))
 
 
@@ -71,6 +74,7 @@ def _check_unique(plan: Plan, out: _Collector) -> None:
         "branch": defaultdict(list),
         "task id": defaultdict(list),
         "namespace": defaultdict(list),
+        "worktree": defaultdict(list),
     }
     for e in plan.efforts:
         fields["id"][e.id].append(e)
@@ -78,14 +82,23 @@ def _check_unique(plan: Plan, out: _Collector) -> None:
         fields["branch"][plan.branch_of(e)].append(e)
         if e.namespace and plan.isolation.namespaces:
             fields["namespace"][e.namespace].append(e)
+        # The runner's default worktree is the branch with '/' -> '-': `feat/a-b` and `feat-a/b` would share one.
+        fields["worktree"][posixpath.normpath(e.worktree or plan.branch_of(e).replace("/", "-"))].append(e)
     reported_ids = {v for v, es in fields["id"].items() if len(es) > 1}
     for field, values in fields.items():
         for value, efforts in values.items():
             if len(efforts) < 2 or (field == "task id" and efforts[0].id in reported_ids):
                 continue
+            if field == "worktree" and len({plan.branch_of(e) for e in efforts}) == 1:
+                continue  # said as a duplicate branch
             ids = ", ".join(e.id for e in efforts)
-            sub = {"id": "", "task id": "", "branch": "/branch", "namespace": "/namespace"}[field]
-            out.add("error", f"duplicate {field} {value!r}: efforts {ids}", effort_key(efforts[1].id) + sub)
+            sub = {"id": "", "task id": "", "branch": "/branch", "namespace": "/namespace", "worktree": "/worktree"}
+            key = effort_key(efforts[1].id) + sub[field]
+            why = ""
+            if field == "worktree":
+                why = "; their runners would take turns in one directory, or one would refuse"
+                key = key if efforts[1].worktree else effort_key(efforts[1].id) + "/branch"
+            out.add("error", f"duplicate {field} {value!r}: efforts {ids}{why}", key)
 
 
 def _relative_path_problem(path: str) -> str | None:
@@ -121,7 +134,7 @@ def _check_names(plan: Plan, out: _Collector) -> None:
         out.add("error", "the plan has an empty name (it becomes the DAG id)", "name")
     for why in filter(None, [label_problem(plan.name), shell_problem(plan.name)]):
         out.add("error", f"plan name {plan.name!r}: {why}", "name")
-    wrong_ref = branch_name_problem(plan.base_ref)
+    wrong_ref = base_ref_problem(plan.base_ref)
     if wrong_ref:
         out.add("error", f"base_ref {plan.base_ref!r}: {wrong_ref}", "base_ref")
     for e in plan.efforts:

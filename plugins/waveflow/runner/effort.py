@@ -17,6 +17,7 @@ from typing import TextIO
 
 from . import brief, commits, memo, steps
 from .contract import RunnerInputs
+from .effort_lock import effort_lock, lock_wait
 from .errors import StepFailed
 from .gitcmd import git_env
 from .integrate import Integration, merge_wave, publish
@@ -65,7 +66,10 @@ def run_effort(
     run.git_environment = git_env(environ, user, password, workspace / STATE_DIR)
     started = time.monotonic()
     try:
-        _run(run)
+        run.workspace.mkdir(parents=True, exist_ok=True)
+        lock = run.state_dir("locks")
+        with effort_lock(lock.with_name(lock.name + ".lock"), lock_wait(environ), inputs.run_id):
+            _run(run)
     except StepFailed as exc:
         run.fail(exc)
     run.result.timing.seconds["total"] = round(time.monotonic() - started, 3)
@@ -75,7 +79,6 @@ def run_effort(
 
 def _run(run: Run) -> None:
     inputs, result = run.inputs, run.result
-    run.workspace.mkdir(parents=True, exist_ok=True)
     _end_leftovers(run)
     integration = Integration.parse(inputs.integration) if inputs.integration else None
     with run.step("fetch"):
@@ -171,7 +174,8 @@ def _reuse(run: Run, recorded: EffortResult) -> None:
 
 
 def _end_leftovers(run: Run) -> None:
-    """A runner killed mid-command left that command running in the worktree: end it before anything else."""
+    """A runner killed mid-command left that command running in the worktree: end it before anything else. Only
+    called under the effort's lock, so the runner that left it is dead."""
     running = run.state_dir("running")
     for group_file in sorted(running.glob("*")) if running.is_dir() else []:
         if not group_file.is_file():
@@ -182,9 +186,6 @@ def _end_leftovers(run: Run) -> None:
 
 
 def _record(run: Run, checkout: Checkout, key: str) -> None:
+    """A result not recorded fails the effort (StepFailed): the landing sensor would wait its whole time-out for it."""
     with run.step("record"), checkout.locked():
-        try:
-            memo.record(checkout.repo, run.result.head or "", key, run.result)
-        except StepFailed as exc:
-            # The work is pushed; without the note a rerun only redoes it.
-            run.log(f"{run.inputs.effort}: warning: {exc.reason}")
+        memo.record(checkout.repo, run.result.head or "", key, run.result)

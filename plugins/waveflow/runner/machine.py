@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 _POLL_SECONDS = 0.2
 
@@ -30,19 +31,25 @@ def machine_slot(path: Path | None, alone: bool, timeout: float) -> Iterator[flo
         yield 0.0
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
     with path.open("a") as fh:
-        mode = (fcntl.LOCK_EX if alone else fcntl.LOCK_SH) | fcntl.LOCK_NB
-        while True:
-            try:
-                fcntl.flock(fh, mode)
-                break
-            except BlockingIOError:
-                if time.monotonic() - started > timeout:
-                    what = "every other effort's steps to end" if alone else "an exclusive effort's tests to end"
-                    raise MachineBusy(f"waited {timeout:.0f}s for {what} on this machine ({path})") from None
-                time.sleep(_POLL_SECONDS)
+        waited = flock_within(fh, fcntl.LOCK_EX if alone else fcntl.LOCK_SH, timeout)
+        if waited is None:
+            what = "every other effort's steps to end" if alone else "an exclusive effort's tests to end"
+            raise MachineBusy(f"waited {timeout:.0f}s for {what} on this machine ({path})")
         try:
-            yield round(time.monotonic() - started, 3)
+            yield waited
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def flock_within(fh: IO[str], mode: int, timeout: float) -> float | None:
+    """Take `mode` (LOCK_EX, LOCK_SH) on the open file, waiting up to `timeout`: the seconds waited, None if never."""
+    started = time.monotonic()
+    while True:
+        try:
+            fcntl.flock(fh, mode | fcntl.LOCK_NB)
+            return round(time.monotonic() - started, 3)
+        except BlockingIOError:
+            if time.monotonic() - started > timeout:
+                return None
+            time.sleep(_POLL_SECONDS)

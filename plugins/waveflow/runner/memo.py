@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 from .contract import RunnerInputs
 from .errors import StepFailed
@@ -18,7 +19,8 @@ from .remote import NOTES_REF, RemoteState
 from .result import EffortResult
 
 MEMO_VERSION = 2
-PUSH_ATTEMPTS = 5
+RECORD_ATTEMPTS = 5
+RETRY_SECONDS = 0.5  # waits 0.5, 1, 1.5, 2 s between attempts
 
 
 def inputs_key(inputs: RunnerInputs, remote: RemoteState, brief: str = "") -> str:
@@ -71,15 +73,23 @@ def recorded_result(repo: Git, remote: RemoteState, key: str) -> EffortResult | 
 
 
 def record(repo: Git, commit: str, key: str, result: EffortResult) -> None:
-    """Attach the result to `commit` and push the notes ref; other efforts push it too, so retry on a race."""
+    """Attach the result to `commit` and push the notes ref, retrying (other efforts push it too, a remote may fail
+    for a moment); StepFailed("record") when it could not be recorded: the landing sensor waits for this note."""
     note = json.dumps({"key": key, "result": result.model_dump(mode="json")}, sort_keys=True)
     last = ""
-    for _ in range(PUSH_ATTEMPTS):
+    for attempt in range(RECORD_ATTEMPTS):
+        if attempt:
+            time.sleep(RETRY_SECONDS * attempt)
         # Start from the remote's notes so the push is a fast-forward; a missing ref (first note ever) is fine.
         repo.status("fetch", "--quiet", "origin", f"+{NOTES_REF}:{NOTES_REF}")
-        repo("notes", f"--ref={NOTES_REF}", "add", "--force", "--message", note, commit, step="record")
+        status, _, err = repo.status("notes", f"--ref={NOTES_REF}", "add", "--force", "--message", note, commit)
+        if status != 0:
+            last = repo.describe_failure(("notes",), err)
+            continue
         status, _, err = repo.status("push", "--quiet", "origin", f"{NOTES_REF}:{NOTES_REF}")
         if status == 0:
             return
         last = repo.describe_failure(("push",), err)
-    raise StepFailed("record", f"could not record the result as a git note: {last}")
+    raise StepFailed(
+        "record", f"could not record the result as a git note ({RECORD_ATTEMPTS} attempts; the work is pushed): {last}"
+    )
