@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bounded import FUZZ_TALLY
 from gitrepo import Remote, git, py
 
 from waveflow.runner.contract import RunnerInputs
@@ -46,3 +47,10 @@ def make_inputs(tmp_path: Path, remote: Remote):
         return RunnerInputs(**values)  # type: ignore[arg-type]
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FUZZ_TALLY:
+        terminalreporter.section("random commands through the runner")
+        for what, count in sorted(FUZZ_TALLY.items()):
+            terminalreporter.write_line(f"{count:7d}  {what}")
