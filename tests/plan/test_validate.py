@@ -27,8 +27,8 @@ def problems(efforts: str, header: str = HEADER) -> list[str]:
 def test_a_clean_plan_has_no_problems():
     assert (
         problems("""\
-      - {id: a, name: A, wave: 1, branch: feat/a, agent: x, namespace: ns-a, ports: {start: 1000, end: 1099}}
-      - {id: b, name: B, wave: 2, branch: feat/b, agent: y, depends_on: [a], ports: {start: 1100, end: 1199}}
+      - {id: a, name: A, wave: 1, branch: feat/a, agent: x, namespace: ns-a, ports: {start: 2000, end: 2099}}
+      - {id: b, name: B, wave: 2, branch: feat/b, agent: y, depends_on: [a], ports: {start: 2100, end: 2199}}
     """)
         == []
     )

@@ -56,8 +56,9 @@ def test_base_ref_task(phase10, remote, env):
     )
 
 
-def test_previous_phase_task(phase10, remote, env, tmp_path, monkeypatch):
-    work = remote[2]
+@pytest.fixture
+def follows_phase9(phase10, tmp_path, monkeypatch) -> Plan:
+    """Phase 10, following a phase 9 of one effort on branch `p9` in the plans directory."""
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "phase9.yaml").write_text(
@@ -65,6 +66,24 @@ def test_previous_phase_task(phase10, remote, env, tmp_path, monkeypatch):
     )
     monkeypatch.setenv("WAVEFLOW_PLANS_DIR", str(plans))
     phase10.follows = "phase9"
+    return phase10
+
+
+def test_a_base_ref_param_the_plan_would_refuse_fails_its_checks_before_git_runs(follows_phase9, env, tmp_path):
+    phase10 = follows_phase9
+    hostile = f"--upload-pack=touch {tmp_path / 'pwned'}"
+    why = f"base_ref {hostile!r}: a branch name cannot start with '-'"
+    assert failure(phase10, "base_ref", base_ref=hostile) == f"preflight base-ref: {why}"
+    assert failure(phase10, "previous_phase", base_ref=hostile) == f"preflight previous-phase: {why}"
+    assert failure(phase10, "base_ref", base_ref="refs/notes/waveflow") == (
+        "preflight base-ref: base_ref 'refs/notes/waveflow': it is under refs/notes/, where git keeps notes, not "
+        "commits to build on"
+    )
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_previous_phase_task(follows_phase9, remote, env):
+    phase10, work = follows_phase9, remote[2]
     git("push", "-q", "origin", "main:p9", cwd=work)
     assert execute(phase10, "previous_phase")["message"] == "all 1 branches of phase9 are merged into main"
     git("commit", "-q", "--allow-empty", "-m", "unmerged", cwd=work)

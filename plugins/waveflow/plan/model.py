@@ -21,8 +21,8 @@ class _Strict(BaseModel):
 
 
 class PortRange(_Strict):
-    start: int = Field(ge=1, le=65535)
-    end: int = Field(ge=1, le=65535)
+    start: int = Field(ge=1, le=65535, strict=True)  # `true` or "80" is a typo, not a port
+    end: int = Field(ge=1, le=65535, strict=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> PortRange:

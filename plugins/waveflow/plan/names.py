@@ -72,3 +72,14 @@ def branch_name_problem(name: str) -> str | None:
         if part.startswith(".") or part.endswith(".lock"):
             return "no path component of a git branch name may start with '.' or end with '.lock'"
     return None
+
+
+# Where git keeps notes (the runner records each effort's result under refs/notes/waveflow): no branch to build on.
+NOTES_PREFIX = "refs/notes/"
+
+
+def base_ref_problem(ref: str) -> str | None:
+    """The ref every effort of a run starts from: the plan's `base_ref`, and a run's `base_ref` parameter."""
+    if ref.startswith(NOTES_PREFIX):
+        return f"it is under {NOTES_PREFIX}, where git keeps notes, not commits to build on"
+    return branch_name_problem(ref)

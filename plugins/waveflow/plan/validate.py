@@ -9,7 +9,8 @@ from collections.abc import Iterable
 
 from .errors import PlanError, Problem, Severity
 from .model import AGENT_PLACEHOLDERS, Effort, Plan, effort_key, gate_key, task_id, wave_key
-from .names import ISSUE_ID, branch_name_problem, dns_label_problem, label_problem, shell_problem
+from .names import ISSUE_ID, base_ref_problem, branch_name_problem, dns_label_problem, label_problem, shell_problem
+from .runnable import check_runnable
 
 
 def validate(plan: Plan) -> list[Problem]:
@@ -26,6 +27,7 @@ def validate(plan: Plan) -> list[Problem]:
     _check_schedule(plan, out)
     _check_agents(plan, out)
     _check_briefs(plan, out)
+    check_runnable(plan, out.add)
     return sorted(out.problems, key=lambda p: (p.severity != "error", p.line or 0))
 
 
@@ -132,7 +134,7 @@ def _check_names(plan: Plan, out: _Collector) -> None:
         out.add("error", "the plan has an empty name (it becomes the DAG id)", "name")
     for why in filter(None, [label_problem(plan.name), shell_problem(plan.name)]):
         out.add("error", f"plan name {plan.name!r}: {why}", "name")
-    wrong_ref = branch_name_problem(plan.base_ref)
+    wrong_ref = base_ref_problem(plan.base_ref)
     if wrong_ref:
         out.add("error", f"base_ref {plan.base_ref!r}: {wrong_ref}", "base_ref")
     for e in plan.efforts:

@@ -9,6 +9,8 @@ import git
 
 from ..gitauth import authenticated
 from ..plan.model import Plan
+from ..plan.names import base_ref_problem
+from ..runner.checks import url_problem
 from ..runner.redact import Redactor
 from . import CheckResult
 
@@ -25,9 +27,22 @@ def remote_head(repo_url: str, ref: str, timeout: float = 60) -> str | None:
     return None
 
 
+def _refused(name: str, repo_url: str, ref: str) -> CheckResult | None:
+    """What git is never asked about: a run's `base_ref` parameter the plan's own `base_ref` would not pass, a
+    repository the runner would not take (both might reach git as options)."""
+    why = base_ref_problem(ref)
+    if why:
+        return CheckResult(name, False, f"base_ref {ref!r}: {why}")
+    why = url_problem(repo_url)
+    return CheckResult(name, False, Redactor.for_run(repo_url)(why)) if why else None
+
+
 def base_ref(repo_url: str | None, ref: str) -> CheckResult:
     if not repo_url:
         return CheckResult("base-ref", False, "no repository: set `repo` in the plan or WAVEFLOW_REPO_URL")
+    wrong = _refused("base-ref", repo_url, ref)
+    if wrong:
+        return wrong
     redact = Redactor.for_run(repo_url)
     try:
         head = remote_head(repo_url, ref)
@@ -49,6 +64,9 @@ def previous_phase(
         return CheckResult("previous-phase", False, f"plan {follows!r} (named in `follows`) was not found")
     if not repo_url:
         return CheckResult("previous-phase", False, "no repository to check the previous phase against")
+    wrong = _refused("previous-phase", repo_url, base)
+    if wrong:
+        return wrong
     unmerged = []
     for effort in previous.efforts:
         status = branch_status(repo_url, previous.branch_of(effort), base)
