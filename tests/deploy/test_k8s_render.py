@@ -176,3 +176,14 @@ def test_a_resource_that_is_not_a_quantity_is_refused(plan_from, shared_plan_yam
     text = shared_plan_yaml.replace("memory: 256Mi", "memory: lots")
     with pytest.raises(RenderError, match=r"'lots' is not a Kubernetes quantity"):
         render(plan_from(text))
+
+
+def test_the_waves_integrations_get_the_plans_namespace_even_when_every_effort_has_its_own(phase10):
+    every_own = [e.model_copy(update={"namespace": e.namespace or "docs"}) for e in phase10.efforts]
+    plan = phase10.model_copy(update={"efforts": every_own})
+    assert plan.integration is not None
+    manifests = render(plan)
+    assert "waveflow-phase10" in manifests  # where the integrate pods run
+    quota = next(d for d in manifests["waveflow-phase10"] if d["kind"] == "ResourceQuota")
+    assert quota["spec"]["hard"]["pods"] == "1"  # one integration at a time: a wave's starts after its efforts
+    assert "waveflow-phase10" not in render(plan.model_copy(update={"integration": None}))

@@ -76,8 +76,9 @@ def dag_spec(plan: Plan, path: Path) -> DagSpec:
         groups.append(GroupSpec(wave_group(wave.number), _tooltip(wave), upstream=(previous,)))
         wave_tasks = [efforts[e.id] for e in by_wave[wave.number]]
         tasks += wave_tasks
-        if plan.integration is not None:
-            tasks.append(integration_task(plan, wave, wave_tasks))
+        jobs = {j.wave: j for j in plan.integration_jobs()}
+        if wave.number in jobs:
+            tasks.append(integration_task(plan, jobs[wave.number], wave_tasks))
         previous = wave_group(wave.number)
     groups.append(
         GroupSpec(GATES_GROUP, f"{len(plan.gates)} quality gates, the report, the run's outcome", upstream=(previous,))
@@ -124,11 +125,10 @@ def effort_tasks(plan: Plan) -> dict[str, TaskSpec]:
     return {e.id: specs[e.id] for e in plan.efforts}
 
 
-def integration_task(plan: Plan, wave: Wave, efforts: list[TaskSpec]) -> TaskSpec:
+def integration_task(plan: Plan, job: Effort, efforts: list[TaskSpec]) -> TaskSpec:
     """The wave's integration, last in its group: the effort task of an effort-like job (the runner, on the same
     backend) that merges the wave's branches and tests them together. It runs when no effort of the wave failed."""
-    n = wave.number
-    job = Effort(id=integration_id(n), name=f"Wave {n} integration", wave=n, branch=plan.integration_branch(n))
+    n = job.wave
     args = _effort_args(plan, job, integration_env(plan, n), backend(plan) == "kubernetes")
     args["doc_md"] = f"Merges wave {n}'s branches into `{job.branch}` and tests them together"
     return TaskSpec(f"{wave_group(n)}.{INTEGRATE}", EFFORT, args, tuple(t.task_id for t in efforts))
@@ -136,9 +136,7 @@ def integration_task(plan: Plan, wave: Wave, efforts: list[TaskSpec]) -> TaskSpe
 
 def integration_tasks(plan: Plan) -> dict[int, str]:
     """wave number -> its integration task, for plans that integrate."""
-    if plan.integration is None:
-        return {}
-    return {w.number: f"{wave_group(w.number)}.{INTEGRATE}" for w in plan.waves if plan.wave_efforts(w.number)}
+    return {j.wave: f"{wave_group(j.wave)}.{INTEGRATE}" for j in plan.integration_jobs()}
 
 
 def _effort_args(plan: Plan, effort: Effort, env: dict[str, str], pods: bool) -> dict[str, Any]:

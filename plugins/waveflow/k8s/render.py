@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from ..airflow.pod_spec import LABEL_EFFORT, LABEL_PLAN, LABEL_WAVE, label_value, namespace_of
-from ..plan.model import Effort, Plan
+from ..plan.model import INTEGRATION_ID, Effort, Plan
 from . import network, quota, rbac
 
 PART_OF = {"app.kubernetes.io/part-of": "waveflow"}
@@ -33,9 +33,10 @@ class RenderError(ValueError):
 
 
 def effort_namespaces(plan: Plan) -> dict[str, list[Effort]]:
-    """Namespace -> its efforts, in plan order; efforts without a namespace share the plan's."""
+    """Namespace -> its efforts, in plan order; efforts without a namespace share the plan's, and so do the waves'
+    integrations (whose pods need it even when every effort has a namespace of its own)."""
     groups: dict[str, list[Effort]] = defaultdict(list)
-    for effort in plan.efforts:
+    for effort in [*plan.efforts, *plan.integration_jobs()]:
         groups[namespace_of(plan, effort)].append(effort)
     return dict(groups)
 
@@ -44,8 +45,9 @@ def concurrent_pods(plan: Plan, efforts: list[Effort]) -> int:
     """How many of these efforts can run at once: the most in one wave, never more than the plan's agents."""
     per_wave: dict[int, int] = defaultdict(int)
     for effort in efforts:
-        per_wave[effort.wave] += 1
-    return min(max(per_wave.values()), plan.parallel_agents)
+        # A wave's integration starts when its efforts have ended: it adds no pod to theirs.
+        per_wave[effort.wave] += not effort.id.startswith(INTEGRATION_ID)
+    return min(max(max(per_wave.values()), 1), plan.parallel_agents)
 
 
 def namespace_labels(plan: Plan, namespace: str, efforts: list[Effort]) -> dict[str, str]:

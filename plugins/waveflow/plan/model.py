@@ -261,6 +261,17 @@ class Plan(_Strict):
         branch = (self.integration.branch if self.integration else None) or f"waveflow/{self.name}/integration"
         return branch if wave is None else f"{branch}-wave-{wave}"
 
+    def integration_jobs(self) -> list[Effort]:
+        """Each wave's integration as the effort-like job the runner runs (in a pod of its own on the kubernetes
+        backend, in the plan's namespace); none without `integration`."""
+        if self.integration is None:
+            return []
+        waves = sorted(w.number for w in self.waves if self.wave_efforts(w.number))
+        return [
+            Effort(id=integration_id(n), name=f"Wave {n} integration", wave=n, branch=self.integration_branch(n))
+            for n in waves
+        ]
+
     def start_ref(self, effort: Effort) -> str | None:
         """Where the effort starts when it is not the run's base ref: the previous wave's integration branch."""
         if self.integration is None or self.integration.start_next_wave_from != "integration":
