@@ -11,6 +11,9 @@ from .draft import Draft
 from .text import STEM_MIN, branch_prefix, ids_in, is_stem_of, short_branch, words
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# Words up to this long match by their stems, longer ones only whole: a word's stems are indexed by its prefixes, and
+# the prefixes of a word of a megabyte would take its square.
+_STEMMED_UP_TO = 64
 
 
 class Names:
@@ -47,7 +50,7 @@ class Names:
         self.entries.append((d, found))
         self.exact[found].append(entry)
         for w in found:
-            if w not in self.holding:
+            if w not in self.holding and len(w) <= _STEMMED_UP_TO:
                 for end in range(STEM_MIN, len(w)):
                     self.stems[w[:end]].add(w)
             self.holding[w].append(entry)
@@ -55,6 +58,8 @@ class Names:
     def _like(self, word: str) -> set[int]:
         """Entries holding a word that names this one: itself, one it is a stem of, or its stem."""
         out = set(self.holding.get(word, ()))
+        if len(word) > _STEMMED_UP_TO:
+            return out
         for longer in self.stems.get(word, ()):
             if is_stem_of(word, longer):
                 out.update(self.holding[longer])
