@@ -111,3 +111,11 @@ def test_200_mb_of_output_leaves_the_runner_s_memory_bounded(make_inputs, tmp_pa
     assert out.code == 0 and out.result is not None
     print(f"200 MB of output: runner peak RSS {out.max_rss_kib // 1024} MiB, {out.seconds:.1f}s")
     assert out.max_rss_kib < 150 * 1024, f"peak RSS {out.max_rss_kib} KiB"
+
+
+def test_a_daemon_whose_command_kills_its_contain_parent_is_ended_by_the_runner(make_inputs, tmp_path):
+    pid_file = str(tmp_path / "daemon.pid")
+    command = _daemon(pid_file, detached=True) + "; import os, signal; os.kill(os.getppid(), signal.SIGKILL)"
+    out = run_within(make_inputs(test=py(command)), HANG_GUARD, tmp_path / "runner.err")
+    assert out.result is not None and out.result.failed_step == "test"
+    assert ends(int(Path(pid_file).read_text()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gitrepo import git, run_runner
+from gitrepo import git, py, run_runner
 
 
 def _refuse_notes(remote_bare, times: str) -> None:
@@ -40,3 +40,14 @@ def test_a_note_refused_for_a_moment_is_recorded_by_a_retry(remote, make_inputs)
     assert out.code == 0 and out.result is not None and out.result.status == "succeeded"
     note = git("--git-dir", str(remote.bare), "notes", "--ref=refs/notes/waveflow", "show", out.result.head or "")
     assert '"status": "succeeded"' in note
+
+
+def test_a_failure_whose_last_line_is_long_and_binary_is_recorded(remote, make_inputs):
+    """Found by the runner fuzz: the note went to git as one argument, and a result quoting a 64 KiB line of
+    undecodable bytes was longer than Linux allows one (E2BIG): the runner crashed without a result."""
+    code = "import sys; sys.stdout.buffer.write(bytes(range(128, 256)) * 600); sys.exit(3)"
+    out = run_runner(make_inputs(test=py(code)))
+    assert out.code == 1 and out.result is not None and out.result.failed_step == "test"
+    assert len(out.result.failure_reason or "") < 1000
+    note = git("--git-dir", str(remote.bare), "notes", "--ref=refs/notes/waveflow", "show", out.result.head or "")
+    assert '"failed_step": "test"' in note

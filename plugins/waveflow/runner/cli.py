@@ -22,6 +22,7 @@ from .checks import check
 from .contract import BOOL_FIELDS, ENV_NAMES, INT_FIELDS, JSON_FIELDS, POD_RESULT_PATH, RunnerInputs
 from .effort import run_effort
 from .errors import InvalidInput
+from .process import adopt_orphans
 from .redact import Redactor
 from .result import EffortResult
 
@@ -167,6 +168,7 @@ def summary(result: EffortResult) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         inputs = parse_inputs(sys.argv[1:] if argv is None else argv)
+        adopt_orphans()
         result = run_effort(inputs)
     except InvalidInput as exc:
         print(f"waveflow run-effort: invalid input: {exc}", file=sys.stderr)

@@ -23,11 +23,16 @@ import time
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
-_KILL_PATIENCE_SECONDS = 10.0  # a process in uninterruptible sleep dies when its I/O ends; not waited for forever
+KILL_PATIENCE_SECONDS = 10.0  # a process in uninterruptible sleep dies when its I/O ends; not waited for forever
 
 
 class _Terminate(Exception):
     pass
+
+
+def become_subreaper() -> bool:
+    """Make this process the parent of every orphan below it; False where the kernel cannot (not Linux)."""
+    return _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def _prctl(option: int, value: int) -> bool:
@@ -79,7 +84,7 @@ def end_descendants(grace: float) -> None:
         while _descendants() and time.monotonic() < deadline:
             _reap()
             time.sleep(0.05)
-    deadline = time.monotonic() + _KILL_PATIENCE_SECONDS
+    deadline = time.monotonic() + KILL_PATIENCE_SECONDS
     # A process killed between two scans may have forked first: its child is handed to us and found by the next.
     while (left := _descendants()) and time.monotonic() < deadline:
         _signal_all(left, signal.SIGKILL)
@@ -95,7 +100,7 @@ def main(args: list[str]) -> int:
         raise _Terminate
 
     signal.signal(signal.SIGTERM, terminate)
-    contained = _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    contained = become_subreaper()
     _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != runner_pid:
         return 143  # the runner died before the signal was asked for

@@ -78,6 +78,8 @@ class Git:
             )
         except git.GitCommandError as exc:  # raised for a time-out even without exceptions
             return 124, "", str(exc.stderr or exc)
+        except OSError as exc:  # git could not even start (an argument too long, no git): a failed step, not a crash
+            return 126, "", f"cannot run git: {exc.strerror or exc}"
         return int(status or 0), str(out), str(err)
 
     def describe_failure(self, args: tuple[str, ...], stderr: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import time
 
 from .contract import RunnerInputs
@@ -82,7 +83,11 @@ def record(repo: Git, commit: str, key: str, result: EffortResult) -> None:
             time.sleep(RETRY_SECONDS * attempt)
         # Start from the remote's notes so the push is a fast-forward; a missing ref (first note ever) is fine.
         repo.status("fetch", "--quiet", "origin", f"+{NOTES_REF}:{NOTES_REF}")
-        status, _, err = repo.status("notes", f"--ref={NOTES_REF}", "add", "--force", "--message", note, commit)
+        # From a file: a result is not bounded by the size of one argument (128 KiB on Linux).
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".json") as fh:
+            fh.write(note)
+            fh.flush()
+            status, _, err = repo.status("notes", f"--ref={NOTES_REF}", "add", "--force", "--file", fh.name, commit)
         if status != 0:
             last = repo.describe_failure(("notes",), err)
             continue

@@ -29,14 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from .contain import KILL_PATIENCE_SECONDS, become_subreaper, end_descendants
 from .redact import Redactor
 
 TERM_GRACE_SECONDS = 5.0
 # What `contain.py` may take beyond its grace to end the tree and exit, and the reader to drain the pipe after it.
 CONTAIN_MARGIN_SECONDS = 15.0
 DRAIN_SECONDS = 5.0
-# The most a step can outlast its time-out: the grace, then the margin, then the drain (docs/runner.md says so).
-STEP_GRACE_SECONDS = TERM_GRACE_SECONDS + CONTAIN_MARGIN_SECONDS + DRAIN_SECONDS
+# The most a step can outlast its time-out (docs/runner.md says so): the grace and the margin, the runner killing what
+# it adopted, the drain, and the reader's polls.
+STEP_GRACE_SECONDS = TERM_GRACE_SECONDS + CONTAIN_MARGIN_SECONDS + KILL_PATIENCE_SECONDS + DRAIN_SECONDS + 1.0
 TAIL_LINES = 20
 MAX_LINE_BYTES = 64 * 1024
 # What the metrics and the agent's usage are read from: the end of a log, never all of it (output may be gigabytes;
@@ -45,7 +47,17 @@ OUTPUT_READ_BYTES = 8 * 1024 * 1024
 OUTPUT_READ_LINES = 100_000
 _CONTAIN = Path(__file__).with_name("contain.py")
 _READ_BYTES = 64 * 1024
+# Set once by `adopt_orphans` (the runner's own process only, never a library caller's).
+_adopting = False
 _POLL_SECONDS = 0.2
+
+
+def adopt_orphans() -> None:
+    """Make the runner a subreaper too: what a command's descendants leave after killing `contain.py` itself is
+    handed to the runner, which ends it when the step ends. Only for a process whose children are all the runner's:
+    it then kills every descendant left after each command."""
+    global _adopting
+    _adopting = become_subreaper()
 
 
 @dataclass
@@ -112,6 +124,8 @@ def run_command(
             _end_group(proc)
         # Where nothing reaps for the command (no subreaper), its group's leftovers still hold the pipe and ports.
         _signal_group(proc.pid, signal.SIGKILL)
+        if _adopting:
+            end_descendants(0)
         ended.set()
         reader.join(DRAIN_SECONDS + _POLL_SECONDS * 2)
     if not reader.is_alive():

@@ -12,6 +12,8 @@ from .result import EffortResult
 from .run import Run
 from .workspace import STATE_DIR
 
+REASON_LINE_CHARS = 500
+
 
 def command(
     run: Run, step: str, argv: list[str], env: dict[str, str], timeout: int, log_name: str = ""
@@ -42,8 +44,10 @@ def problem(what: str, outcome: CommandResult) -> str | None:
         return f"{what} timed out after {outcome.seconds:.0f}s; its whole process group was killed"
     if outcome.returncode == 0:
         return None
-    last = next((ln for ln in reversed(outcome.tail) if ln.strip()), "")
-    tail = f": {last.strip()}" if last else ""
+    last = next((ln for ln in reversed(outcome.tail) if ln.strip()), "").strip()
+    if len(last) > REASON_LINE_CHARS:
+        last = last[:REASON_LINE_CHARS] + " [...]"  # the log has it all; the reason travels in the result and its note
+    tail = f": {last}" if last else ""
     return f"{what} failed (exit {outcome.returncode}){tail} (log: {outcome.log_path})"
 
 
