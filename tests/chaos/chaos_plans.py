@@ -15,7 +15,9 @@ IMPLEMENT = """
 import os, pathlib, time
 markers = pathlib.Path(os.environ["CHAOS_MARKERS"])
 me = os.environ["WAVEFLOW_PLAN"] + "." + os.environ["WAVEFLOW_EFFORT"]
-(markers / f"{me}.started.{os.getpid()}").write_text(str(os.getppid()))
+# The runner starts each command under its containing parent (contain.py): the runner is that parent's parent.
+runner = pathlib.Path(f"/proc/{os.getppid()}/stat").read_text().rsplit(")", 1)[1].split()[1]
+(markers / f"{me}.started.{os.getpid()}").write_text(runner)
 while (markers / f"{me}.hold").exists():
     time.sleep(0.2)
 pathlib.Path(os.environ["WAVEFLOW_EFFORT"] + ".txt").write_text("done by " + me + "\\n")
