@@ -23,7 +23,7 @@ class Bounded:
     code: int
     result: EffortResult | None
     seconds: float
-    max_rss_kib: int  # the runner's peak resident memory (its largest process, by wait4)
+    max_rss_kib: int  # the runner process's peak resident memory (its VmHWM, sampled while it runs)
     stderr: Path
 
 
@@ -35,8 +35,12 @@ def run_within(inputs: RunnerInputs, bound: float, stderr: Path, env: dict[str, 
             [sys.executable, "-m", "waveflow.runner"], env=full_env, stdout=subprocess.DEVNULL, stderr=err
         )
     started = time.monotonic()
+    peak = 0
     while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        # Not wait4's ru_maxrss: Linux carries a forking parent's peak into the child across exec, so in a long test
+        # session it reports this (large) test process, not the runner.
+        peak = max(peak, _high_water_kib(proc.pid))
+        pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() - started > bound:
@@ -47,7 +51,17 @@ def run_within(inputs: RunnerInputs, bound: float, stderr: Path, env: dict[str, 
     seconds = time.monotonic() - started
     path = Path(inputs.result_path)
     result = EffortResult.model_validate(json.loads(path.read_text())) if path.is_file() else None
-    return Bounded(os.waitstatus_to_exitcode(status), result, seconds, usage.ru_maxrss, stderr)
+    return Bounded(os.waitstatus_to_exitcode(status), result, seconds, peak, stderr)
+
+
+def _high_water_kib(pid: int) -> int:
+    """The process's peak resident set (VmHWM) so far; 0 once it has exited."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    line = next((ln for ln in text.splitlines() if ln.startswith("VmHWM:")), "")
+    return int(line.split()[1]) if line else 0
 
 
 def ends(pid: int, within: float = 10) -> bool:
