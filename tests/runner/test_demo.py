@@ -13,8 +13,9 @@ import pytest
 from gitrepo import Outcome, git, run_runner
 
 from waveflow.plan.load import read_plan
+from waveflow.plan.model import integration_id
 from waveflow.runner.contract import RunnerInputs
-from waveflow.runner.from_plan import inputs_for
+from waveflow.runner.from_plan import inputs_for, integration_inputs
 from waveflow.runner.metrics import bench
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,13 +39,19 @@ def effort_inputs(plan, effort_id: str, demo: Path, root: Path, run_id: str = "r
 
 
 def run_phase(plan, demo: Path, root: Path, env: dict[str, str] | None = None, run_id: str = "run-1"):
-    """Wave by wave: an effort starts once the efforts it depends on have pushed; a wave's efforts in parallel."""
+    """Wave by wave, as the DAG runs them: an effort starts once the efforts it depends on have pushed; a wave's
+    efforts in parallel; then, when none of them failed, the wave's integration (the next wave starts from it)."""
     outcomes: dict[str, Outcome] = {}
     for wave in plan.waves:
         efforts = plan.wave_efforts(wave.number)
         with ThreadPoolExecutor(max_workers=len(efforts)) as pool:
             jobs = {e.id: pool.submit(run_runner, effort_inputs(plan, e.id, demo, root, run_id), env) for e in efforts}
             outcomes.update({eid: job.result() for eid, job in jobs.items()})
+        if plan.integration and all(outcomes[e.id].code == 0 for e in efforts):
+            inputs = integration_inputs(plan, wave.number, repo=str(demo), base_ref=plan.base_ref, run_id=run_id)
+            job = integration_id(wave.number)
+            inputs = replace(inputs, workspace=str(root / "ws"), result_path=str(root / "results" / f"{job}.json"))
+            outcomes[job] = run_runner(inputs, env)
     return outcomes
 
 
@@ -127,6 +134,10 @@ def test_phase10_runs_end_to_end_in_dependency_order(tmp_path, phase10):
     assert (second.tests_failed, first.commit != second.commit) == (0, True)
     assert len(results["10.2.1"].commits) == 2
     assert all(len(results[e].agent.iterations) == 1 for e in ("10.1.1", "10.2.2", "10.2.3", "10.2.4"))
+    # Both waves' integrations merged and tested their branches; wave 2 started from wave 1's.
+    assert {r.base_commit for e, r in results.items() if e.startswith("10.2.")} == {results["integration-wave-1"].head}
+    assert [m.effort for m in results["integration-wave-2"].merged] == ["10.2.1", "10.2.2", "10.2.3", "10.2.4"]
+    assert results["integration-wave-2"].metrics.tests_failed == 0
 
 
 @pytest.mark.slow
