@@ -29,17 +29,31 @@ def effort_pods(plan: Plan, params: dict[str, Any], monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("WAVEFLOW_BACKEND", "kubernetes")
     dag = build_dag(plan, Path(f"{plan.name}.yaml"))
     tasks = {e.id: dag.get_task(f"wave_{e.wave}.{task_id(e.id)}") for e in plan.efforts}
+    tasks |= {j.id: dag.get_task(f"wave_{j.wave}.integrate") for j in plan.integration_jobs()}
     return {effort: render_pod(task, params) for effort, task in tasks.items()}
 
 
 def test_phase10_pods_under_hostile_run_parameters(repo_root, monkeypatch):
     plan = read_plan(repo_root / "include" / "plans" / "phase10.yaml")
-    for effort, pod in effort_pods(plan, HOSTILE_PARAMS, monkeypatch).items():
+    pods = effort_pods(plan, HOSTILE_PARAMS, monkeypatch)
+    assert sorted(pods) == [
+        "10.1.1",
+        "10.2.1",
+        "10.2.2",
+        "10.2.3",
+        "10.2.4",
+        "integration-wave-1",
+        "integration-wave-2",
+    ]
+    for effort, pod in pods.items():
         assert restricted.violations(pod) == [], effort
         base = container(pod)
         assert (base["command"], base["args"]) == (RUNNER_COMMAND, RUNNER_ARGS)
         env = {e["name"]: e.get("value") for e in base["env"]}
-        assert env["WAVEFLOW_BASE_REF"] == HOSTILE_PARAMS["base_ref"]  # data for the runner, which refuses it
+        # Wave 1 starts from the run's base ref: data for the runner, which refuses it. Wave 2 (and wave 2's
+        # integration) from wave 1's integration branch, which no run parameter sets.
+        wave_one = effort in ("10.1.1", "integration-wave-1")
+        assert env["WAVEFLOW_BASE_REF"] == (HOSTILE_PARAMS["base_ref"] if wave_one else plan.integration_branch(1))
         for c in pod["spec"]["containers"]:
             assert not any("pwned" in part for part in [*(c.get("command") or []), *(c.get("args") or [])])
 
