@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from kpo_support import restricted
-from kpo_support.render import REPO, container, effort_task, env_of, factory_dag, render_pod
+from kpo_support.render import PHASE10_JOBS, REPO, container, effort_task, env_of, factory_dag, render_pod
 from kubernetes_validate.utils import latest_version
 
 from waveflow.plan.load import read_plan
@@ -53,15 +53,7 @@ def test_every_pod_of_the_factorys_dag_is_valid_and_restricted(plan: Plan):
     dag = factory_dag(plan)
     pods = {t.effort_id: render_pod(t, PARAMS) for t in dag.tasks if hasattr(t, "effort_id")}
     # The waves' integrations run as the efforts do: the runner in a pod of their own.
-    assert sorted(pods) == [
-        "10.1.1",
-        "10.2.1",
-        "10.2.2",
-        "10.2.3",
-        "10.2.4",
-        "integration-wave-1",
-        "integration-wave-2",
-    ]
+    assert sorted(pods) == PHASE10_JOBS
     wave_one = {"10.1.1", "integration-wave-1"}
     for effort_id, pod in pods.items():
         assert kubernetes_validate.validate(pod, desired_version=latest_version(), strict=True)

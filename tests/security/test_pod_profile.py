@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kpo_support import restricted
-from kpo_support.render import container, render_pod
+from kpo_support.render import PHASE10_JOBS, container, render_pod
 
 from waveflow.airflow.pod_args import RUNNER_ARGS, RUNNER_COMMAND
 from waveflow.plan.load import read_plan, read_text
@@ -36,15 +36,7 @@ def effort_pods(plan: Plan, params: dict[str, Any], monkeypatch: pytest.MonkeyPa
 def test_phase10_pods_under_hostile_run_parameters(repo_root, monkeypatch):
     plan = read_plan(repo_root / "include" / "plans" / "phase10.yaml")
     pods = effort_pods(plan, HOSTILE_PARAMS, monkeypatch)
-    assert sorted(pods) == [
-        "10.1.1",
-        "10.2.1",
-        "10.2.2",
-        "10.2.3",
-        "10.2.4",
-        "integration-wave-1",
-        "integration-wave-2",
-    ]
+    assert sorted(pods) == PHASE10_JOBS
     for effort, pod in pods.items():
         assert restricted.violations(pod) == [], effort
         base = container(pod)

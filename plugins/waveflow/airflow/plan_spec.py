@@ -68,6 +68,7 @@ def dag_spec(plan: Plan, path: Path) -> DagSpec:
     tasks = preflight_tasks(plan)
     efforts = effort_tasks(plan)
     previous = PREFLIGHT_GROUP
+    jobs = {j.wave: j for j in plan.integration_jobs()}
     for i, wave in enumerate(waves):
         if i:
             between = between_waves(plan, waves[i - 1], by_wave[waves[i - 1].number], wave)
@@ -76,7 +77,6 @@ def dag_spec(plan: Plan, path: Path) -> DagSpec:
         groups.append(GroupSpec(wave_group(wave.number), _tooltip(wave), upstream=(previous,)))
         wave_tasks = [efforts[e.id] for e in by_wave[wave.number]]
         tasks += wave_tasks
-        jobs = {j.wave: j for j in plan.integration_jobs()}
         if wave.number in jobs:
             tasks.append(integration_task(plan, jobs[wave.number], wave_tasks))
         previous = wave_group(wave.number)

@@ -82,3 +82,15 @@ def _footer(outcomes: list[GateOutcome], report_url: str, run_id: str) -> str:
     failed = [o.metric for o in outcomes if not o.passed]
     state = f"Draft: gates failed in this run: {', '.join(failed)}." if failed else "Every gate of the run passed."
     return f"{state}\n\nRun `{run_id}` · report: {report_url}\n\n{MARKER}\n"
+
+
+PULL_REQUEST_HEADER = ("Efforts", "Head", "Base", "State", "Pull request")
+
+
+def pull_request_cells(pr: dict[str, object]) -> tuple[str, ...]:
+    """One pull request the review task opened (`url`) or, on a dry run, wrote (`file`)."""
+    efforts = pr.get("efforts")
+    state = "draft" if pr.get("draft") else "ready for review"
+    where = str(pr.get("url") or f"not opened (dry run): {pr.get('file')}")
+    return (", ".join(map(str, efforts)) if isinstance(efforts, list) else "—", str(pr.get("head")),
+            str(pr.get("base")), state, where)  # fmt: skip

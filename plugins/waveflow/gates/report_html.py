@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from .gantt import render_gantt
-from .report_integration import INTEGRATION_HEADER, PULL_REQUEST_HEADER, integration_cells, pull_request_cells
+from .pull_requests import PULL_REQUEST_HEADER, pull_request_cells
+from .report_integration import INTEGRATION_HEADER, integration_cells
 from .report_model import RunReport
 from .report_text import (
     EFFORT_HEADER,

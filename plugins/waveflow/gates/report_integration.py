@@ -65,15 +65,3 @@ def _line(wave: int, branch: str, state: str, r: EffortResult | None) -> Integra
 
 def integration_cells(line: IntegrationLine) -> tuple[str, ...]:
     return (str(line.wave), line.branch, line.status, line.merged, line.conflicts, line.tests, line.published)
-
-
-PULL_REQUEST_HEADER = ("Efforts", "Head", "Base", "State", "Pull request")
-
-
-def pull_request_cells(pr: dict[str, object]) -> tuple[str, ...]:
-    """One pull request the review task opened (`url`) or, on a dry run, wrote (`file`)."""
-    efforts = pr.get("efforts")
-    state = "draft" if pr.get("draft") else "ready for review"
-    where = str(pr.get("url") or f"not opened (dry run): {pr.get('file')}")
-    return (", ".join(map(str, efforts)) if isinstance(efforts, list) else "—", str(pr.get("head")),
-            str(pr.get("base")), state, where)  # fmt: skip

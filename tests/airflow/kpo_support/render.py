@@ -44,3 +44,7 @@ def container(pod: dict[str, Any], name: str = "base") -> dict[str, Any]:
 
 def env_of(pod: dict[str, Any]) -> dict[str, str]:
     return {e["name"]: e.get("value", "") for e in container(pod).get("env") or []}
+
+
+# Phase 10's pods: its five efforts and its two waves' integrations.
+PHASE10_JOBS = ["10.1.1", "10.2.1", "10.2.2", "10.2.3", "10.2.4", "integration-wave-1", "integration-wave-2"]
