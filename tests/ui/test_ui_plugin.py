@@ -112,10 +112,10 @@ def test_pages_need_an_airflow_login(reports):
 def test_reports_root_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("WAVEFLOW_REPORTS_URL", raising=False)
     monkeypatch.setenv("WAVEFLOW_REPORTS_DIR", str(tmp_path / "r"))
-    assert ui_plugin.reports_root() == tmp_path / "r"
+    assert ui_plugin.storage_root() == tmp_path / "r"
     monkeypatch.delenv("WAVEFLOW_REPORTS_DIR")
     monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "home"))
-    assert ui_plugin.reports_root() == tmp_path / "home" / "waveflow-reports"
+    assert ui_plugin.storage_root() == tmp_path / "home" / "waveflow-reports"
 
 
 def test_reports_are_listed_from_object_storage(reports, monkeypatch):

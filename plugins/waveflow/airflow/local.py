@@ -1,7 +1,8 @@
 """The `local` effort backend: the runner as a subprocess in a git worktree on the Airflow worker.
 
 Same contract as the pod: the runner's environment in, its result JSON out (to XCom). The result is pushed even when
-the effort fails, so the gates and the report can say why.
+the effort fails, so the gates and the report can say why; the agents' transcripts, files of this worker, are copied
+into the run's storage first and the result names the copies.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from ..runner.contract import AIRFLOW_PREFIXES
 from .paths import workspace_dir
+from .storage import name_part, run_root
+from .transcripts import store_transcripts
 from .turns import before_effort
 
 EXIT_FAILED = 1
@@ -67,6 +70,9 @@ class LocalEffortOperator(BaseOperator):
             env.update(WAVEFLOW_MODE="local", WAVEFLOW_RUN_ID=context["run_id"], WAVEFLOW_RESULT=str(result_path))
             code = self._run([sys.executable, "-m", "waveflow.runner"], env)
             result = self._read(result_path, code)
+        folder = run_root(context["dag"].dag_id, context["run_id"]) / "transcripts" / name_part(self.effort_id)
+        for copy in store_transcripts(result, folder):
+            self.log.info("transcript stored: %s", copy)
         context["ti"].xcom_push(key="return_value", value=result)
         if code != 0 or result.get("status") != "succeeded":
             raise failure(self.effort_id, result)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -28,12 +27,3 @@ def workspace_dir() -> Path:
 def reports_dir() -> Path:
     return Path(os.environ.get("WAVEFLOW_REPORTS_DIR") or _airflow_home() / "waveflow-reports")
 
-
-def reports_root() -> Any:
-    """Where reports go: object storage when WAVEFLOW_REPORTS_URL names it (`s3://...`), else the local directory."""
-    url = os.environ.get("WAVEFLOW_REPORTS_URL")
-    if url:
-        from airflow.sdk import ObjectStoragePath
-
-        return ObjectStoragePath(url)
-    return reports_dir()

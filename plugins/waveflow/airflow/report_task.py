@@ -20,9 +20,10 @@ from ..gates.registry import evaluate_gates
 from ..plan.model import Plan, integration_id
 from ..runner.result import EffortResult
 from .assets import announce_landed, landed_alias
-from .paths import reports_root
+from .person_integration import after_people
 from .run_results import FAILED_STATES, effort_states, judgement_key, pull_results, task_states
 from .status import run_finished, status_log
+from .storage import run_root
 
 
 class ClosingOperator(BaseOperator):
@@ -34,6 +35,7 @@ class ClosingOperator(BaseOperator):
         plan: Plan,
         effort_tasks: Mapping[str, str],
         integration_tasks: Mapping[int, str] | None = None,
+        person_tasks: Mapping[int, tuple[str, str]] | None = None,
         review_task: str | None = None,
         **kwargs: Any,
     ):
@@ -41,6 +43,7 @@ class ClosingOperator(BaseOperator):
         self.plan, self.effort_tasks, self.review_task = plan, dict(effort_tasks), review_task
         # Keyed by the runner's id of each wave's integration, as efforts are keyed by theirs.
         self.integration_tasks = {integration_id(w): t for w, t in (integration_tasks or {}).items()}
+        self.person_tasks = dict(person_tasks or {})
 
     def pull_requests(self, context: Any) -> list[dict[str, Any]] | None:
         """What the review task opened or wrote; None when the plan asks for none, or the task left nothing."""
@@ -54,7 +57,9 @@ class ClosingOperator(BaseOperator):
         if not self.integration_tasks:
             return {}, {}
         results, _ = pull_results(context, self.integration_tasks)
-        return results, effort_states(context, self.integration_tasks)
+        states = effort_states(context, self.integration_tasks)
+        after_people(context, results, states, self.person_tasks)
+        return results, states
 
     def judge(self, context: Any) -> tuple[dict[str, EffortResult | None], dict[str, str], list[GateOutcome]]:
         results, problems = pull_results(context, self.effort_tasks)
@@ -80,14 +85,14 @@ class ClosingOperator(BaseOperator):
             effort_states=states,
             problems=problems,
             task_ids=self.effort_tasks,
-            status_log=str(log.path),
+            status_log=log.location,
             integrations=integrations,
             integration_states=integration_states,
             pull_requests=self.pull_requests(context),
         )
         for outcome in outcomes:
             log.append("gate", metric=outcome.metric, verdict=outcome.verdict, detail=outcome.summary())
-        paths = write_report(self.plan, run, results, outcomes, reports_root() / run.dag_id / run.run_id)
+        paths = write_report(self.plan, run, results, outcomes, run_root(run.dag_id, run.run_id))
         self.log.info("report written: %s and %s", paths.html, paths.markdown)
         return {"html": str(paths.html), "markdown": str(paths.markdown), "judged": judgement_key(results, states)}
 

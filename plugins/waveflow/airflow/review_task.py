@@ -8,8 +8,8 @@ from typing import Any
 from ..gates.pull_requests import pull_requests
 from ..plan.model import slug
 from .forge import open_on_github
-from .paths import reports_root
 from .report_task import ClosingOperator
+from .storage import run_root
 
 
 class ReviewOperator(ClosingOperator):
@@ -31,7 +31,7 @@ class ReviewOperator(ClosingOperator):
                 self.log.info("pull request %s: %s -> %s (%s)", pr["url"], pr["head"], pr["base"],
                               "draft" if pr["draft"] else "ready")  # fmt: skip
             return opened
-        folder = reports_root() / run.dag_id / run.run_id / "pull-requests"
+        folder = run_root(run.dag_id, run.run_id) / "pull-requests"
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         for each in prs:

@@ -1,8 +1,10 @@
-"""Status people can follow: the run's append-only status log, failure notifications, and wave deadline alerts.
+"""Status people can follow: the run's status log, failure notifications, and wave deadline alerts.
 
-The status log is the seed's `phase10-status.log`, one per run beside its report (`tail -f` it). Notifications go
-through Airflow's notifier interface: once per failed effort, once per finished run. WAVEFLOW_NOTIFY_URL names a
-webhook that receives them as JSON; without it they are logged.
+The status log is the seed's `phase10-status.log`, one per run beside its report: an append-only `status.log` file in
+the local reports directory (`tail -f` it), or one object per event under the run's `status/` prefix on the shared
+storage (WAVEFLOW_REPORTS_URL), merged into `status.log` when the run finishes. Notifications go through Airflow's
+notifier interface: once per failed effort, once per finished run. WAVEFLOW_NOTIFY_URL names a webhook that receives
+them as JSON; without it they are logged.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import logging
 import os
 from collections.abc import Sequence
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from airflow.sdk import BaseNotifier
@@ -20,29 +21,33 @@ from airflow.sdk.definitions.callback import AsyncCallback
 from airflow.sdk.definitions.deadline import DeadlineAlert, DeadlineReference
 
 from ..status_log import StatusLog
-from .paths import reports_dir
 from .selection import selected
+from .status_events import StatusEvents
+from .storage import StorageError, is_local, run_root
 
 log = logging.getLogger(__name__)
 
 
-def run_dir(dag_id: str, run_id: str) -> Path:
-    return reports_dir() / dag_id / run_id
+def run_status(dag_id: str, run_id: str, writer: str) -> StatusLog | StatusEvents:
+    """The run's status log where its storage is: `writer` names the appender in object names (tasks on several
+    machines write at once there)."""
+    root = run_root(dag_id, run_id)
+    return StatusLog(root / "status.log") if is_local(root) else StatusEvents(root, writer)
 
 
-def status_log(context: Any) -> StatusLog:
-    return StatusLog(run_dir(context["dag"].dag_id, context["run_id"]) / "status.log")
+def status_log(context: Any) -> StatusLog | StatusEvents:
+    ti = context["ti"]
+    mapped = f".{ti.map_index}" if getattr(ti, "map_index", -1) >= 0 else ""
+    return run_status(context["dag"].dag_id, context["run_id"], f"{ti.task_id}{mapped}.try{ti.try_number}")
 
 
-def _once(context: Any, marker: str) -> bool:
-    """True for the first caller only, across concurrent workers (an O_EXCL marker file per event)."""
-    path = run_dir(context["dag"].dag_id, context["run_id"]) / f".{marker}"
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _record(context: Any, event: str, once: str | None = None, **fields: object) -> None:
+    """An event of a task callback. Airflow logs a callback's exception with its traceback and goes on: a storage
+    that cannot be used is said in one line instead (the task itself fails on it with the same message)."""
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-    except FileExistsError:
-        return False
-    return True
+        status_log(context).append(event, once=once, **fields)
+    except StorageError as exc:
+        log.error("status log not written: %s", exc)
 
 
 class WaveflowNotifier(BaseNotifier):
@@ -80,15 +85,15 @@ class EffortStatus:
     def started(self, context: Any) -> None:
         if not self._ran(context):
             return
-        if _once(context, f"wave-{self.wave}-started"):
-            status_log(context).append("wave started", wave=self.wave)
-        status_log(context).append("effort started", effort=self.effort_id, branch=self.branch, wave=self.wave)
+        _record(context, "wave started", once=f"wave-{self.wave}-started", wave=self.wave)
+        _record(context, "effort started", effort=self.effort_id, branch=self.branch, wave=self.wave)
 
     def succeeded(self, context: Any) -> None:
         if not self._ran(context):
             return
         result = context["ti"].xcom_pull(task_ids=context["ti"].task_id) or {}
-        status_log(context).append(
+        _record(
+            context,
             "effort finished",
             effort=self.effort_id,
             branch=self.branch,
@@ -98,9 +103,7 @@ class EffortStatus:
 
     def failed(self, context: Any) -> None:
         reason = str(context.get("exception") or "see the task log")
-        status_log(context).append(
-            "effort finished", effort=self.effort_id, branch=self.branch, outcome="failed", reason=reason
-        )
+        _record(context, "effort finished", effort=self.effort_id, branch=self.branch, outcome="failed", reason=reason)
         WaveflowNotifier(f"{context['dag'].dag_id}: effort {self.effort_id} ({self.branch}) failed: {reason}")(context)
 
 
@@ -109,7 +112,10 @@ def wave_landed(context: Any, wave: int) -> None:
 
 
 def run_finished(context: Any, outcome: str, detail: str) -> None:
-    status_log(context).append("run finished", outcome=outcome, detail=detail)
+    run_log = status_log(context)
+    run_log.append("run finished", outcome=outcome, detail=detail)
+    if isinstance(run_log, StatusEvents):
+        run_log.write_log()
     WaveflowNotifier(f"{context['dag'].dag_id} run {context['run_id']} finished: {outcome}: {detail}")(context)
 
 
@@ -122,7 +128,7 @@ async def wave_overrun(plan: str, wave: int, planned_hours: float, context: Any 
     run = (context or {}).get("dag_run") or {}  # the REST API's DAG run: `dag_id`, `dag_run_id`, `state`, ...
     run_id = run.get("dag_run_id")
     message = f"{plan} run {run_id}: wave {wave} is past its planned {planned_hours:g} h since the run was queued"
-    log_file = StatusLog(run_dir(str(run.get("dag_id") or plan), str(run_id)) / "status.log") if run_id else None
+    log_file = run_status(str(run.get("dag_id") or plan), str(run_id), "deadline") if run_id else None
     if run.get("state", "running") != "running" or (log_file and _wave_completed(log_file, wave)):
         log.info("waveflow deadline: %s, but it is no longer running: no alert", message)
         return
@@ -133,12 +139,8 @@ async def wave_overrun(plan: str, wave: int, planned_hours: float, context: Any 
     await asyncio.to_thread(WaveflowNotifier(message).notify, {"run_id": run_id})
 
 
-def _wave_completed(log_file: StatusLog, wave: int) -> bool:
-    try:
-        text = log_file.path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return False
-    return any(line.endswith(f" wave complete wave={wave}") for line in text.splitlines())
+def _wave_completed(log_file: StatusLog | StatusEvents, wave: int) -> bool:
+    return any(line.endswith(f" wave complete wave={wave}") for line in log_file.lines())
 
 
 def deadline_alerts(plan_name: str, deadlines: Sequence[tuple[int, float]]) -> list[DeadlineAlert]:

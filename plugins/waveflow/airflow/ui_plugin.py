@@ -1,9 +1,10 @@
 """The Airflow UI plugin: run reports per plan, served by a FastAPI app mounted in the api-server at `/waveflow`.
 
-Reports live at `<reports dir>/<dag_id>/<run_id>/report.html` (see the report task). The app lists plans and runs and
-serves the files; three external views put it in the UI: "Waveflow reports" in the navigation, a "Reports" tab on
-each DAG and a "Report" tab on each run. The pages are plain HTML with no scripts, because the UI frames them in a
-sandboxed iframe that allows none.
+Reports live at `<storage root>/<dag_id>/<run_id>/report.html` (see the report task and `storage`); the api-server
+reads them through the ObjectStoragePath the report task wrote them with, so it needs no disk of the workers. The app
+lists plans and runs and serves the files; three external views put it in the UI: "Waveflow reports" in the
+navigation, a "Reports" tab on each DAG and a "Report" tab on each run. The pages are plain HTML with no scripts,
+because the UI frames them in a sandboxed iframe that allows none.
 
 Every page needs an Airflow login (the UI's session cookie or a bearer token), and a DAG's reports need read access to
 that DAG's runs: the same rule the UI applies to the runs themselves.
@@ -24,7 +25,7 @@ from airflow.plugins_manager import AirflowPlugin
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from .paths import reports_root
+from .storage import StorageError, storage_root
 
 URL_PREFIX = "/waveflow"
 # Airflow's own run id pattern, which also keeps `/`, `\` and NUL out; `.` and `..` are refused separately.
@@ -123,7 +124,12 @@ def create_app(root: Any = None) -> FastAPI:
     """The reports app; `root` fixes the reports directory (tests), else it is read from the environment per request."""
 
     def where() -> Any:
-        return root if root is not None else reports_root()
+        if root is not None:
+            return root
+        try:
+            return storage_root()
+        except StorageError as exc:
+            raise HTTPException(status_code=500, detail=str(exc)) from None
 
     app = FastAPI(title="Waveflow reports", docs_url=None, redoc_url=None, openapi_url=None)
     logged_in = [Depends(LOGGED_IN)]
