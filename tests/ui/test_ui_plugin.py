@@ -8,6 +8,7 @@ import sys
 import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
+from support.memory_store import memory_root
 
 from waveflow.airflow import ui_plugin
 from waveflow.airflow.ui_plugin import LOGGED_IN, MAY_READ_RUNS, create_app, safe_segment
@@ -120,12 +121,38 @@ def test_reports_root_follows_the_environment(monkeypatch, tmp_path):
 
 def test_reports_are_listed_from_object_storage(reports, monkeypatch):
     monkeypatch.setenv("WAVEFLOW_REPORTS_URL", f"file://{reports}")
+    client = _storage_client()
+    assert SCHEDULED in client.get("/dags/billing").text
+    assert client.get(f"/dags/billing/runs/{MANUAL}/report.html").status_code == 200
+
+
+def _storage_client() -> TestClient:
     app = create_app()
     app.dependency_overrides[LOGGED_IN] = lambda: None
     app.dependency_overrides[MAY_READ_RUNS] = lambda: None
-    client = TestClient(app)
-    assert SCHEDULED in client.get("/dags/billing").text
-    assert client.get(f"/dags/billing/runs/{MANUAL}/report.html").status_code == 200
+    return TestClient(app)
+
+
+def test_reports_are_served_from_a_store_that_is_no_directory(reports, monkeypatch):
+    store = memory_root()
+    for path in reports.rglob("*"):
+        if path.is_file():
+            (store / path.relative_to(reports).as_posix()).write_bytes(path.read_bytes())
+    monkeypatch.setenv("WAVEFLOW_REPORTS_URL", str(store))
+    client = _storage_client()
+    assert re.findall(r"<tr><td><a [^>]+>([^<]+)</a></td>", client.get("/dags/billing").text) == [
+        SCHEDULED,
+        MANUAL,
+    ]
+    page = client.get(f"/dags/billing/runs/{MANUAL}/report.html")
+    assert page.status_code == 200 and f'<code id="run-id">{MANUAL}</code>' in page.text
+
+
+def test_a_storage_url_that_cannot_be_used_is_said_not_thrown(monkeypatch):
+    monkeypatch.setenv("WAVEFLOW_REPORTS_URL", "s3://bucket/reports")
+    page = _storage_client().get("/")
+    assert page.status_code == 500
+    assert "No filesystem registered for scheme s3" in page.json()["detail"]
 
 
 @pytest.mark.slow

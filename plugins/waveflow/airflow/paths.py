@@ -26,4 +26,3 @@ def workspace_dir() -> Path:
 
 def reports_dir() -> Path:
     return Path(os.environ.get("WAVEFLOW_REPORTS_DIR") or _airflow_home() / "waveflow-reports")
-

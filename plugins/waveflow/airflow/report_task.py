@@ -23,7 +23,7 @@ from .assets import announce_landed, landed_alias
 from .person_integration import after_people
 from .run_results import FAILED_STATES, effort_states, judgement_key, pull_results, task_states
 from .status import run_finished, status_log
-from .storage import run_root
+from .storage import location, run_root
 
 
 class ClosingOperator(BaseOperator):
@@ -94,7 +94,8 @@ class ClosingOperator(BaseOperator):
             log.append("gate", metric=outcome.metric, verdict=outcome.verdict, detail=outcome.summary())
         paths = write_report(self.plan, run, results, outcomes, run_root(run.dag_id, run.run_id))
         self.log.info("report written: %s and %s", paths.html, paths.markdown)
-        return {"html": str(paths.html), "markdown": str(paths.markdown), "judged": judgement_key(results, states)}
+        where = {"html": location(paths.html), "markdown": location(paths.markdown)}
+        return {**where, "judged": judgement_key(results, states)}
 
 
 class ReportOperator(ClosingOperator):

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..status_log import format_line
-from .storage import name_part
+from .storage import location, name_part
 
 SUFFIX = ".event"
 
@@ -41,7 +41,7 @@ class StatusEvents:
 
     @property
     def location(self) -> str:
-        return str(self.log)
+        return location(self.log)
 
     def append(self, event: str, once: str | None = None, **fields: object) -> str:
         at = datetime.now(UTC)

@@ -70,6 +70,16 @@ def run_root(dag_id: str, run_id: str) -> Any:
     return storage_root() / dag_id / run_id
 
 
+def location(path: Any) -> str:
+    """Where `path` is, for people and reports: a local path, or its URL without the connection id that Airflow puts
+    in it (`s3://aws_default@bucket/...`): the connection is this deployment's setting, not part of the place."""
+    scheme, sep, rest = str(path).partition("://")
+    if not sep:
+        return scheme
+    netloc, slash, tail = rest.partition("/")
+    return f"{scheme}://{netloc.rpartition('@')[2]}{slash}{tail}"
+
+
 def name_part(text: str) -> str:
     """`text` fit to be part of one object name on any store: no separators, nothing a URL would need to escape."""
     return _NOT_NAME.sub("-", text).strip(".")[:120] or "-"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .storage import location
+
 
 def store_transcripts(result: dict[str, Any], folder: Any) -> list[str]:
     """Copies the transcripts `result` names into `folder` (a Path or an ObjectStoragePath) and rewrites their names
@@ -26,6 +28,6 @@ def store_transcripts(result: dict[str, Any], folder: Any) -> list[str]:
         copy = folder / f"{it.get('number', len(stored) + 1)}-{Path(name).name}"
         folder.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(Path(name).read_bytes())
-        it["transcript"] = str(copy)
-        stored.append(str(copy))
+        it["transcript"] = location(copy)
+        stored.append(location(copy))
     return stored

@@ -77,7 +77,8 @@ def render_html(report: RunReport) -> str:
     iterations = [iteration_cells(it) for e in report.efforts for it in e.iterations]
     agents = ""
     if iterations:
-        # A transcript is a file of the worker that ran the effort (a pod's is gone with the pod): a path, no link.
+        # A transcript is its copy in the run's storage (a pod's stays in the pod): a path or a storage URL such as
+        # s3://..., which a browser cannot open: shown as text, not as a link.
         rows = ((*(escape(c) for c in r[:-1]), f"<code>{escape(r[-1])}</code>") for r in iterations)
         agents = "<h2>Agents</h2>\n" + _table(ITERATION_HEADER, rows, "agents")
     integration = ""

@@ -31,7 +31,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
 
 
 def _agents(report: RunReport) -> list[str]:
-    """Each iteration of every effort's agent; transcripts are files of the worker (local backend) or the pod."""
+    """Each iteration of every effort's agent; a transcript is its copy in the run's storage (local backend) or a file
+    of the pod that is gone with it."""
     rows = [iteration_cells(it) for e in report.efforts for it in e.iterations]
     if not rows:
         return []

@@ -1,0 +1,100 @@
+"""A run whose storage is WAVEFLOW_REPORTS_URL (`dag.test()`, local backend): the report, every status event and the
+agents' transcripts land under the URL, and nothing in the local reports directory, which the workers of a Celery
+deployment would each have their own of."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from chaos.chaos_plans import new_remote
+from plan_runs import migrate, run
+
+from waveflow.plan.read_yaml import read_yaml
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore")]
+
+# The agent says which effort it is (its transcript must hold that) and writes a file of its own.
+AGENT = """
+import os, pathlib
+effort = os.environ["WAVEFLOW_EFFORT"]
+print("agent at work on", effort)
+pathlib.Path(effort.replace(".", "_") + ".txt").write_text(effort + "\\n")
+"""
+EFFORTS = {"1.1": "wave_1.e1_1", "1.2": "wave_1.e1_2", "2.1": "wave_2.e2_1"}
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
+
+
+def _plan(remote: Path) -> str:
+    return yaml.safe_dump({
+        "name": "shared-store", "repo": str(remote), "backend": "local", "schedule": None,
+        "defaults": {"agent": "coder", "retries": 0, "commands": {"test": ["python3", "-c", "pass"]}},
+        "agents": {"coder": {"command": ["python3", "-c", AGENT]}},
+        "waves": [{"number": 1, "name": "Two"}, {"number": 2, "name": "One"}],
+        "efforts": [
+            {"id": "1.1", "name": "A", "wave": 1, "branch": "feat/a", "agent": "Agent-1", "brief": "Write A"},
+            {"id": "1.2", "name": "B", "wave": 1, "branch": "feat/b", "agent": "Agent-2", "brief": "Write B"},
+            {"id": "2.1", "name": "C", "wave": 2, "branch": "feat/c", "agent": "Agent-1", "brief": "Write C",
+             "depends_on": ["1.1"]},
+        ],
+        "gates": [{"metric": "PR Size", "target": "<800 lines", "measurement": "Line counter"}],
+    })  # fmt: skip
+
+
+def test_a_run_writes_only_to_the_storage_url(tmp_path, monkeypatch):
+    shared, local = tmp_path / "shared", tmp_path / "local-reports"
+    for name, value in {
+        "WAVEFLOW_REPORTS_URL": f"file://{shared}",
+        "WAVEFLOW_REPORTS_DIR": str(local),
+        "WAVEFLOW_WORKSPACE": str(tmp_path / "workspace"),
+        "WAVEFLOW_BACKEND": "local",
+        "WAVEFLOW_DEADLINES": "off",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("WAVEFLOW_REPO_URL", raising=False)
+    monkeypatch.delenv("WAVEFLOW_NOTIFY_URL", raising=False)
+    migrate()
+
+    dag_run, tis = run(read_yaml(_plan(new_remote(tmp_path / "remote.git"))), {})
+
+    assert dag_run.state == "success", {t: ti.state for t, ti in tis.items()}
+    assert not local.exists()  # the local reports directory was never written
+    run_dir = shared / "shared-store" / dag_run.run_id
+    url = f"file://{run_dir}"
+
+    # Every event, each its own object: two efforts of wave 1 each said "wave started"; the log keeps the first.
+    events = sorted(p.name for p in (run_dir / "status").iterdir())
+    assert len([e for e in events if e.endswith("~once-wave-1-started.event")]) == 2
+    lines = (run_dir / "status.log").read_text().splitlines()
+    assert all(STAMP.match(line) for line in lines)
+    said = [STAMP.sub("", line) for line in lines]
+    assert said.count("wave started wave=1") == 1 and said.count("wave started wave=2") == 1
+    assert said.count("wave complete wave=1") == 1
+    started = [s for s in said if s.startswith("effort started")]
+    finished = [s for s in said if s.startswith("effort finished")]
+    assert sorted(s.split()[2] for s in started) == sorted(f"effort={e}" for e in EFFORTS)
+    assert len(finished) == 3 and all("outcome=succeeded" in s for s in finished)
+    assert said.index("wave complete wave=1") < said.index("wave started wave=2")
+    assert next(s for s in said if s.startswith("gate ")).startswith("gate metric=PR Size verdict=pass")
+    assert (
+        said[-1] == "run finished outcome=succeeded detail=every selected effort succeeded, every enforced gate passed"
+    )
+    assert len(events) == len(said) + 1  # the one "wave started wave=1" left out
+
+    # The report, with its status log named by its URL.
+    report = (run_dir / "report.md").read_text()
+    assert f"[Status log]({url}/status.log)" in report
+    assert f'href="{url}/status.log"' in (run_dir / "report.html").read_text()
+    assert json.loads((run_dir / "summary.json").read_text())["verdict"] == "pass"
+    assert tis["quality_gates.report"].xcom_pull(task_ids="quality_gates.report")["html"] == f"{url}/report.html"
+
+    # Each effort's transcript, copied from the worker's state directory; the result and the report name the copy.
+    for effort, task in EFFORTS.items():
+        copy = run_dir / "transcripts" / effort / "1-implement-1.log"
+        assert f"agent at work on {effort}" in copy.read_text()
+        result = tis[task].xcom_pull(task_ids=task)
+        assert result["agent"]["iterations"][0]["transcript"] == f"file://{copy}"
+        assert f"`file://{copy}`" in report
