@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -44,11 +46,11 @@ def _plan(remote: Path) -> str:
     })  # fmt: skip
 
 
-def test_a_run_writes_only_to_the_storage_url(tmp_path, monkeypatch):
-    shared, local = tmp_path / "shared", tmp_path / "local-reports"
+def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> tuple[Any, dict[str, Any], Path]:
+    """(dag run, {task id: task instance}, remote) of the plan, with its storage at `url`."""
     for name, value in {
-        "WAVEFLOW_REPORTS_URL": f"file://{shared}",
-        "WAVEFLOW_REPORTS_DIR": str(local),
+        "WAVEFLOW_REPORTS_URL": url,
+        "WAVEFLOW_REPORTS_DIR": str(tmp_path / "local-reports"),
         "WAVEFLOW_WORKSPACE": str(tmp_path / "workspace"),
         "WAVEFLOW_BACKEND": "local",
         "WAVEFLOW_DEADLINES": "off",
@@ -57,8 +59,13 @@ def test_a_run_writes_only_to_the_storage_url(tmp_path, monkeypatch):
     monkeypatch.delenv("WAVEFLOW_REPO_URL", raising=False)
     monkeypatch.delenv("WAVEFLOW_NOTIFY_URL", raising=False)
     migrate()
+    remote = new_remote(tmp_path / "remote.git")
+    return *run(read_yaml(_plan(remote)), {}), remote
 
-    dag_run, tis = run(read_yaml(_plan(new_remote(tmp_path / "remote.git"))), {})
+
+def test_a_run_writes_only_to_the_storage_url(tmp_path, monkeypatch):
+    shared, local = tmp_path / "shared", tmp_path / "local-reports"
+    dag_run, tis, _ = _run(tmp_path, monkeypatch, f"file://{shared}")
 
     assert dag_run.state == "success", {t: ti.state for t, ti in tis.items()}
     assert not local.exists()  # the local reports directory was never written
@@ -98,3 +105,16 @@ def test_a_run_writes_only_to_the_storage_url(tmp_path, monkeypatch):
         result = tis[task].xcom_pull(task_ids=task)
         assert result["agent"]["iterations"][0]["transcript"] == f"file://{copy}"
         assert f"`file://{copy}`" in report
+
+
+def test_a_storage_url_that_cannot_be_used_stops_the_efforts_before_their_agents(tmp_path, monkeypatch, capfd):
+    dag_run, tis, remote = _run(tmp_path, monkeypatch, "s3://bucket/waveflow")  # no provider serves s3 here
+    assert dag_run.state == "failed"
+    assert {tis[t].state for t in ("wave_1.e1_1", "wave_1.e1_2")} == {"failed"}
+    assert tis["wave_1.e1_1"].try_number == 1  # not retried: the setting would be the same
+    branches = subprocess.run(["git", "-C", str(remote), "branch", "--list", "feat/*"], capture_output=True, text=True)
+    assert branches.stdout == ""  # no agent ran, nothing was pushed
+    assert not (tmp_path / "local-reports").exists() and not (tmp_path / "workspace").exists()
+    said = "".join(capfd.readouterr())
+    why = "WAVEFLOW_REPORTS_URL='s3://bucket/waveflow' cannot be used: No filesystem registered for scheme s3"
+    assert f"effort 1.1 (feat/a) failed: {why} (install apache-airflow-providers-amazon" in said

@@ -62,6 +62,8 @@ class LocalEffortOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         before_effort(context, self.effort_id, self.turn_order, self.turn, self.log)
+        # Resolved first: a storage setting that cannot be used fails the task before the agent spends anything.
+        stored = run_root(context["dag"].dag_id, context["run_id"]) / "transcripts" / name_part(self.effort_id)
         with tempfile.TemporaryDirectory(prefix="waveflow-result-") as tmp:
             result_path = Path(tmp) / "result.json"
             own = {k: v for k, v in os.environ.items() if not k.startswith(AIRFLOW_PREFIXES)}
@@ -70,8 +72,7 @@ class LocalEffortOperator(BaseOperator):
             env.update(WAVEFLOW_MODE="local", WAVEFLOW_RUN_ID=context["run_id"], WAVEFLOW_RESULT=str(result_path))
             code = self._run([sys.executable, "-m", "waveflow.runner"], env)
             result = self._read(result_path, code)
-        folder = run_root(context["dag"].dag_id, context["run_id"]) / "transcripts" / name_part(self.effort_id)
-        for copy in store_transcripts(result, folder):
+        for copy in store_transcripts(result, stored):
             self.log.info("transcript stored: %s", copy)
         context["ti"].xcom_push(key="return_value", value=result)
         if code != 0 or result.get("status") != "succeeded":
