@@ -72,6 +72,28 @@ def test_phase10_dag_shape(dag_folder, shipped_plans):
     assert "10.2.4" in dag.doc_md and "mermaid" in dag.doc_md and "Critical path" in dag.doc_md
 
 
+def test_a_person_resolving_conflicts_gets_an_approval_then_the_integration_goes_on(dag_folder, shipped_plans):
+    plan = yaml.safe_load(shipped_plans["phase10.yaml"])
+    plan["integration"]["resolve_conflicts"] = "person"
+    dag = _bag(dag_folder({"phase10.yaml": yaml.safe_dump(plan, sort_keys=False)})).dags["phase10"]
+    from airflow.providers.standard.operators.hitl import ApprovalOperator
+
+    approval = dag.get_task("wave_1.resolve_conflict")
+    assert isinstance(approval, ApprovalOperator) and approval.fail_on_reject
+    assert approval.upstream_task_ids == {"wave_1.integrate"} and approval.integration_task == "wave_1.integrate"
+    again = dag.get_task("wave_1.integrate_resolved")
+    # Skipped with the approval (no conflict); after a resolution a second conflict fails instead of asking again.
+    assert again.upstream_task_ids == {"wave_1.resolve_conflict"} and again.trigger_rule == "all_success"
+    assert '"on_conflict":"person"' in dag.get_task("wave_1.integrate").env["WAVEFLOW_INTEGRATION"]
+    assert '"on_conflict":"fail"' in again.env["WAVEFLOW_INTEGRATION"]
+    assert again.env["WAVEFLOW_BRANCH"] == "waveflow/phase10/integration-wave-1"
+    assert dag.get_task("wave_1_landed").upstream_task_ids == {"wave_1.integrate_resolved"}
+    report = dag.get_task("quality_gates.report")
+    assert {"wave_2.resolve_conflict", "wave_2.integrate_resolved"} <= report.upstream_task_ids
+    assert report.person_tasks == {2: ("wave_2.resolve_conflict", "wave_2.integrate_resolved"),
+                                   1: ("wave_1.resolve_conflict", "wave_1.integrate_resolved")}  # fmt: skip
+
+
 def test_a_plan_without_integration_lands_each_effort_on_its_own(dag_folder, shipped_plans):
     plan = yaml.safe_load(shipped_plans["phase10.yaml"])
     del plan["integration"]

@@ -6,6 +6,7 @@ from this wave's integration."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,9 +47,11 @@ def plan_file(tmp_path: Path, remote: Remote, resolve: str = "fail", waves: int 
     return path
 
 
-def integrate(tmp_path: Path, plan_path: Path, wave: int = 1, run: str = "run-1"):
+def integrate(tmp_path: Path, plan_path: Path, wave: int = 1, run: str = "run-1", after_person: bool = False):
     plan = read_plan(plan_path)
-    inputs = integration_inputs(plan, wave, repo=plan.repo or "", base_ref="main", run_id=run)
+    inputs = integration_inputs(
+        plan, wave, repo=plan.repo or "", base_ref="main", run_id=run, after_person=after_person
+    )
     return run_runner(dataclasses.replace(inputs, workspace=str(tmp_path / "ws"), result_path=str(tmp_path / "r.json")))
 
 
@@ -110,3 +113,52 @@ def test_an_effort_that_never_ran_is_left_out_and_the_next_wave_starts_from_the_
     assert effort.base_ref == "waveflow/integ/integration-wave-1"
     wave_two = integration_inputs(plan, 2, repo=str(remote.bare), base_ref="main", run_id="r")
     assert (wave_two.base_ref, wave_two.dependency_branches) == ("waveflow/integ/integration-wave-1", ["feat/c"])
+
+
+def test_a_conflict_left_for_a_person_goes_on_from_the_resolution_they_push(remote, tmp_path):
+    a = remote.commit("feat/a", {"a.txt": "a\n", "shared.txt": "from a\n"})
+    b = remote.commit("feat/b", {"b.txt": "b\n", "shared.txt": "from b\n"})
+    plan_path = plan_file(tmp_path, remote, resolve="person")
+    branch = "waveflow/integ/integration-wave-1"
+    out = integrate(tmp_path, plan_path)
+    assert out.code == 0 and out.result and out.result.status == "succeeded", out.stderr[-3000:]
+    r = out.result
+    # Stopped at the conflict: what merged cleanly pushed, nothing tested, nothing recorded, the phase branch untouched.
+    assert r.awaiting_person and "git merge origin/feat/b" in r.awaiting_person and branch in r.awaiting_person
+    assert [(c.file, c.efforts, c.resolution) for c in r.conflicts] == [
+        ("shared.txt", ["1.1 (feat/a)", "1.2 (feat/b)"], "left for a person")
+    ]
+    assert [m.branch for m in r.merged] == ["feat/a"] and "test" not in r.logs
+    assert remote.head(branch) == r.head and remote.show(branch, "shared.txt") == "from a"
+    assert remote.head("waveflow/integ/integration") is None
+    assert git("--git-dir", str(remote.bare), "notes", "--ref=refs/notes/waveflow", "list").strip() == ""
+
+    # The person does what it says, in a clone of their own.
+    clone = tmp_path / "person"
+    git("clone", "-q", str(remote.bare), str(clone))
+    git("checkout", "-q", branch, cwd=clone)
+    assert subprocess.run(["git", "merge", "origin/feat/b"], cwd=clone, capture_output=True).returncode != 0
+    (clone / "shared.txt").write_text("from a\nfrom b\n")
+    git("add", "shared.txt", cwd=clone)
+    git("-c", "user.name=P", "-c", "user.email=p@example.org", "commit", "-qm", "Resolve shared.txt", cwd=clone)
+    git("push", "-q", "origin", branch, cwd=clone)
+    resolved = remote.head(branch)
+
+    after = integrate(tmp_path, plan_path, run="run-1", after_person=True)
+    assert after.code == 0 and after.result and after.result.status == "succeeded", after.stderr[-3000:]
+    assert [(m.branch, m.commit, m.already) for m in after.result.merged] == [("feat/a", a, True), ("feat/b", b, True)]
+    assert not after.result.awaiting_person and after.result.published == "waveflow/integ/integration"
+    assert "test" in after.result.logs  # the merged tree was tested (BOTH passes only with both files)
+    # Built on the person's commit, never over it.
+    assert git("--git-dir", str(remote.bare), "merge-base", "--is-ancestor", resolved, branch) == ""
+    assert remote.show(branch, "shared.txt").splitlines() == ["from a", "from b"]
+
+
+def test_after_a_persons_approval_a_conflict_still_there_fails(remote, tmp_path):
+    remote.commit("feat/a", {"a.txt": "a\n", "shared.txt": "from a\n"})
+    remote.commit("feat/b", {"b.txt": "b\n", "shared.txt": "from b\n"})
+    plan_path = plan_file(tmp_path, remote, resolve="person")
+    assert integrate(tmp_path, plan_path).result.awaiting_person
+    after = integrate(tmp_path, plan_path, after_person=True)  # approved, but nobody pushed a resolution
+    assert after.code == 1 and after.result and after.result.failed_step == "merge"
+    assert "shared.txt (changed by 1.1 (feat/a) and 1.2 (feat/b))" in (after.result.failure_reason or "")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.postgres import free_port
+from support.repos import bare_repository, git
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -30,22 +31,14 @@ Path(f"tests/test_e{name}.py").write_text(
 MAKEFILE = "test:\n\tpython3 -m pytest -q -p no:cacheprovider --junitxml=$(WAVEFLOW_REPORTS)/junit.xml tests\n"
 
 
-def git(*args: str, cwd: Path | None = None) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
 def users_repository(root: Path) -> Path:
-    work, bare = root / "app", root / "app.git"
-    (work / "tests").mkdir(parents=True)
-    (work / "implement.py").write_text(IMPLEMENT)
-    (work / "Makefile").write_text(MAKEFILE)
-    (work / "pyproject.toml").write_text('[tool.pytest.ini_options]\npythonpath = ["."]\n')
-    (work / "tests" / "test_base.py").write_text("def test_base():\n    assert True\n")
-    git("init", "-q", "-b", "main", cwd=work)
-    git("add", ".", cwd=work)
-    git("-c", "user.name=Dev", "-c", "user.email=dev@example.org", "commit", "-qm", "base", cwd=work)
-    git("clone", "-q", "--bare", str(work), str(bare))
-    return bare
+    files = {
+        "implement.py": IMPLEMENT,
+        "Makefile": MAKEFILE,
+        "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n',
+        "tests/test_base.py": "def test_base():\n    assert True\n",
+    }
+    return bare_repository(root, "app", files)
 
 
 def users_plan(plans: Path, repo: Path) -> Path:

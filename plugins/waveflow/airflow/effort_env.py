@@ -57,10 +57,11 @@ def runner_env(plan: Plan, effort: Effort) -> dict[str, str]:
     return _task_env(inputs_for(plan, effort, repo=repo_url(plan), base_ref=base_ref_template(plan), run_id=RUN_ID))
 
 
-def integration_env(plan: Plan, wave: int) -> dict[str, str]:
-    return _task_env(
-        integration_inputs(plan, wave, repo=repo_url(plan), base_ref=base_ref_template(plan), run_id=RUN_ID)
+def integration_env(plan: Plan, wave: int, *, after_person: bool = False) -> dict[str, str]:
+    inputs = integration_inputs(
+        plan, wave, repo=repo_url(plan), base_ref=base_ref_template(plan), run_id=RUN_ID, after_person=after_person
     )
+    return _task_env(inputs)
 
 
 def _task_env(inputs: RunnerInputs) -> dict[str, str]:

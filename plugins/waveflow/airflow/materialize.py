@@ -10,7 +10,7 @@ from typing import Any
 from airflow.sdk import DAG, BaseOperator, Param, TaskGroup
 
 from .assets import dag_schedule
-from .spec import APPROVAL, EFFORT, GATE, LANDED, OUTCOME, PREFLIGHT, REPORT, REVIEW, DagSpec, TaskSpec
+from .spec import APPROVAL, CONFLICT, EFFORT, GATE, LANDED, OUTCOME, PREFLIGHT, REPORT, REVIEW, DagSpec, TaskSpec
 from .status import EffortStatus, deadline_alerts
 
 START_DATE = datetime(2025, 1, 1, tzinfo=UTC)
@@ -19,6 +19,7 @@ OPERATOR_CLASSES = {
     PREFLIGHT: "waveflow.airflow.preflight_tasks:PreflightOperator",
     LANDED: "waveflow.airflow.wave_gate:WaveLandedSensor",
     APPROVAL: "airflow.providers.standard.operators.hitl:ApprovalOperator",
+    CONFLICT: "waveflow.airflow.conflict_task:ConflictApprovalOperator",
     GATE: "waveflow.airflow.gate_tasks:GateOperator",
     REPORT: "waveflow.airflow.report_task:ReportOperator",
     OUTCOME: "waveflow.airflow.report_task:RunOutcomeOperator",

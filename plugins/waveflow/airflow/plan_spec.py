@@ -25,6 +25,7 @@ from .effort_env import (
 from .pool import pool_name
 from .spec import (
     APPROVAL,
+    CONFLICT,
     EFFORT,
     GATE,
     LANDED,
@@ -40,11 +41,15 @@ from .spec import (
 )
 
 PREFLIGHT_GROUP, GATES_GROUP, INTEGRATE = "preflight", "quality_gates", "integrate"
+# With `resolve_conflicts: person`: the approval that shows a conflict, and the integration that goes on after it.
+RESOLVE, INTEGRATE_RESOLVED = "resolve_conflict", "integrate_resolved"
 CHECKS = ("base_ref", "previous_phase", "agents", "isolation", "image_and_secret")
 # On the kubernetes backend only: asked of the cluster through the connection the effort pods are launched with.
 CLUSTER_CHECK = "cluster_access"
 # A skipped (unselected) dependency must not skip its dependents; a failed one still stops them.
 NONE_FAILED, ALL_DONE = "none_failed", "all_done"
+# Skipped with a skipped upstream: the integration after a person's resolution, when nobody was asked.
+ALL_SUCCESS = "all_success"
 APPROVAL_HOURS = 24
 
 
@@ -78,12 +83,12 @@ def dag_spec(plan: Plan, path: Path) -> DagSpec:
         wave_tasks = [efforts[e.id] for e in by_wave[wave.number]]
         tasks += wave_tasks
         if wave.number in jobs:
-            tasks.append(integration_task(plan, jobs[wave.number], wave_tasks))
+            tasks += integration_tasks_of(plan, jobs[wave.number], wave_tasks)
         previous = wave_group(wave.number)
     groups.append(
         GroupSpec(GATES_GROUP, f"{len(plan.gates)} quality gates, the report, the run's outcome", upstream=(previous,))
     )
-    tasks += gate_tasks(plan, {e: t.task_id for e, t in efforts.items()}, integration_tasks(plan))
+    tasks += gate_tasks(plan, {e: t.task_id for e, t in efforts.items()}, integration_tasks(plan), person_tasks(plan))
     return DagSpec(
         dag_id=plan.name,
         backend=backend(plan),
@@ -125,18 +130,49 @@ def effort_tasks(plan: Plan) -> dict[str, TaskSpec]:
     return {e.id: specs[e.id] for e in plan.efforts}
 
 
-def integration_task(plan: Plan, job: Effort, efforts: list[TaskSpec]) -> TaskSpec:
+def integration_tasks_of(plan: Plan, job: Effort, efforts: list[TaskSpec]) -> list[TaskSpec]:
     """The wave's integration, last in its group: the effort task of an effort-like job (the runner, on the same
-    backend) that merges the wave's branches and tests them together. It runs when no effort of the wave failed."""
-    n = job.wave
-    args = _effort_args(plan, job, integration_env(plan, n), backend(plan) == "kubernetes")
+    backend) that merges the wave's branches and tests them together. It runs when no effort of the wave failed.
+    With `resolve_conflicts: person`, a conflict stops it with the branch pushed as far as it merged; an approval
+    task then shows the conflict (it skips itself when there is none), and once a person has pushed a resolution
+    and approved, a second integration goes on from their branch (skipped with the approval)."""
+    n, pods = job.wave, backend(plan) == "kubernetes"
+    args = _effort_args(plan, job, integration_env(plan, n), pods)
     args["doc_md"] = f"Merges wave {n}'s branches into `{job.branch}` and tests them together"
-    return TaskSpec(f"{wave_group(n)}.{INTEGRATE}", EFFORT, args, tuple(t.task_id for t in efforts))
+    first = TaskSpec(f"{wave_group(n)}.{INTEGRATE}", EFFORT, args, tuple(t.task_id for t in efforts))
+    if plan.integration is None or plan.integration.resolve_conflicts != "person":
+        return [first]
+    approval = TaskSpec(
+        f"{wave_group(n)}.{RESOLVE}",
+        CONFLICT,
+        {
+            "integration_task": first.task_id,
+            "subject": f"{plan.name}: resolve wave {n}'s merge conflict",
+            "retries": 0,  # a retry would ask again whoever rejected
+            "response_timeout": timedelta(hours=APPROVAL_HOURS),
+            "doc_md": f"Shows a person the conflict that stopped wave {n}'s integration; skipped when there is none",
+        },
+        upstream=(first.task_id,),
+    )
+    again = _effort_args(plan, job, integration_env(plan, n, after_person=True), pods)
+    again.update(trigger_rule=ALL_SUCCESS, doc_md=f"Wave {n}'s integration, going on from a person's resolution")
+    resolved = TaskSpec(f"{wave_group(n)}.{INTEGRATE_RESOLVED}", EFFORT, again, (approval.task_id,))
+    return [first, approval, resolved]
 
 
 def integration_tasks(plan: Plan) -> dict[int, str]:
     """wave number -> its integration task, for plans that integrate."""
     return {j.wave: f"{wave_group(j.wave)}.{INTEGRATE}" for j in plan.integration_jobs()}
+
+
+def person_tasks(plan: Plan) -> dict[int, tuple[str, str]]:
+    """wave number -> (its conflict approval, its integration after a person's resolution), for `person` plans."""
+    if plan.integration is None or plan.integration.resolve_conflicts != "person":
+        return {}
+    return {
+        j.wave: (f"{wave_group(j.wave)}.{RESOLVE}", f"{wave_group(j.wave)}.{INTEGRATE_RESOLVED}")
+        for j in plan.integration_jobs()
+    }
 
 
 def _effort_args(plan: Plan, effort: Effort, env: dict[str, str], pods: bool) -> dict[str, Any]:
@@ -186,6 +222,7 @@ def between_waves(plan: Plan, done: Wave, done_efforts: list[Effort], following:
         {
             "subject": f"{plan.name}: start wave {following.number} ({following.name})?",
             "body": f"Wave {done.number} has landed. Review its branches, then approve wave {following.number}.",
+            "retries": 0,  # a retry would ask again whoever rejected or let it time out
             # Unanswered for a day, the approval fails, and the waves after it do not start.
             "response_timeout": timedelta(hours=APPROVAL_HOURS),
         },
@@ -194,7 +231,12 @@ def between_waves(plan: Plan, done: Wave, done_efforts: list[Effort], following:
     return [sensor, approval]
 
 
-def gate_tasks(plan: Plan, effort_tasks: dict[str, str], integrations: dict[int, str] | None = None) -> list[TaskSpec]:
+def gate_tasks(
+    plan: Plan,
+    effort_tasks: dict[str, str],
+    integrations: dict[int, str] | None = None,
+    people: dict[int, tuple[str, str]] | None = None,
+) -> list[TaskSpec]:
     """A task per gate, the report after them, and `run_outcome`, the run's only leaf. They run whatever the efforts
     did (ALL_DONE): a report of a failed run matters most."""
     gates = [
@@ -214,11 +256,18 @@ def gate_tasks(plan: Plan, effort_tasks: dict[str, str], integrations: dict[int,
     ]
     # The report and the outcome wait for every gate and every effort directly: a clear with "only failed" re-runs a
     # failed effort but not the gates that passed, and a path through those would let them run before it has ended.
-    integrations = integrations or {}
-    judged = (*(g.task_id for g in gates), *effort_tasks.values(), *integrations.values())
+    integrations, people = integrations or {}, people or {}
+    judged = (
+        *(g.task_id for g in gates),
+        *effort_tasks.values(),
+        *integrations.values(),
+        *(t for pair in people.values() for t in pair),
+    )
     closing: dict[str, Any] = {"plan": plan, "effort_tasks": effort_tasks, "trigger_rule": ALL_DONE, "retries": 0}
     if integrations:
         closing["integration_tasks"] = integrations
+    if people:
+        closing["person_tasks"] = people
     review = []
     if plan.review is not None:
         # After the gates (a pull request is a draft while one fails), before the report (which links them).

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 # What a task is: `materialize` maps each kind to its operator class (the effort kinds to their backend's).
-PREFLIGHT, EFFORT, LANDED, APPROVAL, GATE, REPORT, OUTCOME, REVIEW = (
+PREFLIGHT, EFFORT, LANDED, APPROVAL, CONFLICT, GATE, REPORT, OUTCOME, REVIEW = (
     "preflight",
     "effort",
     "landed",
     "approval",
+    "conflict",
     "gate",
     "report",
     "outcome",

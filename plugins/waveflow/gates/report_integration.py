@@ -46,6 +46,8 @@ def _line(wave: int, branch: str, state: str, r: EffortResult | None) -> Integra
     if r is None:
         return IntegrationLine(wave, branch, state if state != "none" else "did not run", "—", "—", "—", "—")
     status = "succeeded" if r.status == "succeeded" else f"failed at {r.failed_step}: {r.failure_reason}"
+    if r.awaiting_person and r.status == "succeeded":
+        status = "stopped at a conflict, left for a person"
     if r.memoized:
         status += " (memoized)"
     merged = ", ".join(

@@ -170,10 +170,12 @@ class Integration(_Strict):
     start_next_wave_from: Literal["integration", "base"] = Field(
         default="integration", description="where the next wave's efforts start: this wave's integration, or base_ref"
     )
-    resolve_conflicts: Literal["fail", "agent"] = Field(
+    resolve_conflicts: Literal["fail", "agent", "person"] = Field(
         default="fail",
         description="fail: the wave's integration fails, naming each file and the efforts that touch it; agent: the "
-        "later effort's agent profile resolves the conflict, and the merged tree is tested",
+        "later effort's agent profile resolves the conflict, and the merged tree is tested; person: the integration "
+        "branch is pushed as far as it merged, an approval task shows the conflict, and once someone has pushed a "
+        "resolution and approved, the integration goes on from there",
     )
 
 

@@ -20,7 +20,7 @@ from .contract import RunnerInputs
 from .effort_lock import effort_lock, lock_wait
 from .errors import StepFailed
 from .gitcmd import git_env
-from .integrate import Integration, merge_wave, publish
+from .integrate import AwaitingPerson, Integration, merge_wave, publish
 from .loop import Loop, profile_of
 from .metrics import collect
 from .metrics.evidence import Evidence, find_reports
@@ -105,7 +105,11 @@ def _run(run: Run) -> None:
         if integration is None:
             start = build_start_point(checkout.worktree, remote, inputs.branch, trailer_block)
         else:
-            start = merge_wave(run, checkout.worktree, remote, trailer_block, integration)
+            try:
+                start = merge_wave(run, checkout.worktree, remote, trailer_block, integration)
+            except AwaitingPerson as todo:
+                _leave_for_person(run, checkout, str(todo))
+                return
     result.start_point = start
     before = remote.branch.sha if remote.branch else start
     run.log(f"{inputs.effort}: starting from {start[:12]} on {inputs.branch}")
@@ -137,6 +141,18 @@ def _run(run: Run) -> None:
         if integration is not None:
             publish(run, checkout.worktree, integration)
     _record(run, checkout, key)
+
+
+def _leave_for_person(run: Run, checkout: Checkout, todo: str) -> None:
+    """Push the integration branch as far as it merged, so a person can resolve the conflict on it. Nothing is tested
+    and nothing recorded: the integration is not done, and a rerun must try the merge again."""
+    with run.step("push"):
+        commits.push(checkout.worktree, run.inputs.branch)
+    run.result.pushed = True
+    run.result.head = checkout.worktree("rev-parse", "HEAD", step="push")
+    run.result.awaiting_person = todo
+    run.result.status = "succeeded"
+    run.log(f"{run.inputs.effort}: left for a person: {todo}")
 
 
 def _test_only(run: Run, checkout: Checkout, reports: Path, start: str) -> None:

@@ -84,9 +84,12 @@ def inputs_for(plan: Plan, effort: Effort, *, repo: str, base_ref: str, run_id: 
     )
 
 
-def integration_inputs(plan: Plan, wave: int, *, repo: str, base_ref: str, run_id: str) -> RunnerInputs:
+def integration_inputs(
+    plan: Plan, wave: int, *, repo: str, base_ref: str, run_id: str, after_person: bool = False
+) -> RunnerInputs:
     """A wave's integration as the runner's inputs: the wave's effort branches (in dependency order) merged into the
-    wave's integration branch, which starts from the previous wave's; the merged tree tested; nothing implemented."""
+    wave's integration branch, which starts from the previous wave's; the merged tree tested; nothing implemented.
+    `after_person`: the run after a person resolved a conflict, where another conflict fails (nobody is asked twice)."""
     assert plan.integration is not None
     order = topological_order(plan)
     rank = {e: i for i, e in enumerate(order)}
@@ -97,7 +100,8 @@ def integration_inputs(plan: Plan, wave: int, *, repo: str, base_ref: str, run_i
                             "profile": json.loads(agent_profile(plan, e) or "null")}
         for e in efforts
     }  # fmt: skip
-    integration = {"branch": plan.integration_branch(), "on_conflict": plan.integration.resolve_conflicts,
+    on_conflict = "fail" if after_person else plan.integration.resolve_conflicts
+    integration = {"branch": plan.integration_branch(), "on_conflict": on_conflict,
                    "efforts": members}  # fmt: skip
     spec = {"wave": wave, **plan.integration.model_dump(mode="json")}
     return RunnerInputs(

@@ -27,6 +27,10 @@ CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 EARLIER = "the integration branch (earlier waves)"
 
 
+class AwaitingPerson(Exception):
+    """A conflict left for a person: the integration branch stops where it merged cleanly, and is pushed."""
+
+
 @dataclass(frozen=True)
 class Member:
     """An effort of the wave, as the conflict brief and the report name it."""
@@ -40,7 +44,7 @@ class Member:
 @dataclass(frozen=True)
 class Integration:
     phase_branch: str
-    on_conflict: str  # fail | agent
+    on_conflict: str  # fail | agent | person
     members: dict[str, Member]  # by branch
 
     @classmethod
@@ -112,6 +116,11 @@ def _merge(
     ]
     run.result.conflicts.extend(conflicts)
     said = "; ".join(f"{c.file} (changed by {' and '.join(c.efforts)})" for c in conflicts)
+    if spec.on_conflict == "person":
+        wt.status("merge", "--abort")
+        for c in conflicts:
+            c.resolution = "left for a person"
+        raise AwaitingPerson(person_todo(wt, ref, spec, conflicts))
     member = spec.members.get(ref.name)
     if spec.on_conflict != "agent" or member is None or not member.profile:
         wt.status("merge", "--abort")
@@ -198,6 +207,19 @@ def conflict_brief(wt: Git, ref: RemoteRef, spec: Integration, conflicts: list[M
         if spec.label(branch) in involved:
             lines += ["", f"### {member.effort}: {member.name}", member.brief or "(no brief)"]
     return "\n".join(lines) + "\n"
+
+
+def person_todo(wt: Git, ref: RemoteRef, spec: Integration, conflicts: list[MergeConflict]) -> str:
+    """What the person is asked to do: merge the branch that conflicted (and the wave's branches not merged yet) into
+    the integration branch as it was pushed, resolve, push; then approve."""
+    into = wt("rev-parse", "--abbrev-ref", "HEAD", step="merge")
+    files = "; ".join(f"`{c.file}` (changed by {' and '.join(c.efforts)})" for c in conflicts)
+    return (
+        f"Merging {spec.label(ref.name)} into `{into}` conflicts in {files}. `{into}` was pushed with what merged "
+        f"cleanly before it. Resolve it in a clone of the repository: `git fetch origin && git checkout {into} && "
+        f"git merge origin/{ref.name}`, fix the files, commit, `git push origin {into}`; then approve, and the "
+        "integration merges the wave's other branches and tests the whole."
+    )
 
 
 def publish(run: Run, wt: Git, spec: Integration) -> None:

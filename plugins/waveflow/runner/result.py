@@ -129,6 +129,10 @@ class EffortResult(BaseModel):
     merged: list[MergedBranch] = Field(default_factory=list, description="a wave's integration: what it merged")
     conflicts: list[MergeConflict] = Field(default_factory=list, description="a wave's integration: its conflicts")
     published: str | None = Field(default=None, description="a wave's integration: the phase branch it advanced")
+    awaiting_person: str | None = Field(
+        default=None,
+        description="a wave's integration that stopped at a conflict for a person to resolve: what they are to do",
+    )
     retryable: bool = Field(
         default=False,
         description="failed: whether a retry may help (fetch, push, the machine busy); a failing test or an invalid "

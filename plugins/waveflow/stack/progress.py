@@ -6,12 +6,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..airflow.plan_spec import INTEGRATE, INTEGRATE_RESOLVED, RESOLVE
 from ..plan.model import Plan, Wave, task_id
 from .api import AirflowAPI
 
 FINISHED_RUN = {"success", "failed"}
 PENDING = {"none", "scheduled", "queued"}
 FINISHED_TASK = {"success", "failed", "skipped", "upstream_failed", "removed"}
+# A wave's tasks that are not efforts: its integration, and a person's resolution of its conflict.
+INTEGRATION_TASKS = {INTEGRATE, RESOLVE, INTEGRATE_RESOLVED}
 
 
 def _label(plan: Plan, tid: str) -> str:
@@ -77,6 +80,8 @@ class RunProgress:
                 self.waves_started.add(wave.number)
                 self.say(f"== wave {wave.number} ({wave.name}) started")
             said = ""
+            if state == "awaiting_input":
+                said = " (a person is asked: answer in the UI's required actions)"
             if state in ("success", "failed") and _wave_of(self.plan, tid) is not None:
                 said = self._agent(api, tid)
             self.say(f"[{time.monotonic() - self.started:6.0f}s] {_label(self.plan, tid)}: {state}{said}")
@@ -85,7 +90,7 @@ class RunProgress:
             states = {t: s for t, s in self.seen.items() if t.startswith(prefix)}
             if wave.number not in self.waves_done and states and all(s in FINISHED_TASK for s in states.values()):
                 self.waves_done.add(wave.number)
-                efforts = [s for t, s in states.items() if t != f"{prefix}integrate"]
+                efforts = [s for t, s in states.items() if t.removeprefix(prefix) not in INTEGRATION_TASKS]
                 ok = sum(s == "success" for s in efforts)
                 self.say(f"== wave {wave.number} complete: {ok}/{len(efforts)} efforts succeeded")
         return str(api.run(self.plan.name, self.run_id)["state"])
