@@ -16,6 +16,7 @@ import yaml
 
 from .plan.convert import explain as explain_reading
 from .plan.convert import to_reading, to_yaml_data
+from .plan.counting import count
 from .plan.errors import PlanError, Problem
 from .plan.graph import mermaid
 from .plan.load import read_plan
@@ -59,7 +60,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         except PlanError:
             status = EXIT_INVALID
             continue
-        print(f"{path}: ok: {plan.name}: {len(plan.efforts)} efforts in {len(plan.waves)} waves")
+        print(f"{path}: ok: {plan.name}: {count(len(plan.efforts), 'effort')} in {count(len(plan.waves), 'wave')}")
     return status
 
 

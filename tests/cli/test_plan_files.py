@@ -48,7 +48,7 @@ def test_a_yaml_plan_with_a_byte_order_mark_reads(tmp_path):
     path.write_text(BOM + "name: p\nwaves: [{number: 1}]\nefforts:\n  - {id: a, name: A, wave: 1, agent: x}\n")
     out = run("validate", str(path))
     assert out.returncode == 0, out.stderr
-    assert f"{path}: ok: p: 1 efforts in 1 waves" in out.stdout
+    assert f"{path}: ok: p: 1 effort in 1 wave" in out.stdout
 
 
 def test_a_plan_not_in_utf8_is_refused_at_the_line_of_the_first_undecodable_byte(tmp_path):

@@ -207,7 +207,7 @@ def test_a_long_table_whose_dependencies_name_nothing_validates(tmp_path):
         [sys.executable, "-m", "waveflow.cli", "validate", str(path)], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert f"{path}: ok: billing: 4000 efforts in 1 waves" in done.stdout
+    assert f"{path}: ok: billing: 4000 efforts in 1 wave" in done.stdout
     left_out = f"{path}:4004: warning: effort 1.4000: dependency 'Retire legacy billing export' names no effort"
     assert left_out in done.stderr
 
@@ -225,3 +225,42 @@ def test_the_integration_branch_a_document_names_is_the_plans(tmp_path):
     assert to_reading(plan)["integration"]["branch"] == "p5-integration"
     # A document that names none does not integrate.
     assert read_plan(FIXTURES / "table-and-blocks.md").integration is None
+
+
+WORKTREES_ON_OTHER_BRANCHES = """\
+# Demo: Wave Implementation Plan
+
+## Wave 1: Core
+
+| Effort | Branch | Lines | Agent |
+|---|---|---|---|
+| 1.1 Greeting | `feat/greeting` | 40 | Agent-1 |
+| 1.2 Farewell | `feat/farewell` | 40 | Agent-2 |
+
+```bash
+git worktree add -b feat/hello ../wt-1.1 main
+git worktree add wt-farewell feat/farewell
+```
+"""
+
+
+def test_a_worktree_command_on_another_branch_than_the_table_keeps_the_tables_and_says_so():
+    plan = read_text(WORKTREES_ON_OTHER_BRANCHES, "demo.md")
+    assert [(e.id, e.branch, e.worktree) for e in plan.efforts] == [
+        ("1.1", "feat/greeting", None),
+        ("1.2", "feat/farewell", "wt-farewell"),
+    ]
+    said = [m for k, m in plan.source.warnings if k == effort_key("1.1") + "/branch"]
+    assert said == [
+        "effort 1.1: line 11 creates its worktree ../wt-1.1 on branch feat/hello, but line 7 names its branch "
+        "feat/greeting; feat/greeting is kept"
+    ]
+    assert not [m for k, m in plan.source.warnings if k.startswith(effort_key("1.2"))]
+
+
+def test_counts_read_as_people_write_them(tmp_path):
+    path = tmp_path / "demo.md"
+    path.write_text(WORKTREES_ON_OTHER_BRANCHES)
+    done = subprocess.run([sys.executable, "-m", "waveflow.cli", "validate", str(path)], capture_output=True, text=True)
+    assert f"{path}: ok: demo: 2 efforts in 1 wave\n" in done.stdout, done.stdout + done.stderr
+    assert f"{path}:7: warning: effort 1.1: line 11 creates its worktree" in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..plan.counting import count
 from ..plan.graph import mermaid
 from ..plan.model import Plan
 from ..plan.schedule import estimate, explain
@@ -18,7 +19,7 @@ def plan_doc(plan: Plan, path: str) -> str:
         )
     by_wave = plan.efforts_by_wave()
     waves = [
-        f"- **Wave {w.number}: {w.name}** — {len(by_wave.get(w.number, []))} efforts"
+        f"- **Wave {w.number}: {w.name}** — {count(len(by_wave.get(w.number, [])), 'effort')}"
         + (f", planned {w.duration.min_hours:g}-{w.duration.max_hours:g} h" if w.duration else "")
         for w in plan.waves
     ]

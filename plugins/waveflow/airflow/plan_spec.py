@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..plan.counting import count
 from ..plan.model import Effort, Plan, Wave, integration_id, task_id
 from ..plan.schedule import topological_order
 from .doc import plan_doc
@@ -326,5 +327,5 @@ def _tooltip(wave: Wave) -> str:
     if wave.duration:
         parts.append(f"planned {wave.duration.min_hours:g}-{wave.duration.max_hours:g} h")
     if wave.agents is not None:
-        parts.append(f"{wave.agents} agents")
+        parts.append(count(wave.agents, "agent"))
     return " · ".join(parts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..plan.counting import count
 from ..plan.model import Effort, Plan, integration_id
 from ..runner.result import EffortResult
 from .outcome import GateOutcome
@@ -51,7 +52,8 @@ def pull_requests(
         if merged is None or merged.status != "succeeded":
             continue
         efforts = [e for e in plan.wave_efforts(wave.number) if e.id in succeeded]
-        intro = f"Wave {wave.number} of {plan.title or plan.name}: {len(efforts)} efforts, merged and tested together."
+        together = f"{count(len(efforts), 'effort')}, merged and tested together"
+        intro = f"Wave {wave.number} of {plan.title or plan.name}: {together}."
         body = intro + "\n\n" + "".join(_effort_section(e, succeeded[e.id], outcomes, 3) for e in efforts) + footer
         title = f"Wave {wave.number}: {wave.name}"
         prs.append(PullRequest(merged.branch, plan.base_ref, title, body, ready, tuple(e.id for e in efforts)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .counting import count
 from .model import Plan, wave_key
 
 
@@ -55,7 +56,7 @@ def to_yaml_data(plan: Plan) -> dict[str, Any]:
 def explain(plan: Plan) -> str:
     """Where each wave, effort, field and dependency was read from: what a user checks when a reading is wrong."""
     src = plan.source
-    out = [f"{src.path}: {plan.name}: {len(plan.efforts)} efforts in {len(plan.waves)} waves"]
+    out = [f"{src.path}: {plan.name}: {count(len(plan.efforts), 'effort')} in {count(len(plan.waves), 'wave')}"]
     for wave in plan.waves:
         at = src.line(wave_key(wave.number)) or "?"
         out.append(f"wave {wave.label or wave.number} {wave.name!r}: line {at}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from .counting import count
 from .model import Effort, Plan, Wave
 
 DEFAULT_LINES_PER_HOUR = 100.0
@@ -151,7 +152,7 @@ def _critical_path(plan: Plan, order: list[str], hours: dict[str, float]) -> lis
 def explain(plan: Plan, est: Estimate) -> str:
     """The estimate as text, arithmetic included (what `waveflow schedule` prints)."""
     lines = [
-        f"Plan {plan.name}: {len(plan.efforts)} efforts in {len(plan.waves)} waves",
+        f"Plan {plan.name}: {count(len(plan.efforts), 'effort')} in {count(len(plan.waves), 'wave')}",
         "",
         "Order and planned hours:",
     ]
@@ -166,7 +167,7 @@ def explain(plan: Plan, est: Estimate) -> str:
         f"  {crit_terms} = {est.critical_hours:.2f} h",
         f"Sequential (one agent): {seq_terms} = {est.sequential_hours:.2f} h"
         f" = {est.sequential_hours / WORKDAY_HOURS:.2f} days of {WORKDAY_HOURS:g} h",
-        f"Parallel ({est.agents} agent{'' if est.agents == 1 else 's'}, waves in order): {est.parallel_hours:.2f} h"
+        f"Parallel ({count(est.agents, 'agent')}, waves in order): {est.parallel_hours:.2f} h"
         f" = {est.parallel_hours / WORKDAY_HOURS:.2f} days of {WORKDAY_HOURS:g} h",
         f"Speed-up: {est.sequential_hours:.2f} / {est.parallel_hours:.2f} = {est.speedup:.2f}x",
     ]

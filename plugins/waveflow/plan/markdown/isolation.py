@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import effort_key
 from .assemble import line_key
 from .blocks import Block
@@ -46,4 +48,30 @@ def isolation(
         owner = index.key(branch)
         if owner is not None and owner.branch == branch:
             owner.set("worktree", where, line)
+            continue
+        # A command for an effort (its directory names it) on a branch the effort does not have: the effort's own
+        # branch stays, and the reader says so rather than pick one of the two without a word.
+        named = _named_by_dir(where, drafts)
+        if len(named) == 1 and owner is None:
+            (d,) = named
+            if d.branch and d.branch != branch:
+                warnings.append(
+                    (
+                        effort_key(d.id or "") + "/branch",
+                        f"effort {d.id}: line {line} creates its worktree {where} on branch {branch}, but line "
+                        f"{d.at.get('branch', d.line)} names its branch {d.branch}; {d.branch} is kept",
+                    )
+                )
     return labels, warnings
+
+
+def _named_by_dir(where: str, drafts: list[Draft]) -> list[Draft]:
+    """The efforts a worktree directory is named for: its last part is, or holds as a `-`/`_` separated word, the
+    effort's id or the last part of its branch (`../wt-1.1`, `worktrees/p10w2-docs`)."""
+    last = where.rstrip("/").rpartition("/")[2].lower()
+    words = {last, *re.split(r"[-_]", last)}
+    return [
+        d
+        for d in drafts
+        if (d.id and d.id.lower() in words) or (d.branch and d.branch.rpartition("/")[2].lower() in words)
+    ]
