@@ -8,50 +8,11 @@ must be refused. The reference plan (the seed) must read exactly, namespaces, po
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
 import pytest
+from plan_scoring import convert, reads_right, scores
 
-from waveflow.plan.convert import to_reading
 from waveflow.plan.errors import NotAWavePlan
-from waveflow.plan.load import read_text
-from waveflow.plan.validate import check
-
-Reading = dict[str, Any]
-
-
-def _key(effort: dict[str, Any]) -> str:
-    return str(effort.get("branch") or effort.get("id") or effort.get("name") or "").lower()
-
-
-def _f1(expected: set[Any], got: set[Any]) -> float:
-    if not expected and not got:
-        return 1.0
-    hits = len(expected & got)
-    return 2 * hits / (len(expected) + len(got))
-
-
-def _edges(reading: Reading) -> set[tuple[str, str]]:
-    keys = {e["id"]: _key(e) for e in reading["efforts"]}
-    return {(keys.get(d, d.lower()), _key(e)) for e in reading["efforts"] for d in e["depends_on"]}
-
-
-def scores(expected: Reading, got: Reading) -> dict[str, float]:
-    return {
-        "efforts": _f1({_key(e) for e in expected["efforts"]}, {_key(e) for e in got["efforts"]}),
-        "waves": _f1(
-            {(_key(e), e["wave"]) for e in expected["efforts"]}, {(_key(e), e["wave"]) for e in got["efforts"]}
-        ),
-        "deps": _f1(_edges(expected), _edges(got)),
-    }
-
-
-def convert(path: Path) -> Reading:
-    """What `waveflow convert` prints: read, validated (no errors), as the normalized reading."""
-    plan = read_text(path.read_text(encoding="utf-8"), str(path))
-    check(plan)
-    return to_reading(plan)
 
 
 def test_the_scoring_itself():
@@ -77,7 +38,7 @@ def test_every_corpus_document_reads_as_expected(shared_dir):
         briefless = [e["id"] for e in reading["efforts"] if not e["brief"].strip()]
         if briefless:
             failures.append(f"{source.name}: no brief for {briefless}")
-        if got["efforts"] < 0.95 or got["waves"] < 0.95 or got["deps"] < 0.90:
+        if not reads_right(got):
             failures.append(f"{source.name}: {got}")
     assert not failures, "\n".join(failures)
 
