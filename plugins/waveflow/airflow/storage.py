@@ -49,8 +49,8 @@ def object_root(url: str, conn_id: str | None = None) -> Any:
 
     try:
         root = ObjectStoragePath(url, conn_id=conn_id)
-        # The filesystem Airflow attaches for the scheme, with the connection's credentials: a scheme no installed
-        # provider serves, or a connection that does not exist, is found here rather than at the first write.
+        # The filesystem Airflow attaches for the scheme, set up with the connection: a scheme no installed provider
+        # serves (and whatever the provider refuses while setting up) is found here rather than at the first write.
         root.fs  # noqa: B018
     except Exception as exc:  # fsspec, the providers and the secrets backends each raise their own kinds
         provider = _PROVIDERS.get(scheme)
