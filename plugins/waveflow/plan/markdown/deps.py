@@ -17,7 +17,6 @@ _NONE = re.compile(
 )
 _WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)\s*(?:wave\s+)?\d+(?![.\d]))*)", re.I)
 _PHASE = re.compile(r"\bphases?\s+\d", re.I)
-_PHASE_WORD = re.compile(r"\bphase(s?)\b", re.I)
 _LABELLED = re.compile(r"\b(waves?)\s+(\d+\.\d+)\b", re.I)
 _PREVIOUS = re.compile(r"\ball\s+(?:previous|prior|earlier|preceding)\b|\beverything\s+before\b", re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\s→\s|->|\bthen\b)\s*", re.I)
@@ -53,10 +52,11 @@ class Resolver:
     def __init__(self, index: Index, drafts: list[Draft], sections: Sequence[Section] = ()):
         self.index = index
         self.drafts = drafts
-        # `Wave 1.1` is the wave the document numbers so (else it is effort 1 of wave 1); `Phase 0` is wave 0 where
-        # the document's phases are its waves.
+        # `Wave 1.1` is the wave the document numbers so (else it is effort 1 of wave 1); `Phase 0`, `Stage 2` are
+        # waves 0 and 2 where the document calls its waves phases or stages.
         self.labels = {s.label: s.number for s in sections if s.label}
-        self.phases = any(s.word == "phase" for s in sections)
+        word = next((s.word for s in sections if s.word != "wave"), None)
+        self.word = re.compile(rf"\b{word}(s?)\b", re.I) if word else None
         self.waves = sorted({d.wave for d in drafts})
         # Ids of this plan share a first part (`7.` of `7.2.1`); an unknown id with another first part is elsewhere.
         self.families = {_family(d.id) for d in drafts if d.id}
@@ -83,8 +83,8 @@ class Resolver:
         return out
 
     def _waves_named(self, text: str) -> str:
-        if self.phases:
-            text = _PHASE_WORD.sub(lambda m: "wave" + m.group(1), text)
+        if self.word:
+            text = self.word.sub(lambda m: "wave" + m.group(1), text)
         if self.labels:
             text = _LABELLED.sub(lambda m: f"{m.group(1)} {self.labels.get(m.group(2), m.group(2))}", text)
         return text

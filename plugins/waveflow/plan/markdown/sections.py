@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from .blocks import Block
 from .text import first_count, hours, plain
 
-_WAVE_HEADING = re.compile(
-    r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?wave\s+(\d+(?:\.\d+)?)(?![\d.]\d)\b(.*)$", re.I
-)
-# `### Phase 0: Critical Fixes`: a plan without `Wave N` headings may use phases as its waves.
-_PHASE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?phase\s+(\d+)(?![\d.]\d)\b(.*)$", re.I)
+# Waves numbered (`Wave 2`, `Wave 1.1`) or lettered (`Wave B`: its place in the alphabet).
+_NUMBER = r"(\d+(?:\.\d+)?|(?-i:[A-Z]))(?![\d.]\d)\b(.*)$"
+_WAVE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?wave\s+" + _NUMBER, re.I)
+# What teams call their waves when they do not say `Wave`: a plan without `Wave N` headings whose headings number
+# one of these twice or more uses them as its waves (`## Stage 1`, `### Sprint 2: Screens`, `# Milestone 3`).
+WAVE_WORDS = ("stage", "sprint", "batch", "iteration", "round", "milestone", "phase")
+_OTHER_HEADINGS = {word: re.compile(rf"^[^\w]*(?:\d+[.)]\s*)?{word}\s+" + _NUMBER, re.I) for word in WAVE_WORDS}
 # `Wave 0 → Wave 1`, `Wave 1-2 Transition`: about two waves, not one.
 _TRANSITION = re.compile(r"^\s*(?:→|->|-|–|to|&|and|,)\s*(?:wave\s+)?\d|(?:→|->)\s*wave\s+\d", re.I)
 # What follows a wave's name: `(No Dependencies)`, `[DONE]`, `COMPLETE`, `- 6 Tasks`.
@@ -33,7 +35,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     heading: str = ""  # the heading as written: `(depends on Wave 1)` after the name gates the wave
     label: str | None = None  # the document's own number when it is not a whole one (`1.1`)
-    word: str = "wave"  # `phase` where the document's phases are its waves
+    word: str = "wave"  # what the document calls its waves: `phase`, `stage`, `sprint`...
 
 
 def wave_heading(text: str, pattern: re.Pattern[str] = _WAVE_HEADING) -> tuple[str, str] | None:
@@ -47,14 +49,17 @@ def wave_heading(text: str, pattern: re.Pattern[str] = _WAVE_HEADING) -> tuple[s
 
 def wave_sections(blocks: list[Block]) -> list[Section]:
     """Each `Wave N` heading with the blocks up to the next heading of the same or a higher level, or the next
-    wave's heading; `Phase N` headings where the document has no `Wave N` ones and two phases or more."""
+    wave's heading; where the document has no `Wave N` ones, the headings of the word of `WAVE_WORDS` it numbers
+    most often (two numbers or more)."""
     sections = _sections(blocks, _WAVE_HEADING)
     if not sections:
-        phases = _sections(blocks, _PHASE_HEADING)
-        if len({s.number for s in phases}) >= 2:
-            sections = phases
-            for s in sections:
-                s.word = "phase"
+        best = 1
+        for word, pattern in _OTHER_HEADINGS.items():
+            found = _sections(blocks, pattern)
+            if len({s.number for s in found}) > best:
+                sections, best = found, len({s.number for s in found})
+                for s in sections:
+                    s.word = word
     dotted = sorted({s.label for s in sections if s.label}, key=lambda n: tuple(int(p) for p in n.split(".")))
     if dotted:
         # `Wave 1.1`, `Wave 1.2`: waves run in the order of their numbers, which keep their own spelling.
@@ -78,7 +83,7 @@ def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
                 number, name = wave
                 dotted = "." in number
                 current = Section(
-                    int(number.split(".")[0]) if not dotted else 0,
+                    _whole(number) if not dotted else 0,
                     name,
                     block.line,
                     block.level,
@@ -90,6 +95,10 @@ def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
         if current is not None:
             current.blocks.append(block)
     return sections
+
+
+def _whole(number: str) -> int:
+    return int(number) if number.isdigit() else ord(number) - ord("A") + 1
 
 
 def fields(block: Block, items: bool = False) -> list[tuple[int, str, str]]:
