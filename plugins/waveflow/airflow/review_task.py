@@ -9,7 +9,7 @@ from ..gates.pull_requests import pull_requests
 from ..plan.model import slug
 from .forge import open_on_github
 from .report_task import ClosingOperator
-from .storage import run_root
+from .storage import location, run_root
 
 
 class ReviewOperator(ClosingOperator):
@@ -38,7 +38,7 @@ class ReviewOperator(ClosingOperator):
             path = folder / f"{slug(each.head)}.md"
             state = "ready" if each.ready else "draft"
             path.write_text(f"# {each.title}\n\n{each.head} -> {each.base} ({state})\n\n{each.body}")
-            written.append({"head": each.head, "base": each.base, "file": str(path), "draft": not each.ready,
+            written.append({"head": each.head, "base": each.base, "file": location(path), "draft": not each.ready,
                             "efforts": list(each.efforts)})  # fmt: skip
         self.log.info("dry run: %d pull request bodies written to %s", len(written), folder)
         return written
