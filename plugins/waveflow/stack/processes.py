@@ -1,7 +1,7 @@
 """Start and stop Airflow's components as separate processes, each in its own process group.
 
-Stopping sends SIGTERM to the whole group (the scheduler's LocalExecutor workers, the api-server's workers, task
-subprocesses), waits, then SIGKILLs what is left, so nothing outlives the stack.
+Stopping sends SIGTERM to the whole group (the scheduler's LocalExecutor workers, a Celery worker's pool, the
+api-server's workers, task subprocesses), waits, then SIGKILLs what is left, so nothing outlives the stack.
 """
 
 from __future__ import annotations
@@ -51,14 +51,26 @@ class Stack:
         self.airflow("db", "migrate")
 
     def start(self, components: tuple[str, ...] = COMPONENTS) -> None:
+        """The components named, then the CeleryExecutor's workers (none with the LocalExecutor)."""
         self.logs.mkdir(parents=True, exist_ok=True)
-        for name in components:
+        for name in (*components, *(worker.name for worker in self.settings.celery_workers)):
             self.start_one(name)
 
     def start_one(self, name: str) -> None:
+        """A component (`scheduler`, ...) or a Celery worker by its name."""
+        worker = next((w for w in self.settings.celery_workers if w.name == name), None)
+        argv = worker.argv(self.settings.worker_concurrency) if worker else [name]
+        env = {**self.env(), **worker.env()} if worker else self.env()
         log = (self.logs / f"{name}.log").open("ab")
         self.procs[name] = subprocess.Popen(
-            [airflow_bin(), name], env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            [airflow_bin(), *argv], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def _workers_ready(self) -> bool:
+        # Celery logs this line once the worker consumes from the broker: a task queued before it waits for it.
+        return all(
+            f"{w.name} ready.".encode() in (self.logs / f"{w.name}.log").read_bytes()
+            for w in self.settings.celery_workers
         )
 
     def wait_healthy(self, timeout: float = 180) -> None:
@@ -72,12 +84,16 @@ class Stack:
                 if proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.logs / (name + '.log')}")
             try:
-                if httpx.get(url, timeout=5).status_code == 200 and httpx.get(execution, timeout=60).status_code == 200:
+                if (
+                    httpx.get(url, timeout=5).status_code == 200
+                    and httpx.get(execution, timeout=60).status_code == 200
+                    and self._workers_ready()
+                ):
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(1)
-        raise TimeoutError(f"the api-server did not answer on {url} within {timeout:.0f} s")
+        raise TimeoutError(f"the api-server on {url} or a Celery worker was not ready within {timeout:.0f} s")
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         proc = self.procs[name]

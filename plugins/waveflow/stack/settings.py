@@ -12,7 +12,9 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from ..airflow.paths import PROJECT_ROOT
+from .celery_workers import CeleryWorker
 
+EXECUTORS = ("LocalExecutor", "CeleryExecutor")
 ADMIN = "admin"
 # A read-only login the preflight `agents` check reads the plan's pool with; the admin's stays out of task environments.
 PREFLIGHT = "preflight"
@@ -26,6 +28,18 @@ class StackSettings:
     parallelism: int = 4
     dags_folder: Path = PROJECT_ROOT / "dags"
     extra_env: dict[str, str] = field(default_factory=dict)
+    executor: str = "LocalExecutor"
+    # CeleryExecutor only: the Redis broker, the workers the stack starts, and each one's task slots.
+    broker_url: str = ""
+    celery_workers: tuple[CeleryWorker, ...] = ()
+    worker_concurrency: int = 2
+
+    def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"executor {self.executor!r}: one of {', '.join(EXECUTORS)}")
+        if self.executor == "CeleryExecutor" and not (self.database_url and self.broker_url and self.celery_workers):
+            # Celery's workers are other processes (other machines): they need a database server, not a SQLite file.
+            raise ValueError("the CeleryExecutor needs a database_url (Postgres), a broker_url (Redis) and workers")
 
     @property
     def base_url(self) -> str:
@@ -76,7 +90,7 @@ class StackSettings:
             "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__EXECUTOR": self.executor,
             "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin,{PREFLIGHT}:viewer",
@@ -106,5 +120,11 @@ class StackSettings:
                 {"conn_type": "http", "host": self.base_url, "login": PREFLIGHT, "password": self.preflight_password()}
             ),
         }
+        if self.executor == "CeleryExecutor":
+            env |= {
+                "AIRFLOW__CELERY__BROKER_URL": self.broker_url,
+                "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{database}",
+                "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.worker_concurrency),
+            }
         env.update(self.extra_env)
         return env
