@@ -11,6 +11,7 @@ import re
 
 from .errors import NotAWavePlan
 from .markdown.agent_graph import agent_graph_efforts, is_agent_graph
+from .markdown.arrows import arrow_edges
 from .markdown.assemble import Reading, to_plan
 from .markdown.blocks import Block, parse_blocks
 from .markdown.briefs import fill_briefs
@@ -69,6 +70,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     wiring.matrices(_outside(blocks, sections))
     wiring.prose(sections)
     wiring.charts(charts)
+    wiring.arrows(arrow_edges(blocks, index))
     wiring.group_gates(group_gates(sections))
     wiring.wave_gates(wave_gates(sections))
     wiring.settle()

@@ -7,7 +7,7 @@ import re
 from .blocks import Block, as_markdown, list_items
 from .briefs import criteria
 from .draft import Draft
-from .items import block_efforts, effort_heading, is_list_label, item_fields, line_efforts, told
+from .items import BOLD_ID, CHECKBOX, block_efforts, effort_heading, is_list_label, item_fields, line_efforts, told
 from .panels import is_panel, panel_efforts
 from .sections import Section, fields
 from .tables import effort_rows
@@ -16,10 +16,6 @@ from .tool_calls import is_tool_calls, tool_call_efforts
 
 # A paragraph that is one bold line, perhaps with a remark in parentheses after it.
 _BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*$")
-
-
-# `- **QA1** Soak tests ...`: a bullet that opens with a short id in bold.
-_BOLD_ID = re.compile(r"^\*\*[A-Z]{1,4}-?\d+[a-z]?\*\*")
 
 
 def section_efforts(sections: list[Section]) -> list[Draft]:
@@ -116,8 +112,8 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
     out: list[Draft] = []
     for block in section.blocks:
         if block.kind == "paragraph" and block.item and block.depth == 1:
-            first = block.text.split("\n")[0]
-            if leading_id(plain(first))[0] or _BOLD_ID.match(first):
+            first = CHECKBOX.sub("", block.text.split("\n")[0])
+            if leading_id(plain(first))[0] or BOLD_ID.match(first):
                 out += line_efforts(first, block.line, section.number, index)
     return out
 

@@ -24,7 +24,9 @@ from .text import (
 )
 
 _EFFORT_HEADING = re.compile(
-    r"^(?:effort|task|work\s*item|component|item|story)\s*#?\s*([A-Za-z]*\d[\w.-]*)\s*(?:[:\-–—.)]\s*(.*))?$", re.I
+    r"^(?:effort|task|work\s*item|component|item|story|track|lane|work\s*stream|ticket)"
+    r"\s*#?\s*([A-Za-z]*\d[\w.-]*)\s*(?:[:\-–—.)]\s*(.*))?$",
+    re.I,
 )
 _AGENT_HEADING = re.compile(r"^agent[\s-]*([A-Z]|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I)
 _AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*[:\-–—]\s*", re.I)
@@ -34,7 +36,9 @@ _LIST_LABEL = re.compile(
 )
 # A code span that is a branch: one token with a `/` or `-` inside it (not a command line, not a `--flag`).
 _BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
-_BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+[a-z]?)\*\*")
+BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?)\*\*")
+# `[ ] `, `[x] `: a checklist item is an item like any other, ticked or not.
+CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _TITLED = re.compile(ID.pattern + r"\s*:\s+\S")
 _VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
 _NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|[()\[\]]")
@@ -46,7 +50,19 @@ _FIELD_ROLES = {
     "efforts": {"efforts", "tasks"},
     "name": {"name", "title"},
     "lines": {"lines", "estimated lines", "size", "estimate", "loc", "lines of code", "est. lines", "estimated size"},
-    "deps": {"dependencies", "depends on", "deps", "dependency", "requires", "prerequisites", "blocked by"},
+    "deps": {
+        "dependencies",
+        "depends on",
+        "deps",
+        "dependency",
+        "requires",
+        "prerequisites",
+        "prereqs",
+        "blocked by",
+        "after",
+        "needs",
+        "waits for",
+    },
     "blocks": {"blocks", "blocking", "unblocks"},
     "agent": {"agent", "engineer", "owner", "assignee", "assigned to"},
     "namespace": {"namespace", "test namespace", "test ns"},
@@ -170,13 +186,13 @@ def _join(branches: list[Draft], efforts: list[Draft]) -> list[Draft]:
 
 def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     """A bullet (or one-line value) naming one effort or several branches of one agent."""
-    rest = without_slot(text.strip())
+    rest = without_slot(CHECKBOX.sub("", text.strip()))
     agent = None
     m = _AGENT_PREFIX.match(rest)
     if m:
         agent, rest = agent_name(m.group(1)), rest[m.end() :]
     # `**QA1** Soak tests`: a bold short id opening a bullet is the effort's id.
-    lead = _BOLD_ID.match(rest)
+    lead = BOLD_ID.match(rest)
     rest, deps, blocks = dependency_notes(rest)
     size = line_count(rest)
     if size:

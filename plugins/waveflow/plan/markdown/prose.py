@@ -16,9 +16,15 @@ _STATEMENT = re.compile(
     r"^(?P<subj>.*?)\b(?:additionally\s+|also\s+)?(?:depends?|relies|rely)\s+(?:up)?on\s+(?P<obj>.+)$"
     r"|^(?P<subj2>.*?)\b(?:requires?|needs)\s+(?P<obj2>.+)$"
     r"|^(?P<subj3>.*?)\b(?:can\s+)?(?:starts?|begins?)\s+(?:once|after|when)\s+(?P<obj3>.+?)\s+"
-    r"(?:completes?|is\s+(?:done|complete|merged)|lands)\b",
+    r"(?:completes?|is\s+(?:done|complete|merged)|lands)\b"
+    r"|^(?P<subj4>.*?)\b(?:is\s+|are\s+)?blocked\s+(?:by|on)\s+(?P<obj4>.+)$"
+    # `Once T-4 is merged, T-6 can begin.`: the condition first.
+    r"|^(?:once|after|when)\s+(?P<obj5>.+?)\s+(?:is|are|has\s+been|have\s+been)?\s*"
+    r"(?:merged|done|complete[ds]?|landed|lands|finished)\s*,\s*(?P<subj5>.+?)\s+(?:can|may|will)?\s*"
+    r"(?:begin|start|proceed|go)\b",
     re.I,
 )
+_PARTS = ("", "2", "3", "4", "5")
 _BLOCKS = re.compile(r"^(?P<subj>.*?)\b(?:blocks|unblocks|is\s+blocking)\s+(?P<obj>.+)$", re.I)
 _CLAUSE = re.compile(r"\s*;\s*|,\s+and\s+(?=it\b)", re.I)
 _IT = re.compile(r"^(?:it|this|this\s+one)\s", re.I)
@@ -90,8 +96,8 @@ def _statement(
     m = _STATEMENT.match(sentence.strip())
     if not m:
         return []
-    subject = (m.group("subj") or m.group("subj2") or m.group("subj3") or "").strip(" -*>:")
-    obj = _CUT.split(m.group("obj") or m.group("obj2") or m.group("obj3") or "")[0].strip(" .")
+    subject = next((m.group(f"subj{n}") for n in _PARTS if m.group(f"subj{n}")), "").strip(" -*>:")
+    obj = _CUT.split(next((m.group(f"obj{n}") for n in _PARTS if m.group(f"obj{n}")), ""))[0].strip(" .")
     if _NEGATED.search(subject) or not obj:
         return []
     named = [d for d, _, _ in index.explicit(subject)]

@@ -98,26 +98,30 @@ class Wiring:
         """A graph edge `A --> B`: B depends on A, unless the tables put A in a later wave or it closes a cycle."""
         for chart in charts:
             for a, b, line in chart.chart.edges:
-                if a not in chart.nodes or b not in chart.nodes:
-                    continue
-                before, after = chart.nodes[a].draft, chart.nodes[b].draft
-                if before is after or (before.id in self.deps[id(after)]):
-                    continue
-                key = effort_key(after.id or "") + "/depends_on"
-                if before.wave > after.wave:
-                    self.warnings.append(
-                        (
-                            key,
-                            f"graph edge {a} --> {b} (line {line}) makes {after.id} (wave {after.wave}) depend on "
-                            f"{before.id} (wave {before.wave}); the tables win, edge left out",
-                        )
-                    )
-                elif before.wave == after.wave and self._reaches(before, after):
-                    self.warnings.append(
-                        (key, f"graph edge {a} --> {b} (line {line}) would close a dependency cycle; left out")
-                    )
-                else:
-                    self._add(after, before.id or "", line)
+                if a in chart.nodes and b in chart.nodes:
+                    self._edge(chart.nodes[a].draft, chart.nodes[b].draft, f"graph edge {a} --> {b}", line)
+
+    def arrows(self, edges: list[tuple[Draft, Draft, int]]) -> None:
+        """An arrow line `A → B`, read as a graph edge is."""
+        for before, after, line in edges:
+            self._edge(before, after, f"arrow {before.id} → {after.id}", line)
+
+    def _edge(self, before: Draft, after: Draft, what: str, line: int) -> None:
+        if before is after or (before.id in self.deps[id(after)]):
+            return
+        key = effort_key(after.id or "") + "/depends_on"
+        if before.wave > after.wave:
+            self.warnings.append(
+                (
+                    key,
+                    f"{what} (line {line}) makes {after.id} (wave {after.wave}) depend on "
+                    f"{before.id} (wave {before.wave}); the tables win, edge left out",
+                )
+            )
+        elif before.wave == after.wave and self._reaches(before, after):
+            self.warnings.append((key, f"{what} (line {line}) would close a dependency cycle; left out"))
+        else:
+            self._add(after, before.id or "", line)
 
     def wave_gates(self, gates: list[Gate]) -> None:
         """A wave's gate, for each of its efforts, where none of them states a dependency of its own."""
