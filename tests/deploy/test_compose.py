@@ -1,4 +1,5 @@
-"""docker-compose.yaml: valid for Debian's docker-compose (v1), complete, and without a secret in it."""
+"""docker-compose.yaml (CeleryExecutor) and its LocalExecutor variant docker-compose.local.yaml: valid for Debian's
+docker-compose (v1), complete, and without a secret in either."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ SECRETS = (
     "AIRFLOW_PREFLIGHT_PASSWORD",
 )
 AIRFLOW_SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
+CELERY_SERVICES = ("airflow-worker", "flower")
+LOCAL = "docker-compose.local.yaml"
 
 
 def env_example(repo_root: Path) -> dict[str, str]:
@@ -36,12 +39,16 @@ def env_example(repo_root: Path) -> dict[str, str]:
     return {k: v for k, v in pairs}
 
 
-def compose(repo_root: Path, env_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def compose(
+    repo_root: Path, env_file: Path, *args: str, files: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """docker-compose on docker-compose.yaml, then `files` over it."""
     assert COMPOSE is not None
     # Only what the test passes: no variable of the developer's shell may fill in a missing secret.
     clean = {"PATH": os.environ["PATH"], "HOME": str(env_file.parent)}
+    chosen = [arg for name in ("docker-compose.yaml", *files) for arg in ("-f", str(repo_root / name))]
     return subprocess.run(
-        [COMPOSE, "--env-file", str(env_file), "-f", str(repo_root / "docker-compose.yaml"), *args],
+        [COMPOSE, "--env-file", str(env_file), *chosen, *args],
         capture_output=True,
         text=True,
         env=clean,
@@ -65,9 +72,17 @@ def config(repo_root: Path, filled_env: Path) -> dict:
     return yaml.safe_load(done.stdout)
 
 
+@pytest.fixture(scope="module")
+def local_config(repo_root: Path, filled_env: Path) -> dict:
+    done = compose(repo_root, filled_env, "config", files=(LOCAL,))
+    assert done.returncode == 0, done.stderr
+    return yaml.safe_load(done.stdout)
+
+
 @needs_compose
-def test_config_is_valid_with_the_example_env_filled_in(repo_root: Path, filled_env: Path):
-    done = compose(repo_root, filled_env, "config", "-q")
+@pytest.mark.parametrize("files", [(), (LOCAL,)], ids=["celery", "local"])
+def test_config_is_valid_with_the_example_env_filled_in(repo_root: Path, filled_env: Path, files: tuple[str, ...]):
+    done = compose(repo_root, filled_env, "config", "-q", files=files)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
 
@@ -85,14 +100,29 @@ def test_config_refuses_to_load_while_a_secret_is_missing(
     assert "required, see .env.example" in done.stderr
 
 
+def command(service: dict) -> list[str]:
+    return service["command"].split() if isinstance(service["command"], str) else service["command"]
+
+
+def active(config: dict) -> set[str]:
+    """The services `up` starts when no profile is asked for."""
+    return {name for name, service in config["services"].items() if not service.get("profiles")}
+
+
+def executors(config: dict) -> set[str]:
+    return {
+        config["services"][s]["environment"]["AIRFLOW__CORE__EXECUTOR"] for s in ("airflow-init", *AIRFLOW_SERVICES)
+    }
+
+
 @needs_compose
 def test_the_stack_is_postgres_init_and_the_four_airflow_components_with_health_checks(config: dict):
     services = config["services"]
-    assert set(services) == {"postgres", "airflow-init", *AIRFLOW_SERVICES}
+    assert {"postgres", "airflow-init", *AIRFLOW_SERVICES} <= active(config)
     for name in ("postgres", *AIRFLOW_SERVICES):
         assert services[name]["healthcheck"]["test"], name
     for name in AIRFLOW_SERVICES:
-        assert services[name]["command"] == [name] or services[name]["command"] == name
+        assert command(services[name]) == [name]
         assert services[name]["depends_on"] == {
             "postgres": {"condition": "service_healthy"},
             "airflow-init": {"condition": "service_completed_successfully"},
@@ -105,21 +135,71 @@ def test_the_stack_is_postgres_init_and_the_four_airflow_components_with_health_
 
 
 @needs_compose
-def test_project_folders_are_mounted_and_only_the_cluster_clients_get_the_kubeconfig(config: dict, repo_root: Path):
-    def mounts(service: str) -> dict[str, str]:
-        out = {}
-        for v in config["services"][service]["volumes"]:
-            target = v["target"] if isinstance(v, dict) else v.split(":")[1]
-            source = v.get("source", "") if isinstance(v, dict) else v.split(":")[0]
-            out[target] = source
-        return out
+def test_celery_as_airflows_own_compose_runs_it(config: dict):
+    """Redis as broker, the metadata database as result backend, `airflow celery worker` services waiting for both,
+    Flower only under its profile."""
+    services = config["services"]
+    assert active(config) == {"postgres", "redis", "airflow-init", "airflow-worker", *AIRFLOW_SERVICES}
+    assert services["flower"]["profiles"] == ["flower"] and command(services["flower"]) == ["celery", "flower"]
+    assert executors(config) == {"CeleryExecutor"}
+    worker = services["airflow-worker"]
+    assert command(worker) == ["celery", "worker"]
+    assert worker["environment"]["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert worker["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+        "airflow-init": {"condition": "service_completed_successfully"},
+    }
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    for name in ("airflow-init", "airflow-worker", "flower", *AIRFLOW_SERVICES):
+        env = services[name]["environment"]
+        assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0", name
+        assert env["AIRFLOW__CELERY__RESULT_BACKEND"] == (
+            "db+postgresql://airflow:test-postgres_password@postgres:5432/airflow"
+        ), name
 
+
+@needs_compose
+def test_the_local_variant_runs_tasks_in_the_scheduler_without_broker_or_workers(local_config: dict):
+    assert active(local_config) == {"postgres", "airflow-init", *AIRFLOW_SERVICES}
+    assert executors(local_config) == {"LocalExecutor"}
+
+
+def mounts(config: dict, service: str) -> dict[str, str]:
+    out = {}
+    for v in config["services"][service].get("volumes", []):
+        target = v["target"] if isinstance(v, dict) else v.split(":")[1]
+        source = v.get("source", "") if isinstance(v, dict) else v.split(":")[0]
+        out[target] = source
+    return out
+
+
+@needs_compose
+@pytest.mark.parametrize(
+    ("variant", "task_runner"), [("config", "airflow-worker"), ("local_config", "scheduler")], ids=["celery", "local"]
+)
+def test_project_folders_are_mounted_and_only_the_cluster_clients_get_the_kubeconfig(
+    request: pytest.FixtureRequest, repo_root: Path, variant: str, task_runner: str
+):
+    config = request.getfixturevalue(variant)
     for service in ("airflow-init", *AIRFLOW_SERVICES):
-        m = mounts(service)
+        m = mounts(config, service)
         for folder in ("dags", "plugins", "include"):
             assert m[f"/opt/airflow/{folder}"] == str(repo_root / folder), service
     kube = "/home/airflow/.kube/config"
-    assert {s for s in config["services"] if kube in mounts(s)} == {"scheduler", "triggerer"}
+    # Whoever runs the effort tasks starts their pods; the triggerer follows them while they are deferred.
+    assert {s for s in active(config) if kube in mounts(config, s)} == {task_runner, "triggerer"}
+
+
+@needs_compose
+def test_every_component_shares_one_reports_storage(config: dict):
+    """Reports, status events and transcripts are written by the workers and read by the api-server and triggerer."""
+    users = ("airflow-worker", "flower", *AIRFLOW_SERVICES)
+    assert {config["services"][s]["environment"]["WAVEFLOW_REPORTS_URL"] for s in users} == {
+        "file:///opt/airflow/reports"
+    }
+    assert {mounts(config, s)["/opt/airflow/reports"] for s in users} == {"waveflow-reports"}
 
 
 @needs_compose
@@ -158,10 +238,20 @@ def test_components_share_the_secrets_and_plans_folder(config: dict, filled_env:
     ] == ["airflow-init"]
 
 
+def used_variables(text: str) -> set[str]:
+    return set(re.findall(r"(?<!\$)\$\{([A-Z0-9_]+)", text))  # `$${X}` is the container's own variable
+
+
+def test_the_local_variant_holds_no_secret_and_every_variable_is_in_env_example(repo_root: Path):
+    text = (repo_root / LOCAL).read_text()
+    assert used_variables(text) <= set(env_example(repo_root))
+    assert not [secret for secret in SECRETS if secret in text]
+
+
 def test_the_file_holds_no_secret_value_and_every_variable_is_in_env_example(repo_root: Path):
     text = (repo_root / "docker-compose.yaml").read_text()
     example = env_example(repo_root)
-    used = set(re.findall(r"(?<!\$)\$\{([A-Z0-9_]+)", text))  # `$${X}` is the container's own variable
+    used = used_variables(text)
     assert used <= set(example), sorted(used - set(example))
     for secret in SECRETS:
         # Only ever an interpolation that fails when unset: no literal, no default.
