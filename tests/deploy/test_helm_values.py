@@ -1,4 +1,4 @@
-"""include/helm/values.yaml for the official Apache Airflow chart.
+"""include/helm/values.yaml for the official Apache Airflow chart, and include/helm/values-celery.yaml over it.
 
 The chart rejects unknown keys (its values.schema.json sets additionalProperties: false almost everywhere), so every
 key path used here must be one the schema declares. CHART_KEYS lists the ones checked against the chart's
@@ -39,6 +39,15 @@ CHART_KEYS = {
     "migrateDatabaseJob",
     "migrateDatabaseJob.args",
     "config",
+    # The chart's Celery worker settings live under workers.celery since it split them from the KubernetesExecutor's
+    # (workers.kubernetes); the older workers.replicas is deprecated there.
+    "workers",
+    "workers.celery",
+    "workers.celery.replicas",
+    "redis",
+    "redis.enabled",
+    "flower",
+    "flower.enabled",
 }
 FREE_FORM = {"config"}
 
@@ -54,17 +63,49 @@ def key_paths(node: object, prefix: str = "") -> set[str]:
     return out
 
 
+def load(repo_root: Path, name: str) -> dict:
+    return yaml.safe_load((repo_root / "include" / "helm" / name).read_text(encoding="utf-8"))
+
+
+def helm_merge(base: dict, over: dict) -> dict:
+    """What Helm makes of `-f base -f over`: maps merged key by key, anything else (lists too) replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = helm_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 @pytest.fixture(scope="module")
 def values(repo_root: Path) -> dict:
-    return yaml.safe_load((repo_root / "include" / "helm" / "values.yaml").read_text(encoding="utf-8"))
+    return load(repo_root, "values.yaml")
+
+
+@pytest.fixture(scope="module")
+def celery(repo_root: Path) -> dict:
+    return load(repo_root, "values-celery.yaml")
 
 
 def env(values: dict) -> dict[str, str]:
     return {item["name"]: item["value"] for item in values["env"]}
 
 
-def test_only_keys_the_chart_declares(values):
+def test_only_keys_the_chart_declares(values, celery):
     assert key_paths(values) <= CHART_KEYS, sorted(key_paths(values) - CHART_KEYS)
+    assert key_paths(celery) <= CHART_KEYS, sorted(key_paths(celery) - CHART_KEYS)
+
+
+def test_the_celery_variant_over_the_values_keeps_everything_but_the_executor(values, celery):
+    merged = helm_merge(values, celery)
+    assert (merged["executor"], merged["workers"]["celery"]["replicas"]) == ("CeleryExecutor", 2)
+    assert merged["redis"]["enabled"] is True and merged["flower"]["enabled"] is False
+    assert merged["config"]["celery"]["worker_concurrency"] == 4
+    assert merged["config"]["core"] == values["config"]["core"]
+    for key in ("images", "dags", "env", "extraEnv", "migrateDatabaseJob"):
+        assert merged[key] == values[key], key
+
+
+def test_task_pods_and_workers_share_the_reports_storage_setting(values):
+    assert {"WAVEFLOW_REPORTS_URL", "WAVEFLOW_REPORTS_CONN_ID"} <= set(env(values))
 
 
 def test_env_items_have_the_shape_the_chart_requires(values):
