@@ -107,13 +107,18 @@ def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:
     return out
 
 
+# `1. \`geo/extract-client\` — Extract the client`: an item that opens with a branch in a code span.
+_BRANCH_FIRST = re.compile(r"^`[\w.]+(?:[/-][\w.]+)+`")
+
+
 def _id_bullets(section: Section, index: int) -> list[Draft]:
-    """A section that lists its efforts as bare bullets starting with an id (`- 10.2.1 Integration tests ...`)."""
+    """A section that lists its efforts as bare bullets starting with an id (`- 10.2.1 Integration tests ...`) or a
+    branch."""
     out: list[Draft] = []
     for block in section.blocks:
         if block.kind == "paragraph" and block.item and block.depth == 1:
             first = CHECKBOX.sub("", block.text.split("\n")[0])
-            if leading_id(plain(first))[0] or BOLD_ID.match(first):
+            if leading_id(plain(first))[0] or BOLD_ID.match(first) or _BRANCH_FIRST.match(first):
                 out += line_efforts(first, block.line, section.number, index)
     return out
 

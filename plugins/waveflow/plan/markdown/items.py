@@ -74,14 +74,22 @@ def _role(key: str) -> str | None:
     return next((role for role, keys in _FIELD_ROLES.items() if key in keys), None)
 
 
+# `[PAY-210] Refund reasons`: a ticket key in brackets opens a heading as a bare id does.
+_BRACKETED = re.compile(r"^\[([^\]\s]+)\]\s*")
+
+
+def heading_title(text: str) -> str:
+    return _BRACKETED.sub(r"\1 ", plain(text))
+
+
 def effort_heading(text: str) -> bool:
-    t = plain(text)
+    t = heading_title(text)
     return bool(_EFFORT_HEADING.match(t) or _AGENT_HEADING.match(t) or leading_id(t)[0])
 
 
 def block_efforts(heading: Block, body: list[Block], wave: int, section: int) -> list[Draft]:
     """The efforts of one `Effort N:` / `Agent X:` / `<id>: name` heading and the blocks under it."""
-    title = plain(heading.text)
+    title = heading_title(heading.text)
     base = Draft(heading.line, wave, section, source=heading.text)
     agent = _AGENT_HEADING.match(title)
     effort = _EFFORT_HEADING.match(title)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from .blocks import Block
 from .text import first_count, hours, plain
 
-# Waves numbered (`Wave 2`, `Wave 1.1`) or lettered (`Wave B`: its place in the alphabet).
-_NUMBER = r"(\d+(?:\.\d+)?|(?-i:[A-Z]))(?![\d.]\d)\b(.*)$"
+# Waves numbered (`Wave 2`, `Wave 1.1`), in Roman numerals (`Wave IV`) or lettered (`Wave B`: its place in the
+# alphabet; I, V and X are read as Roman numerals).
+_NUMBER = r"(\d+(?:\.\d+)?|(?-i:[IVX]+|[A-Z]))(?![\d.]\d)\b(.*)$"
 _WAVE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?wave\s+" + _NUMBER, re.I)
 # What teams call their waves when they do not say `Wave`: a plan without `Wave N` headings whose headings number
 # one of these twice or more uses them as its waves (`## Stage 1`, `### Sprint 2: Screens`, `# Milestone 3`).
@@ -97,8 +98,16 @@ def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
     return sections
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
 def _whole(number: str) -> int:
-    return int(number) if number.isdigit() else ord(number) - ord("A") + 1
+    if number.isdigit():
+        return int(number)
+    if set(number) <= _ROMAN.keys():
+        values = [_ROMAN[c] for c in number]
+        return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+    return ord(number) - ord("A") + 1
 
 
 def fields(block: Block, items: bool = False) -> list[tuple[int, str, str]]:

@@ -10,7 +10,20 @@ from .draft import Draft, namespace_in, ports_in
 from .text import DIGITS, SPACES, agent_name, branch_in, dependency_notes, first_count, leading_id, plain
 
 _ROLES: dict[str, set[str]] = {
-    "id": {"effort", "effort id", "id", "task", "task id", "#", "item", "work item", "ticket", "effort #"},
+    "id": {
+        "effort",
+        "effort id",
+        "id",
+        "task",
+        "task id",
+        "#",
+        "item",
+        "work item",
+        "ticket",
+        "effort #",
+        "key",
+        "issue",
+    },
     "name": {
         "name",
         "effort name",
@@ -24,6 +37,12 @@ _ROLES: dict[str, set[str]] = {
         "scope",
         "feature",
         "deliverable",
+        "story",
+        "user story",
+        "workstream",
+        "work stream",
+        "lane",
+        "track",
     },
     "branch": {"branch", "git branch", "branch name", "feature branch"},
     "lines": {
