@@ -25,7 +25,8 @@ from .markdown.integration import integration_branch
 from .markdown.isolation import isolation
 from .markdown.prose import contradictions
 from .markdown.resources import gates
-from .markdown.sections import FIELD, Section, fields, wave_sections
+from .markdown.sections import FIELD, Section, fields, numbered_heading, wave_sections
+from .markdown.tables import effort_rows
 from .markdown.text import branch_in, plain
 from .markdown.wave_gates import group_gates, wave_gates
 from .markdown.wiring import Wiring
@@ -156,6 +157,20 @@ def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:
         return (
             f"its `Wave N` sections list no efforts (the first, `{first.heading or first.name}` at line {first.line}, "
             "holds no effort table, effort or agent block, or list of branches or ids); efforts are read from tables "
-            "with a Branch or Effort column, `#### Agent` / `### Effort` blocks, or bullets with a branch or an id"
+            "with a Branch or Effort column, `#### Agent` / `### Effort` / `### Track` / `### [KEY]` blocks, or "
+            "bullets, numbered items and checklist items with a branch or an id"
         )
-    return "no `Wave N` sections and no effort table with a Wave column"
+    found = []
+    table = next((b for b in blocks if b.kind == "table" and effort_rows(b, 0, -2)), None)
+    if table is not None:
+        found.append(f"an effort table at line {table.line} without a Wave column")
+    lone = next((b for b in blocks if b.kind == "heading" and numbered_heading(b.text)), None)
+    if lone is not None:
+        found.append(f"a single numbered heading, `{plain(lone.text)}` at line {lone.line}")
+    return (
+        "no `Wave N` sections (nor two or more numbered Stage, Sprint, Batch, Iteration, Round, Milestone or Phase "
+        "headings) and no effort table with a Wave column"
+        + (f"; found {' and '.join(found)}" if found else "")
+        + "; to read it as a plan, put its efforts under `## Wave 1`, `## Wave 2`... headings or give its effort "
+        "table a Wave column"
+    )

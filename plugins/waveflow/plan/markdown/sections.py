@@ -101,6 +101,11 @@ def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 
 
+def numbered_heading(text: str) -> bool:
+    """Whether a heading numbers a wave under any of the names teams give waves (`Sprint 4`, `Wave B`)."""
+    return any(wave_heading(text, p) for p in (_WAVE_HEADING, *_OTHER_HEADINGS.values()))
+
+
 def _whole(number: str) -> int:
     if number.isdigit():
         return int(number)

@@ -5,6 +5,7 @@ edges; an edge that contradicts the waves or closes a cycle is left out with a w
 from __future__ import annotations
 
 from ..model import effort_key
+from .arrows import Arrows
 from .assemble import line_key
 from .blocks import Block
 from .deps import Resolver
@@ -101,10 +102,18 @@ class Wiring:
                 if a in chart.nodes and b in chart.nodes:
                     self._edge(chart.nodes[a].draft, chart.nodes[b].draft, f"graph edge {a} --> {b}", line)
 
-    def arrows(self, edges: list[tuple[Draft, Draft, int]]) -> None:
+    def arrows(self, arrows: Arrows) -> None:
         """An arrow line `A → B`, read as a graph edge is."""
-        for before, after, line in edges:
+        for before, after, line in arrows.edges:
             self._edge(before, after, f"arrow {before.id} → {after.id}", line)
+        for line, text in arrows.unread:
+            self.warnings.append(
+                (
+                    line_key(line),
+                    f"line {line} ({text}) names efforts beside other words around its arrows; no dependency read "
+                    "from it (an arrow line reads as dependencies when each side is only efforts: `A, B → C`)",
+                )
+            )
 
     def _edge(self, before: Draft, after: Draft, what: str, line: int) -> None:
         if before is after or (before.id in self.deps[id(after)]):

@@ -1,0 +1,61 @@
+"""What the reader says where a plan of the family is refused or reads oddly: what it found, where, and the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from waveflow.plan.errors import NotAWavePlan
+from waveflow.plan.load import read_text
+
+_TWO_LANES = """# Lanes
+
+## Wave 1
+
+- **L1** VPC — `infra/l1-vpc`
+- **L2** IAM — `infra/l2-iam`
+
+## Wave 2
+
+- **L3** Node pools — `infra/l3-pools`
+
+## Order
+
+- L1, L2 → L3
+- Critical path only: L1 → L3
+"""
+
+
+def test_arrow_lines_of_efforts_are_dependencies_and_other_arrow_lines_are_warned_about():
+    plan = read_text(_TWO_LANES, "lanes.md")
+    assert plan.effort("L3").depends_on == ["L1", "L2"]
+    warnings = [(key, message) for key, message in plan.source.warnings if "arrows" in message]
+    assert warnings == [
+        (
+            "line:15",
+            "line 15 (Critical path only: L1 → L3) names efforts beside other words around its arrows; no dependency "
+            "read from it (an arrow line reads as dependencies when each side is only efforts: `A, B → C`)",
+        )
+    ]
+
+
+def test_a_document_without_waves_is_refused_with_what_was_found_and_the_nearest_fix():
+    text = "# Roadmap\n\n## Sprint 4\n\n| Branch | Owner |\n|---|---|\n| `web/cart` | ali |\n"
+    with pytest.raises(NotAWavePlan) as exc:
+        read_text(text, "roadmap.md")
+    (problem,) = exc.value.problems
+    assert problem.message == (
+        "not a wave plan: no `Wave N` sections (nor two or more numbered Stage, Sprint, Batch, Iteration, Round, "
+        "Milestone or Phase headings) and no effort table with a Wave column; found an effort table at line 5 without "
+        "a Wave column and a single numbered heading, `Sprint 4` at line 3; to read it as a plan, put its efforts "
+        "under `## Wave 1`, `## Wave 2`... headings or give its effort table a Wave column"
+    )
+
+
+def test_two_sprints_are_two_waves_and_a_dependency_on_a_sprint_is_on_its_efforts():
+    text = (
+        "# Plan\n\n## Sprint 1\n\n| Task | Branch |\n|---|---|\n| A-1 Model | `x/a-1` |\n| A-2 Store | `x/a-2` |\n\n"
+        "## Sprint 2\n\n| Task | Branch | After |\n|---|---|---|\n| A-3 Api | `x/a-3` | Sprint 1 |\n"
+    )
+    plan = read_text(text, "sprints.md")
+    assert [(e.id, e.wave) for e in plan.efforts] == [("A-1", 1), ("A-2", 1), ("A-3", 2)]
+    assert plan.effort("A-3").depends_on == ["A-1", "A-2"]
