@@ -59,3 +59,17 @@ def test_two_sprints_are_two_waves_and_a_dependency_on_a_sprint_is_on_its_effort
     plan = read_text(text, "sprints.md")
     assert [(e.id, e.wave) for e in plan.efforts] == [("A-1", 1), ("A-2", 1), ("A-3", 2)]
     assert plan.effort("A-3").depends_on == ["A-1", "A-2"]
+
+
+def test_a_plan_numbering_two_kinds_of_headings_says_which_it_read_as_the_waves():
+    text = (
+        "# Plan\n\n## Sprint 1\n\n### Stage 1\n\n| Task | Branch |\n|---|---|\n| A-1 Model | `x/a-1` |\n\n"
+        "## Sprint 2\n\n### Stage 2\n\n| Task | Branch |\n|---|---|\n| A-2 Api | `x/a-2` |\n"
+    )
+    plan = read_text(text, "sprints.md")
+    assert [(e.id, e.wave) for e in plan.efforts] == [("A-1", 1), ("A-2", 2)]
+    assert (
+        "line:5",
+        "`Stage 1` (line 5) and the other stage headings could be the waves too; the sprint headings "
+        "(line 3) are read as the waves",
+    ) in plan.source.warnings

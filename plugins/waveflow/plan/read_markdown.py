@@ -12,7 +12,7 @@ import re
 from .errors import NotAWavePlan
 from .markdown.agent_graph import agent_graph_efforts, is_agent_graph
 from .markdown.arrows import arrow_edges
-from .markdown.assemble import Reading, to_plan
+from .markdown.assemble import Reading, line_key, to_plan
 from .markdown.blocks import Block, parse_blocks
 from .markdown.briefs import fill_briefs
 from .markdown.deps import Resolver
@@ -25,7 +25,7 @@ from .markdown.integration import integration_branch
 from .markdown.isolation import isolation
 from .markdown.prose import contradictions
 from .markdown.resources import gates
-from .markdown.sections import FIELD, Section, fields, numbered_heading, wave_sections
+from .markdown.sections import FIELD, Section, fields, numbered_heading, rival_waves, wave_sections
 from .markdown.tables import effort_rows
 from .markdown.text import branch_in, plain
 from .markdown.wave_gates import group_gates, wave_gates
@@ -80,6 +80,9 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     fill_briefs(blocks, sections, drafts)
     labels, found = isolation(blocks, drafts, index)
     warnings += wiring.warnings + found
+    rival = rival_waves(blocks, sections)
+    if rival:
+        warnings.append((line_key(rival[0]), rival[1]))
     warnings += [(f"efforts[{d.id}]/depends_on", message) for d, message in contradictions(text, drafts, wiring.stated)]
     reading = Reading(
         path=path,

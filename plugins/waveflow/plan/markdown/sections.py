@@ -51,14 +51,16 @@ def wave_heading(text: str, pattern: re.Pattern[str] = _WAVE_HEADING) -> tuple[s
 def wave_sections(blocks: list[Block]) -> list[Section]:
     """Each `Wave N` heading with the blocks up to the next heading of the same or a higher level, or the next
     wave's heading; where the document has no `Wave N` ones, the headings of the word of `WAVE_WORDS` it numbers
-    most often (two numbers or more)."""
+    most often (two numbers or more), the outer ones of two words numbered as often (`## Sprint 1` over
+    `### Stage 1`)."""
     sections = _sections(blocks, _WAVE_HEADING)
     if not sections:
-        best = 1
+        best = (2, -7)  # two numbers at least, at any heading level
         for word, pattern in _OTHER_HEADINGS.items():
             found = _sections(blocks, pattern)
-            if len({s.number for s in found}) > best:
-                sections, best = found, len({s.number for s in found})
+            rank = (len({s.number for s in found}), -min((s.level for s in found), default=7))
+            if rank > best:
+                sections, best = found, rank
                 for s in sections:
                     s.word = word
     dotted = sorted({s.label for s in sections if s.label}, key=lambda n: tuple(int(p) for p in n.split(".")))
@@ -99,6 +101,22 @@ def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def rival_waves(blocks: list[Block], sections: list[Section]) -> tuple[int, str] | None:
+    """(line, warning) where another word numbers headings as often as the one read as the plan's waves."""
+    if not sections or sections[0].word == "wave":
+        return None
+    chosen = sections[0].word
+    for word, pattern in _OTHER_HEADINGS.items():
+        found = _sections(blocks, pattern) if word != chosen else []
+        if len({s.number for s in found}) >= 2:
+            return (
+                found[0].line,
+                f"`{found[0].heading}` (line {found[0].line}) and the other {word} headings could be the waves too; "
+                f"the {chosen} headings (line {sections[0].line}) are read as the waves",
+            )
+    return None
 
 
 def numbered_heading(text: str) -> bool:
