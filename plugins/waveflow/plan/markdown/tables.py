@@ -43,6 +43,7 @@ _ROLES: dict[str, set[str]] = {
         "work stream",
         "lane",
         "track",
+        "work",
     },
     "branch": {"branch", "git branch", "branch name", "feature branch"},
     "lines": {
@@ -86,6 +87,8 @@ _DASH = {"", "-", "—", "–", "n/a", "tbd"}
 _TOTAL = re.compile(r"^(?:total|sum|subtotal|overall)\b", re.I)
 _BRANCHY = re.compile(r"[-/_.\d]")
 _PAREN_TEXT = re.compile(r"\([^)]*\)")
+# `A`, `L2`, `QA`: a short label that is an effort's id in a column of them.
+_LABEL = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
 
 
 def _header(cell: str) -> str:
@@ -100,6 +103,8 @@ def roles(header: list[str]) -> dict[str, int]:
         for role, names in _ROLES.items():
             if h in names and role not in out:
                 out[role] = i
+            elif h in names and role == "name" and "name2" not in out:
+                out["name2"] = i  # `| Lane | Work |`: `_labels_as_ids` says whether the first holds ids
             elif h in names and role == "id" and "id2" not in out:
                 out["id2"] = i  # `| # | Task ID |` or `| ID | Task |`: `_pick_id` says which one is the id
     return out
@@ -124,6 +129,7 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
         return None
     if wave is None and "wave" not in col:
         return None
+    _labels_as_ids(col, table)
     _pick_id(col, table)
     rows = [(line, cells, _by_role(cells, col)) for line, cells in table.rows]
     agents = [cell.get("agent") for _, _, cell in rows]
@@ -145,6 +151,19 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
             draft.set("agent", agent_names[agent] if agent else None, line)
             out.append(draft)
     return out if out or not table.rows else None
+
+
+def _labels_as_ids(col: dict[str, int], table: Block) -> None:
+    """`| Lane | Work |` whose lanes are `A`, `B`, `C`: a name column of short labels holds the ids, and the column of
+    words beside it the names."""
+    second = col.pop("name2", None)
+    if "id" in col or "name" not in col:
+        return
+    cells = [plain(cells[col["name"]]) for _, cells in table.rows if col["name"] < len(cells)]
+    if cells and all(_LABEL.match(c) for c in cells):
+        col["id"] = col.pop("name")
+        if second is not None:
+            col["name"] = second
 
 
 def _pick_id(col: dict[str, int], table: Block) -> None:
@@ -185,6 +204,8 @@ def _row(
         if blocks:
             draft.blocks.append((blocks, line))
         ident, rest = leading_id(plain(value), loose=role == "id")
+        if role == "id" and ident is None and _LABEL.match(plain(value)):
+            ident, rest = plain(value), ""
         draft.set("id", ident, line)
         if rest and not (role == "id" and branch_in(value) == rest):
             draft.set("name", rest, line)
