@@ -54,13 +54,20 @@ def _walk(section: Section, index: int) -> list[Draft]:
             found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
             i = end
             continue
-        if _bold_heading(block):
-            # `**Agent 1: Scheduler Specialist**` over a list of `- Branch: ...` lines: a heading in all but markup.
+        card = _card(block)
+        if _bold_heading(block) or card:
+            # `**Agent 1: Scheduler Specialist**` over a list of `- Branch: ...` lines: a heading in all but markup;
+            # with its `Branch: ...` lines in the same paragraph, a card.
             end = next(
-                (j for j in range(i + 1, len(blocks)) if blocks[j].kind == "heading" or _bold_heading(blocks[j])),
+                (
+                    j
+                    for j in range(i + 1, len(blocks))
+                    if blocks[j].kind == "heading" or _bold_heading(blocks[j]) or _card(blocks[j])
+                ),
                 len(blocks),
             )
-            found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
+            title, body = card or (block, [])
+            found += _told(block_efforts(title, body + blocks[i + 1 : end], section.number, index), "blocks")
             i = end
             continue
         if is_tool_calls(block):
@@ -85,6 +92,17 @@ def _walk(section: Section, index: int) -> list[Draft]:
 def _bold_heading(block: Block) -> bool:
     m = _BOLD_LINE.match(block.text) if block.kind == "paragraph" and not block.depth else None
     return bool(m and effort_heading(m.group(1)))
+
+
+def _card(block: Block) -> tuple[Block, list[Block]] | None:
+    """(its title, the rest) of a paragraph whose first line is a bold effort title and whose next lines are
+    `Key: value` fields (`**FE-1 — Charts**` then `Branch: web/fe-1`, `LOC: ~350`)."""
+    if block.kind != "paragraph" or block.depth or "\n" not in block.text:
+        return None
+    first, rest = block.text.split("\n", 1)
+    title = Block("paragraph", block.line, first)
+    body = Block("paragraph", block.line + 1, rest)
+    return (title, [body]) if _bold_heading(title) and fields(body) else None
 
 
 def _told(drafts: list[Draft], origin: str) -> list[Draft]:

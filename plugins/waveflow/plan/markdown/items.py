@@ -7,6 +7,7 @@ import re
 from .blocks import Block, as_markdown, list_items
 from .briefs import criteria
 from .draft import Draft, namespace_in, ports_in
+from .prose import own_dependencies
 from .sections import fields
 from .text import (
     BRANCH,
@@ -84,7 +85,12 @@ def heading_title(text: str) -> str:
 
 def effort_heading(text: str) -> bool:
     t = heading_title(text)
-    return bool(_EFFORT_HEADING.match(t) or _AGENT_HEADING.match(t) or leading_id(t)[0])
+    return bool(_EFFORT_HEADING.match(t) or _AGENT_HEADING.match(t) or leading_id(t)[0] or _branch_span(text))
+
+
+def _branch_span(text: str) -> str | None:
+    """The branch a heading names in a code span (`### Cache warmer (perf/cache-warmer in backticks, ~300 lines)`)."""
+    return next((s.strip() for s in CODE.findall(text) if _BRANCH_SPAN.fullmatch(s.strip())), None)
 
 
 def block_efforts(heading: Block, body: list[Block], wave: int, section: int) -> list[Draft]:
@@ -99,10 +105,15 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         ident, _ = leading_id(effort.group(1), loose=True)
         base.set("id", ident, heading.line)
         base.set("name", (effort.group(2) or "").strip() or None, heading.line)
-    else:
+    elif leading_id(title)[0] or not _branch_span(heading.text):
         ident, rest = leading_id(title)
         base.set("id", ident, heading.line)
         base.set("name", rest or None, heading.line)
+    else:
+        base.fill(line_efforts(heading.text, heading.line, wave, section)[0])
+    for block in body:
+        if block.kind == "paragraph" and not block.depth:
+            base.deps += [(said, line) for line, text in block.lines() for said in own_dependencies(text)]
     listed: dict[str, list[Draft]] = {"branches": [], "efforts": []}
     for role, line, value, items in _fields_with_lists(body):
         if role in listed:

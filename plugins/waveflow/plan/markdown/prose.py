@@ -40,6 +40,27 @@ _CONTRADICTION = re.compile(
 _DEPEND = re.compile("dep", re.I)
 
 
+# `Requires the metrics exporter.`, `Starts after A and B are merged.`: under an effort's own heading, a sentence
+# without a subject is about that effort.
+_OWN = re.compile(
+    r"^(?:it\s+|this\s+(?:effort|task|branch|one)\s+)?(?:requires|needs|depends\s+on|(?:can\s+)?(?:starts?|begins?)\s+"
+    r"(?:after|once|when)|is\s+blocked\s+by|blocked\s+by|waits\s+for)\s+(?P<obj>.+?)"
+    r"(?:\s+(?:is|are|has\s+been|have\s+been)\s+(?:merged|done|complete|landed|finished)|\s+lands?)?\s*$",
+    re.I,
+)
+
+
+def own_dependencies(text: str) -> list[str]:
+    """What the subject-less dependency sentences of a line of an effort's block name."""
+    out = []
+    for sentence in _SENTENCE.split(plain(text)):
+        m = _OWN.match(sentence.strip().rstrip("."))
+        obj = _CUT.split(m.group("obj"))[0].strip(" .") if m else ""
+        if obj:
+            out.append(obj)
+    return out
+
+
 def prose_dependencies(
     sections: list[Section], drafts: list[Draft], index: Index, resolver: Resolver
 ) -> list[tuple[Draft, list[str], int]]:
