@@ -10,6 +10,7 @@ from .draft import Draft
 from .items import BOLD_ID, CHECKBOX, block_efforts, effort_heading, is_list_label, item_fields, line_efforts, told
 from .panels import is_panel, panel_efforts
 from .sections import Section, fields
+from .structured import structured_efforts
 from .tables import effort_rows
 from .text import leading_id, plain
 from .tool_calls import is_tool_calls, tool_call_efforts
@@ -74,6 +75,8 @@ def _walk(section: Section, index: int) -> list[Draft]:
             found += _told(tool_call_efforts(block, section.number, index), f"calls:{block.line}")
         elif is_panel(block):
             found += _told(panel_efforts(block, section.number, index), f"panel:{block.line}")
+        elif block.kind == "fence":
+            found += _told(structured_efforts(block, section.number, index), f"fence:{block.line}")
         elif block.kind == "table":
             found += _told(effort_rows(block, section.number, index) or [], f"table:{block.line}")
         elif block.kind == "heading" and is_list_label(plain(block.text).lower().strip(" :")):

@@ -1,0 +1,99 @@
+"""Efforts kept as entries of a fenced YAML or JSON block inside a wave, as some teams write them for their tooling:
+
+    ```yaml
+    efforts:
+      - id: D3
+        branch: docs/d3-api-reference
+        lines: 400
+        depends_on: [D1, D2]
+    ```
+
+A list under `efforts:` / `tasks:` (or the fence's own list) whose entries are mappings with an id or a branch.
+Each entry keeps the line it starts on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .blocks import Block
+from .draft import Draft
+from .text import agent_name, first_count
+
+_LANGUAGES = {"yaml", "yml", "json"}
+_LIST_KEYS = ("efforts", "tasks", "items", "workstreams", "stories", "tickets")
+_FIELDS = {
+    "id": ("id", "key", "ticket"),
+    "name": ("name", "title", "summary"),
+    "branch": ("branch",),
+    "lines": ("lines", "loc", "size", "estimate", "estimated_lines"),
+    "deps": ("depends_on", "dependencies", "deps", "needs", "requires", "after", "blocked_by", "prereqs"),
+    "agent": ("agent", "owner", "assignee"),
+}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def structured_efforts(block: Block, wave: int, section: int) -> list[Draft]:
+    if block.kind != "fence" or (block.info.split() or [""])[0].lower() not in _LANGUAGES:
+        return []
+    try:
+        root = yaml.compose(block.text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return []  # not YAML after all: a sketch in a fence says nothing about efforts
+    entries = _entries(root)
+    out: list[Draft] = []
+    for node in entries:
+        fields = _scalars(node)
+        if not (fields.get("id") or fields.get("branch")):
+            continue
+        line = block.line + 1 + node.start_mark.line
+        d = Draft(line, wave, section, source=block.text.split("\n")[node.start_mark.line].strip())
+        d.set("id", fields.get("id"), line)
+        d.set("name", fields.get("name"), line)
+        d.set("branch", fields.get("branch"), line)
+        d.set("lines", first_count(fields["lines"]) if fields.get("lines") else None, line)
+        d.set("agent", agent_name(fields["agent"]) if fields.get("agent") else None, line)
+        if fields.get("deps"):
+            d.deps.append((fields["deps"], line))
+        d.tell(yaml.safe_dump(_plain(node), sort_keys=False, allow_unicode=True))
+        out.append(d)
+    return out
+
+
+def _entries(root: Any) -> list[yaml.MappingNode]:
+    """The mapping entries of the fence's list, or of the list under one of `_LIST_KEYS`."""
+    seq = root
+    if isinstance(root, yaml.MappingNode):
+        seq = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value in _LIST_KEYS), None)
+    if not isinstance(seq, yaml.SequenceNode):
+        return []
+    return [n for n in seq.value if isinstance(n, yaml.MappingNode)]
+
+
+def _scalars(node: yaml.MappingNode) -> dict[str, str]:
+    """An entry's known fields as text; a list (`[D1, D2]`) as its items joined by commas."""
+    out: dict[str, str] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        role = next((r for r, names in _FIELDS.items() if key.value.lower() in names), None)
+        if role is None or role in out:
+            continue
+        if isinstance(value, yaml.ScalarNode):
+            out[role] = value.value
+        elif isinstance(value, yaml.SequenceNode):
+            out[role] = ", ".join(v.value for v in value.value if isinstance(v, yaml.ScalarNode))
+    return out
+
+
+def _plain(node: yaml.MappingNode) -> dict[str, Any]:
+    """The entry as text keys and values, for its brief."""
+    out: dict[str, Any] = {}
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
+            out[key.value] = value.value
+        elif isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.SequenceNode):
+            out[key.value] = [v.value for v in value.value if isinstance(v, yaml.ScalarNode)]
+    return out
