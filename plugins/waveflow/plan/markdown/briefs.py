@@ -59,15 +59,10 @@ def row_brief(header: list[str], cells: list[str], used: set[int]) -> str:
 
 
 def fill_briefs(blocks: list[Block], sections: list[Section], drafts: list[Draft]) -> None:
-    """The briefs only the document as a whole gives: command comments and agent assignment lists; else the effort's
-    own line."""
+    """The briefs only the document as a whole gives: command comments and agent assignment lists."""
     _command_comments(sections, drafts)
     _agent_entries(blocks, drafts)
     _wave_criteria(sections, drafts)
-    for d in drafts:
-        if not d.brief.strip():
-            # A row whose every column is a field (`Task | Owner | LOC | Branch`): the row is all the document says.
-            d.tell(d.source)
 
 
 def _wave_criteria(sections: list[Section], drafts: list[Draft]) -> None:
