@@ -1,5 +1,7 @@
 """Phase 10 through Airflow's own scheduler (api-server, scheduler, dag-processor, triggerer on this machine, the local
-backend, the demo repository): the run's makespan against the plan's critical path.
+backend, the demo repository): the run's makespan against the plan's critical path. Twice: the `make run` stack
+(SQLite, LocalExecutor), then the CeleryExecutor with two workers of concurrency 2, each with its own home and
+workspace (Postgres and Redis from Debian's packages, as the end-to-end tests start them; skipped without them).
 
 Every effort of the demo takes at least WAVEFLOW_DEMO_SLEEP seconds (its implement step sleeps; then its tests run).
 The baseline is measured in the same run: each effort's own duration, from the runner's timing in its XCom result,
@@ -24,11 +26,17 @@ from typing import Any
 import benchenv  # noqa: F401  (before Airflow: a throwaway Airflow home for this process)
 from pss import PssSampler
 
+# The end-to-end tests' throwaway Postgres and Redis servers.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.postgres import pg_bin, postgres_cluster
+from support.redis import REDIS_SERVER, redis_server
+
 from waveflow.airflow.paths import PROJECT_ROOT, plans_dir
 from waveflow.airflow.pool import pool_name
 from waveflow.plan.load import read_plan
 from waveflow.plan.model import Plan, task_id
 from waveflow.stack.api import AirflowAPI
+from waveflow.stack.celery_workers import celery_workers
 from waveflow.stack.processes import Stack
 from waveflow.stack.settings import ADMIN, StackSettings
 
@@ -181,40 +189,32 @@ def print_memory(sampler: PssSampler) -> None:
             )
     components = [n for n in sampler.peak_kb if not n.endswith("+sessions")]
     print(
-        f"{'the four components together':<40} {'':>9} {sum(sampler.mean_kb(n) for n in components) / 1024:>8.0f}"
+        f"{'the components together':<40} {'':>9} {sum(sampler.mean_kb(n) for n in components) / 1024:>8.0f}"
         f"  (sampled every {POLL_S:g} s, {sampler.samples} samples; `+sessions`: the tasks' effort runners, their git "
         "and tests)"
     )
 
 
-def main() -> int:
-    plan = read_plan(plans_dir() / "phase10.yaml")
-    base = Path(tempfile.mkdtemp(prefix="waveflow-bench-makespan-"))
-    remote = base / "demo-remote.git"
-    make_demo = PROJECT_ROOT / "include" / "demo" / "make_demo_repo.py"
-    subprocess.run([sys.executable, str(make_demo), str(remote)], check=True, capture_output=True)
-    settings = StackSettings(
-        home=base / "airflow",
-        port=_free_port(),
-        extra_env={
-            "WAVEFLOW_BACKEND": "local",
-            "WAVEFLOW_REPO_URL": str(remote),
-            "WAVEFLOW_WORKSPACE": str(base / "workspace"),
-            "WAVEFLOW_REPORTS_DIR": str(base / "reports"),
-            "WAVEFLOW_DEMO_SLEEP": EFFORT_SECONDS,
-        },
-    )
+def measure(settings: StackSettings, plan: Plan, remote: Path) -> bool:
+    """Both runs on one stack, each reported against its critical path; then the memory of its processes."""
     stack = Stack(settings)
     try:
         t0 = time.monotonic()
         stack.migrate()
-        stack.airflow("pools", "set", pool_name(plan), str(plan.agents), "efforts at once")
+        stack.airflow("pools", "set", pool_name(plan), str(plan.parallel_agents), "efforts at once")
         stack.start()
         stack.wait_healthy()
         api = AirflowAPI(settings.base_url, ADMIN, settings.admin_password())
         api.wait_for_dag(plan.name)
+        workers = (
+            f", {len(settings.celery_workers)} workers x {settings.worker_concurrency}"
+            if settings.celery_workers
+            else ""
+        )
+        database = "Postgres" if settings.database_url else "SQLite"
         print(
-            f"Airflow up (SQLite, LocalExecutor, parallelism {settings.parallelism}) in {time.monotonic() - t0:.0f} s"
+            f"Airflow up ({database}, {settings.executor}, parallelism {settings.parallelism}{workers}) in "
+            f"{time.monotonic() - t0:.0f} s"
         )
         sampler = PssSampler({proc.pid: name for name, proc in stack.procs.items()})
         ok = True
@@ -232,6 +232,48 @@ def main() -> int:
         print(f"the Airflow home, with the components' logs, is kept in {settings.home}", file=sys.stderr)
         raise
     stack.stop()
+    return ok
+
+
+def demo(base: Path) -> tuple[Path, dict[str, str]]:
+    """A fresh demo remote, and the environment every component of a stack gets."""
+    remote = base / "demo-remote.git"
+    make_demo = PROJECT_ROOT / "include" / "demo" / "make_demo_repo.py"
+    subprocess.run([sys.executable, str(make_demo), str(remote)], check=True, capture_output=True)
+    return remote, {
+        "WAVEFLOW_BACKEND": "local",
+        "WAVEFLOW_REPO_URL": str(remote),
+        "WAVEFLOW_WORKSPACE": str(base / "workspace"),
+        "WAVEFLOW_REPORTS_DIR": str(base / "reports"),
+        "WAVEFLOW_DEMO_SLEEP": EFFORT_SECONDS,
+    }
+
+
+def main() -> int:
+    plan = read_plan(plans_dir() / "phase10.yaml")
+    base = Path(tempfile.mkdtemp(prefix="waveflow-bench-makespan-"))
+    print("==== LocalExecutor, as `make run`")
+    remote, env = demo(base / "local")
+    ok = measure(StackSettings(home=base / "local" / "airflow", port=_free_port(), extra_env=env), plan, remote)
+    if pg_bin() is None or REDIS_SERVER is None:
+        print("\n==== CeleryExecutor: skipped, it needs Debian's postgresql and redis-server packages")
+    else:
+        print("\n==== CeleryExecutor, two workers of concurrency 2 (the end-to-end tests' stack)")
+        remote, env = demo(base / "celery")
+        # Reports where every worker and the api-server read them, as a deployment across machines has them.
+        env["WAVEFLOW_REPORTS_URL"] = (base / "celery" / "reports").as_uri()
+        with postgres_cluster() as database, redis_server() as broker:
+            settings = StackSettings(
+                home=base / "celery" / "airflow",
+                port=_free_port(),
+                database_url=database,
+                extra_env=env,
+                executor="CeleryExecutor",
+                broker_url=broker,
+                celery_workers=celery_workers(base / "celery" / "machines", 2),
+                worker_concurrency=2,
+            )
+            ok &= measure(settings, plan, remote)
     shutil.rmtree(base, ignore_errors=True)
     return 0 if ok else 1
 
