@@ -70,8 +70,8 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     learn_aliases(charts, index)
     wiring = Wiring(drafts, index, Resolver(index, drafts, sections))
     wiring.own()
-    wiring.matrices(_outside(blocks, sections))
-    wiring.prose(sections)
+    wiring.matrices(_outside(blocks, sections, "table"))
+    wiring.prose(sections, _outside(blocks, sections, "paragraph"))
     wiring.charts(charts)
     wiring.arrows(arrow_edges(blocks, index))
     wiring.group_gates(group_gates(sections))
@@ -144,9 +144,10 @@ def _with_agent_graphs(drafts: list[Draft], blocks: list[Block]) -> list[Draft]:
     return drafts
 
 
-def _outside(blocks: list[Block], sections: list[Section]) -> list[Block]:
+def _outside(blocks: list[Block], sections: list[Section], kind: str) -> list[Block]:
+    """The blocks of a kind outside the wave sections (a dependency matrix or a `Dependencies` section after them)."""
     inside = {id(b) for s in sections for b in s.blocks}
-    return [b for b in blocks if b.kind == "table" and id(b) not in inside]
+    return [b for b in blocks if b.kind == kind and id(b) not in inside]
 
 
 def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:

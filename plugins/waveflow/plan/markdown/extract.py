@@ -7,7 +7,17 @@ import re
 from .blocks import Block, as_markdown, list_items
 from .briefs import criteria
 from .draft import Draft
-from .items import BOLD_ID, CHECKBOX, block_efforts, effort_heading, is_list_label, item_fields, line_efforts, told
+from .items import (
+    BOLD_ID,
+    CHECKBOX,
+    block_efforts,
+    effort_heading,
+    is_branch_span,
+    is_list_label,
+    item_fields,
+    line_efforts,
+    told,
+)
 from .panels import is_panel, panel_efforts
 from .sections import Section, fields
 from .structured import structured_efforts
@@ -129,19 +139,38 @@ def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:
 
 
 # `1. \`geo/extract-client\` — Extract the client`: an item that opens with a branch in a code span.
-_BRANCH_FIRST = re.compile(r"^`[\w.]+(?:[/-][\w.]+)+`")
+_CODE_FIRST = re.compile(r"^`([^`]+)`")
 
 
 def _id_bullets(section: Section, index: int) -> list[Draft]:
     """A section that lists its efforts as bare bullets starting with an id (`- 10.2.1 Integration tests ...`) or a
-    branch."""
+    branch, or as bold effort titles (`- **Task 1.1 – CSV reader**`) with their fields nested under them."""
     out: list[Draft] = []
-    for block in section.blocks:
-        if block.kind == "paragraph" and block.item and block.depth == 1:
-            first = CHECKBOX.sub("", block.text.split("\n")[0])
-            if leading_id(plain(first))[0] or BOLD_ID.match(first) or _BRANCH_FIRST.match(first):
-                out += line_efforts(first, block.line, section.number, index)
+    blocks = section.blocks
+    for i, block in enumerate(blocks):
+        if not (block.kind == "paragraph" and block.item and block.depth == 1):
+            continue
+        first, _, rest = CHECKBOX.sub("", block.text).partition("\n")
+        nested = [Block("paragraph", block.line + 1, rest, depth=1)] if rest else []
+        for child in blocks[i + 1 :]:
+            if child.kind != "paragraph" or child.depth < 2:
+                break
+            nested.append(child)
+        title = Block("paragraph", block.line, first)
+        if _bold_heading(title):
+            out += block_efforts(title, nested, section.number, index)
+        elif leading_id(plain(first))[0] or BOLD_ID.match(first) or _branch_first(first):
+            found = line_efforts(first, block.line, section.number, index)
+            if len(found) == 1:
+                for role, at, value in item_fields(nested):
+                    told(found[0], role, at, value)
+            out += found
     return out
+
+
+def _branch_first(text: str) -> bool:
+    m = _CODE_FIRST.match(text)
+    return bool(m and is_branch_span(m.group(1)))
 
 
 def table_efforts(blocks: list[Block]) -> list[Draft]:

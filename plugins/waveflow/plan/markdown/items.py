@@ -37,6 +37,7 @@ _LIST_LABEL = re.compile(
 )
 # A code span that is a branch: one token with a `/` or `-` inside it (not a command line, not a `--flag`).
 _BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
+_FILE = re.compile(r"\.[A-Za-z]{1,5}$")
 BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?)\*\*")
 # `[ ] `, `[x] `: a checklist item is an item like any other, ticked or not.
 CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
@@ -50,7 +51,18 @@ _FIELD_ROLES = {
     "effort": {"effort", "task", "effort id", "id"},
     "efforts": {"efforts", "tasks"},
     "name": {"name", "title"},
-    "lines": {"lines", "estimated lines", "size", "estimate", "loc", "lines of code", "est. lines", "estimated size"},
+    "lines": {
+        "lines",
+        "estimated lines",
+        "size",
+        "estimate",
+        "est",
+        "est.",
+        "loc",
+        "lines of code",
+        "est. lines",
+        "estimated size",
+    },
     "deps": {
         "dependencies",
         "depends on",
@@ -90,7 +102,13 @@ def effort_heading(text: str) -> bool:
 
 def _branch_span(text: str) -> str | None:
     """The branch a heading names in a code span (`### Cache warmer (perf/cache-warmer in backticks, ~300 lines)`)."""
-    return next((s.strip() for s in CODE.findall(text) if _BRANCH_SPAN.fullmatch(s.strip())), None)
+    return next((s.strip() for s in CODE.findall(text) if is_branch_span(s)), None)
+
+
+def is_branch_span(span: str) -> bool:
+    """A code span that is a branch name, not a file (`pkg/discovery/cache.go`)."""
+    span = span.strip()
+    return bool(_BRANCH_SPAN.fullmatch(span)) and not _FILE.search(span)
 
 
 def block_efforts(heading: Block, body: list[Block], wave: int, section: int) -> list[Draft]:
@@ -165,8 +183,8 @@ def told(draft: Draft, role: str, line: int, value: str) -> None:
 
 
 def item_fields(children: list[Block]) -> list[tuple[str, int, str]]:
-    """(role, line, value) of the known `**Key**: value` lines nested under a list item."""
-    return [(role, line, value) for b in children for line, key, value in fields(b) if (role := _role(key))]
+    """(role, line, value) of the known `**Key**: value` (or `- branch: x`) lines nested under a list item."""
+    return [(role, line, value) for b in children for line, key, value in fields(b, items=True) if (role := _role(key))]
 
 
 def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tuple[int, str]]]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .blocks import Block
 from .deps import Resolver
 from .draft import Draft
 from .index import Index
@@ -62,13 +63,14 @@ def own_dependencies(text: str) -> list[str]:
 
 
 def prose_dependencies(
-    sections: list[Section], drafts: list[Draft], index: Index, resolver: Resolver
+    sections: list[Section], drafts: list[Draft], index: Index, resolver: Resolver, outside: list[Block]
 ) -> list[tuple[Draft, list[str], int]]:
-    """(effort, ids it depends on, line) for each dependency sentence inside the `Wave N` sections."""
+    """(effort, ids it depends on, line) for each dependency sentence inside the `Wave N` sections, and outside them
+    (a `Dependencies` section after the waves) for sentences that name their efforts."""
     out = []
-    for number, section in enumerate(sections):
-        members = [d for d in drafts if d.section == number]
-        for block in section.blocks:
+    places = [([d for d in drafts if d.section == n], s.blocks) for n, s in enumerate(sections)]
+    for members, blocks in [*places, ([], outside)]:
+        for block in blocks:
             if block.kind != "paragraph":
                 continue
             for line, text in block.lines():

@@ -89,8 +89,8 @@ class Wiring:
                         if target is not d:
                             self._add(target, d.id or "", line)
 
-    def prose(self, sections: list[Section]) -> None:
-        for d, ids, line in prose_dependencies(sections, self.drafts, self.index, self.resolver):
+    def prose(self, sections: list[Section], outside: list[Block]) -> None:
+        for d, ids, line in prose_dependencies(sections, self.drafts, self.index, self.resolver, outside):
             for ident in ids:
                 if ident in self.by_id:
                     self._add(d, ident, line)
