@@ -73,3 +73,18 @@ def test_a_plan_numbering_two_kinds_of_headings_says_which_it_read_as_the_waves(
         "`Stage 1` (line 5) and the other stage headings could be the waves too; the sprint headings "
         "(line 3) are read as the waves",
     ) in plan.source.warnings
+
+
+def test_numbered_stages_of_which_one_lists_efforts_are_steps_not_waves():
+    text = (
+        "# Guide\n\n## Stage 1: Branches\n\n- `feature/abc-1-x`\n- `fix/abc-2-y`\n\n"
+        "## Stage 2: Releases\n\nCut a release branch monthly.\n"
+    )
+    with pytest.raises(NotAWavePlan) as exc:
+        read_text(text, "guide.md")
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.message) == (
+        3,
+        "not a wave plan: of its 2 `Stage N` sections only `Stage 1: Branches` at line 3 lists efforts, so they read "
+        "as steps, not waves; to read it as a plan, head its waves `## Wave 1`, `## Wave 2`...",
+    )

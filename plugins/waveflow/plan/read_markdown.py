@@ -61,6 +61,9 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         )
     if not drafts:
         raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
+    steps = _steps(sections, drafts)
+    if steps:
+        raise NotAWavePlan(path, steps, sections[0].line)
     charts = match_charts(flowcharts(blocks), drafts)
     learn_labels(charts)
     drafts, warnings, merged = settle(drafts)
@@ -142,6 +145,19 @@ def _with_agent_graphs(drafts: list[Draft], blocks: list[Block]) -> list[Draft]:
         if d is not None:
             d.deps += g.deps
     return drafts
+
+
+def _steps(sections: list[Section], drafts: list[Draft]) -> str | None:
+    """Why numbered Stage/Sprint/... headings are not waves: only one of them lists efforts (a guide's `Stage 1: Feature
+    branches` with example branches, a feature's `Phase 1..5`). `Wave N` headings are waves whatever they hold."""
+    if not sections or sections[0].word == "wave" or len({d.section for d in drafts}) != 1 or drafts[0].section < 0:
+        return None
+    only = sections[drafts[0].section]
+    return (
+        f"of its {len(sections)} `{sections[0].word.title()} N` sections only `{only.heading}` at line {only.line} "
+        "lists efforts, so they read as steps, not waves; to read it as a plan, head its waves `## Wave 1`, "
+        "`## Wave 2`..."
+    )
 
 
 def _outside(blocks: list[Block], sections: list[Section], kind: str) -> list[Block]:

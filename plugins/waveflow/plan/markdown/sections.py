@@ -24,6 +24,7 @@ _TRAILING = re.compile(
     r"|[-–—]\s*\d+\s+(?:tasks?|efforts?|agents?|issues?|items?|prs?)\b))+\s*$",
     re.I,
 )
+_BOLD_LABEL = re.compile(r"^\*\*([^*\n]+)\*\*$")
 FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__|)([A-Za-z][\w /&().'-]{0,40}?)\s*(?::\s*\1|\1\s*:)\s*(.*)$")
 
 
@@ -52,7 +53,7 @@ def wave_sections(blocks: list[Block]) -> list[Section]:
     """Each `Wave N` heading with the blocks up to the next heading of the same or a higher level, or the next
     wave's heading; where the document has no `Wave N` ones, the headings of the word of `WAVE_WORDS` it numbers
     most often (two numbers or more), the outer ones of two words numbered as often (`## Sprint 1` over
-    `### Stage 1`)."""
+    `### Stage 1`); else bold `**Wave N**` lines."""
     sections = _sections(blocks, _WAVE_HEADING)
     if not sections:
         best = (2, -7)  # two numbers at least, at any heading level
@@ -63,6 +64,15 @@ def wave_sections(blocks: list[Block]) -> list[Section]:
                 sections, best = found, rank
                 for s in sections:
                     s.word = word
+    if not sections:
+        # `**Wave 1 — Foundations**` on a line of its own: a heading in all but markup, below every real heading.
+        labelled = [
+            Block("heading", b.line, m.group(1), level=7)
+            if b.kind == "paragraph" and not b.depth and (m := _BOLD_LABEL.match(b.text))
+            else b
+            for b in blocks
+        ]
+        sections = [s for s in _sections(labelled, _WAVE_HEADING) if s.level == 7]
     dotted = sorted({s.label for s in sections if s.label}, key=lambda n: tuple(int(p) for p in n.split(".")))
     if dotted:
         # `Wave 1.1`, `Wave 1.2`: waves run in the order of their numbers, which keep their own spelling.
