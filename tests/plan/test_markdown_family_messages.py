@@ -25,6 +25,14 @@ _TWO_LANES = """# Lanes
 """
 
 
+def _refusal(text: str) -> tuple[int | None, str]:
+    """(line, message) of the one problem a document is refused with."""
+    with pytest.raises(NotAWavePlan) as exc:
+        read_text(text, "doc.md")
+    (problem,) = exc.value.problems
+    return problem.line, problem.message
+
+
 def test_arrow_lines_of_efforts_are_dependencies_and_other_arrow_lines_are_warned_about():
     plan = read_text(_TWO_LANES, "lanes.md")
     assert plan.effort("L3").depends_on == ["L1", "L2"]
@@ -40,10 +48,7 @@ def test_arrow_lines_of_efforts_are_dependencies_and_other_arrow_lines_are_warne
 
 def test_a_document_without_waves_is_refused_with_what_was_found_and_the_nearest_fix():
     text = "# Roadmap\n\n## Sprint 4\n\n| Branch | Owner |\n|---|---|\n| `web/cart` | ali |\n"
-    with pytest.raises(NotAWavePlan) as exc:
-        read_text(text, "roadmap.md")
-    (problem,) = exc.value.problems
-    assert problem.message == (
+    assert _refusal(text)[1] == (
         "not a wave plan: no `Wave N` sections (nor two or more numbered Stage, Sprint, Batch, Iteration, Round, "
         "Milestone or Phase headings) and no effort table with a Wave column; found an effort table at line 5 without "
         "a Wave column and a single numbered heading, `Sprint 4` at line 3; to read it as a plan, put its efforts "
@@ -80,10 +85,7 @@ def test_numbered_stages_of_which_one_lists_efforts_are_steps_not_waves():
         "# Guide\n\n## Stage 1: Branches\n\n- `feature/abc-1-x`\n- `fix/abc-2-y`\n\n"
         "## Stage 2: Releases\n\nCut a release branch monthly.\n"
     )
-    with pytest.raises(NotAWavePlan) as exc:
-        read_text(text, "guide.md")
-    (problem,) = exc.value.problems
-    assert (problem.line, problem.message) == (
+    assert _refusal(text) == (
         3,
         "not a wave plan: of its 2 `Stage N` sections only `Stage 1: Branches` at line 3 lists efforts, so they read "
         "as steps, not waves; to read it as a plan, head its waves `## Wave 1`, `## Wave 2`...",
