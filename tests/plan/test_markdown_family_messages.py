@@ -90,3 +90,38 @@ def test_numbered_stages_of_which_one_lists_efforts_are_steps_not_waves():
         "not a wave plan: of its 2 `Stage N` sections only `Stage 1: Branches` at line 3 lists efforts, so they read "
         "as steps, not waves; to read it as a plan, head its waves `## Wave 1`, `## Wave 2`...",
     )
+
+
+_MARKED = """# Plan
+
+## Wave 1
+
+| ID | Effort | Branch |
+|---|---|---|
+| E1 | Connectors | `etl/e1` |
+| E2 | Schema | `etl/e2` |
+
+## Wave 2
+
+| ID | Effort | Branch |
+|---|---|---|
+| E3 | Loads | `etl/e3` |
+
+## Matrix
+
+| | E1 | E2 | E3 |
+|---|---|---|---|
+{rows}
+"""
+
+
+def test_a_matrix_of_marks_points_the_way_the_waves_do_and_is_warned_about_when_they_do_not_settle_it():
+    plan = read_text(_MARKED.format(rows="| E3 | ✓ | x | |"), "m.md")
+    assert plan.effort("E3").depends_on == ["E1", "E2"]
+    plan = read_text(_MARKED.format(rows="| E1 | | | ✓ |\n| E3 | | ✓ | |"), "m.md")
+    assert plan.effort("E3").depends_on == [] and plan.effort("E1").depends_on == []
+    assert (
+        "line:18",
+        "the matrix of marks at line 18 has marks both ways between waves, so which way they point is unclear; no "
+        "dependency read from it",
+    ) in plan.source.warnings

@@ -15,6 +15,7 @@ from .markdown.arrows import arrow_edges
 from .markdown.assemble import Reading, line_key, to_plan
 from .markdown.blocks import Block, parse_blocks
 from .markdown.briefs import fill_briefs
+from .markdown.checkmarks import checkmark_edges
 from .markdown.deps import Resolver
 from .markdown.draft import Draft
 from .markdown.extract import section_efforts, table_efforts
@@ -34,11 +35,11 @@ from .model import Plan, slug
 
 # `Phase 10: Integration & Hardening - Wave Implementation Plan`: the part after the dash says what the file is.
 _KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
-# `Wave 3 Plan — Completion Report`, `Phase 2 Retrospective`, `Sprint 14 Release Notes`: a report that looks back
-# on a plan.
+# `Wave 3 Plan — Completion Report`, `Phase 2 Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`: a report
+# that looks back on a plan.
 _REPORT = re.compile(
     r"\b(?:completion|status|progress|final|closing|summary|handoff)\s+report\b|\bretrospective\b|\bpost-?mortem\b"
-    r"|\brelease\s+notes\b|\bchange\s*log\b",
+    r"|\brelease\s+notes\b|\bchange\s*log\b|\b(?:weekly|daily|monthly|status|progress)\s+(?:update|digest)\b",
     re.I,
 )
 _GENERIC = re.compile(r"\b(?:wave[- ]based|wave|implementation|plan|guide|for|optimal|parallelization)\b", re.I)
@@ -77,6 +78,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     wiring.prose(sections, _outside(blocks, sections, "paragraph"))
     wiring.charts(charts)
     wiring.arrows(arrow_edges(blocks, index))
+    wiring.checkmarks(checkmark_edges(_outside(blocks, sections, "table"), index))
     wiring.group_gates(group_gates(sections))
     wiring.wave_gates(wave_gates(sections))
     wiring.settle()

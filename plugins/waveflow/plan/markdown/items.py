@@ -95,9 +95,19 @@ def heading_title(text: str) -> str:
     return _BRACKETED.sub(r"\1 ", plain(text))
 
 
+# `#### 2.1 Forced password reset`: a two-part number opens an effort's heading when its block names a branch.
+_NUMBERED = re.compile(r"^(\d+\.\d+)[.:)]?\s+(\S.*)$")
+
+
 def effort_heading(text: str) -> bool:
     t = heading_title(text)
-    return bool(_EFFORT_HEADING.match(t) or _AGENT_HEADING.match(t) or leading_id(t)[0] or _branch_span(text))
+    return bool(
+        _EFFORT_HEADING.match(t)
+        or _AGENT_HEADING.match(t)
+        or leading_id(t)[0]
+        or _branch_span(text)
+        or _NUMBERED.match(t)
+    )
 
 
 def _branch_span(text: str) -> str | None:
@@ -123,6 +133,9 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         ident, _ = leading_id(effort.group(1), loose=True)
         base.set("id", ident, heading.line)
         base.set("name", (effort.group(2) or "").strip() or None, heading.line)
+    elif numbered := _NUMBERED.match(title) if not leading_id(title)[0] else None:
+        base.set("id", numbered.group(1), heading.line)
+        base.set("name", numbered.group(2).strip(), heading.line)
     elif leading_id(title)[0] or not _branch_span(heading.text):
         ident, rest = leading_id(title)
         base.set("id", ident, heading.line)
@@ -149,7 +162,8 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.set("name", agent.group(2).strip(" :-–—") or None, heading.line)
         base.slot = agent.group(1)
     if not many:
-        return [base] if base.id or base.branch else []
+        # A numbered sub-section without a branch (`### 1.1 Overview`) is the document's outline, not an effort.
+        return [base] if base.branch or (base.id and not _NUMBERED.match(title)) else []
     for draft in many:
         draft.tell(base.brief)
         draft.acceptance += base.acceptance

@@ -8,6 +8,7 @@ from ..model import effort_key
 from .arrows import Arrows
 from .assemble import line_key
 from .blocks import Block
+from .checkmarks import Marks
 from .deps import Resolver
 from .draft import Draft
 from .graph import Chart
@@ -112,6 +113,19 @@ class Wiring:
                     line_key(line),
                     f"line {line} ({text}) names efforts beside other words around its arrows; no dependency read "
                     "from it (an arrow line reads as dependencies when each side is only efforts: `A, B → C`)",
+                )
+            )
+
+    def checkmarks(self, marks: Marks) -> None:
+        """A mark in a matrix of efforts, read as a graph edge is, in the direction the waves give it."""
+        for before, after, line in marks.edges:
+            self._edge(before, after, f"matrix mark {after.id} on {before.id}", line)
+        for line in marks.unread:
+            self.warnings.append(
+                (
+                    line_key(line),
+                    f"the matrix of marks at line {line} has marks both ways between waves, so which way they point "
+                    "is unclear; no dependency read from it",
                 )
             )
 
