@@ -26,6 +26,7 @@ from .text import leading_id, plain
 from .tool_calls import is_tool_calls, tool_call_efforts
 
 # A paragraph that is one bold line, perhaps with a remark in parentheses after it.
+_LEAD = re.compile(r"^\*\*([^*\n]+)\*\*(.+)$")
 _BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*$")
 
 
@@ -64,6 +65,11 @@ def _walk(section: Section, index: int) -> list[Draft]:
             )
             found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
             i = end
+            continue
+        led = _led(block, section.number, index)
+        if led:
+            found += _told(led, "blocks")
+            i += 1
             continue
         card = _card(block)
         if _bold_heading(block) or card:
@@ -105,6 +111,24 @@ def _walk(section: Section, index: int) -> list[Draft]:
 def _bold_heading(block: Block) -> bool:
     m = _BOLD_LINE.match(block.text) if block.kind == "paragraph" and not block.depth else None
     return bool(m and effort_heading(m.group(1)))
+
+
+def _led(block: Block, wave: int, section: int) -> list[Draft]:
+    """A paragraph led by a bold effort title with its branch, size and dependencies after it on the same line
+    (``**Effort A1: Tokenizer** (`nlp/a1-tokenizer`, ~300 lines) — depends on X.``)."""
+    if block.kind != "paragraph" or block.depth:
+        return []
+    first = block.text.split("\n")[0]
+    m = _LEAD.match(first)
+    if not m or _BOLD_LINE.match(first) or not effort_heading(m.group(1)):
+        return []
+    after = line_efforts(m.group(2), block.line, wave, section)
+    drafts = block_efforts(Block("paragraph", block.line, f"**{m.group(1)}**"), [], wave, section)
+    if len(after) != 1 or len(drafts) != 1:
+        return []
+    drafts[0].fill(after[0])
+    drafts[0].tell(block.text)
+    return drafts
 
 
 def _card(block: Block) -> tuple[Block, list[Block]] | None:
