@@ -95,8 +95,10 @@ def heading_title(text: str) -> str:
     return _BRACKETED.sub(r"\1 ", plain(text))
 
 
-# `#### 2.1 Forced password reset`: a two-part number opens an effort's heading when its block names a branch.
+# `#### 2.1 Forced password reset`, `### Workstream: Rate cache`: a two-part number, or a kind of work and a name,
+# open an effort's heading when its block names a branch.
 _NUMBERED = re.compile(r"^(\d+\.\d+)[.:)]?\s+(\S.*)$")
+_KIND_NAME = re.compile(r"^(?:effort|task|workstream|work\s+stream|track|lane|story|feature)\s*:\s*(\S.*)$", re.I)
 
 
 def effort_heading(text: str) -> bool:
@@ -107,6 +109,7 @@ def effort_heading(text: str) -> bool:
         or leading_id(t)[0]
         or _branch_span(text)
         or _NUMBERED.match(t)
+        or _KIND_NAME.match(t)
     )
 
 
@@ -136,6 +139,8 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
     elif numbered := _NUMBERED.match(title) if not leading_id(title)[0] else None:
         base.set("id", numbered.group(1), heading.line)
         base.set("name", numbered.group(2).strip(), heading.line)
+    elif kind := _KIND_NAME.match(title):
+        base.set("name", kind.group(1).strip(), heading.line)
     elif leading_id(title)[0] or not _branch_span(heading.text):
         ident, rest = leading_id(title)
         base.set("id", ident, heading.line)
@@ -163,7 +168,7 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.slot = agent.group(1)
     if not many:
         # A numbered sub-section without a branch (`### 1.1 Overview`) is the document's outline, not an effort.
-        return [base] if base.branch or (base.id and not _NUMBERED.match(title)) else []
+        return [base] if base.branch or (base.id and not _NUMBERED.match(title) and not _KIND_NAME.match(title)) else []
     for draft in many:
         draft.tell(base.brief)
         draft.acceptance += base.acceptance

@@ -7,6 +7,7 @@ import re
 from .blocks import Block
 from .briefs import row_brief
 from .draft import Draft, namespace_in, ports_in
+from .sections import WAVE_WORDS
 from .text import DIGITS, SPACES, agent_name, branch_in, dependency_notes, first_count, leading_id, plain
 
 _ROLES: dict[str, set[str]] = {
@@ -133,7 +134,11 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     if not ({"branch", "lines", "deps", "agent", "id"} & col.keys()):
         return None
     if wave is None and "wave" not in col:
-        return None
+        # One table for the whole plan may say `Sprint` or `Stage` where others say `Wave`.
+        other = next((i for i, h in enumerate(table.header) if _header(h) in WAVE_WORDS), None)
+        if other is None:
+            return None
+        col["wave"] = other
     _labels_as_ids(col, table)
     _pick_id(col, table)
     rows = [(line, cells, _by_role(cells, col)) for line, cells in table.rows]
