@@ -10,6 +10,7 @@ from .draft import Draft
 from .items import (
     BOLD_ID,
     CHECKBOX,
+    HANDLE,
     block_efforts,
     effort_heading,
     is_branch_span,
@@ -175,6 +176,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         if not (block.kind == "paragraph" and block.item and block.depth == 1):
             continue
         first, _, rest = CHECKBOX.sub("", block.text).partition("\n")
+        bare = HANDLE.sub("", first)
         nested = [Block("paragraph", block.line + 1, rest, depth=1)] if rest else []
         for child in blocks[i + 1 :]:
             if child.kind != "paragraph" or child.depth < 2:
@@ -183,7 +185,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         title = Block("paragraph", block.line, first)
         if _bold_heading(title):
             out += block_efforts(title, nested, section.number, index)
-        elif leading_id(plain(first))[0] or BOLD_ID.match(first) or _branch_first(first):
+        elif leading_id(plain(bare))[0] or BOLD_ID.match(bare) or _branch_first(bare):
             found = line_efforts(first, block.line, section.number, index)
             if len(found) == 1:
                 for role, at, value in item_fields(nested):

@@ -39,6 +39,8 @@ _LIST_LABEL = re.compile(
 _BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
 _FILE = re.compile(r"\.[A-Za-z]{1,5}$")
 BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?)\*\*")
+# `@lena: ...`: the owner's handle before a bullet's effort.
+HANDLE = re.compile(r"^\s*@([\w.-]+)\s*[:—–-]\s*")
 # `[ ] `, `[x] `: a checklist item is an item like any other, ticked or not.
 CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _TITLED = re.compile(ID.pattern + r"\s*:\s+\S")
@@ -244,7 +246,7 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     """A bullet (or one-line value) naming one effort or several branches of one agent."""
     rest = without_slot(CHECKBOX.sub("", text.strip()))
     agent = None
-    m = _AGENT_PREFIX.match(rest)
+    m = _AGENT_PREFIX.match(rest) or HANDLE.match(rest)
     if m:
         agent, rest = agent_name(m.group(1)), rest[m.end() :]
     # `**QA1** Soak tests`: a bold short id opening a bullet is the effort's id.
