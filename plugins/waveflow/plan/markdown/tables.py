@@ -62,11 +62,12 @@ _ROLES: dict[str, set[str]] = {
         "estimated size",
         "planned lines",
     },
-    "agent": {"agent", "engineer", "owner", "assignee", "assigned to", "developer", "team"},
+    "agent": {"agent", "engineer", "owner", "own", "dri", "assignee", "assigned to", "developer", "team"},
     "deps": {
         "dependencies",
         "depends on",
         "deps",
+        "dep",
         "dependency",
         "depends",
         "prerequisites",
