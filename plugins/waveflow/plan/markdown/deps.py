@@ -27,8 +27,10 @@ _FILLER = re.compile(
 )
 # `types from Agent 1`: in a wave of agent blocks, the effort that agent works on in that wave.
 _AGENT = re.compile(r"\bagent[\s-]*(\d+|[A-Z])\b", re.I)
-# `all D*`, `all QA tasks`: every effort whose id is that letter prefix and a number.
-_FAMILY = re.compile(r"^(?:all\s+)?([A-Z]{1,4})(?:\*|\s+(?:tasks|efforts|items|agents))$")
+# `all D*`, `all QA tasks`, `all W2`: every effort whose id is that prefix and a number (`W2-1` for `W2`).
+_FAMILY = re.compile(
+    r"^(?:all\s+([A-Z]{1,4}\d*)\*?(?:\s+(?:tasks|efforts|items|agents))?|([A-Z]{1,4})(?:\*|\s+(?:tasks|efforts|items|agents)))$"
+)
 _FILLER_EDGES = re.compile(r"^(?:after|once|when)\s+|\s+(?:complete[ds]?|are\s+done|done|merged|land)$", re.I)
 _PLACEHOLDER = "\x00{}\x00"
 
@@ -107,7 +109,8 @@ class Resolver:
             return
         family = _FAMILY.match(_FILLER_EDGES.sub("", clause).strip())
         if family:
-            prefix = re.compile(rf"{family.group(1)}-?\d", re.I)
+            stem = family.group(1) or family.group(2)
+            prefix = re.compile(rf"{stem}[-.]\d" if stem[-1].isdigit() else rf"{stem}-?\d", re.I)
             members = [d for d in self.drafts if d is not effort and d.id and prefix.match(d.id)]
             if members:
                 for d in members:
