@@ -35,11 +35,12 @@ from .model import Plan, slug
 
 # `Phase 10: Integration & Hardening - Wave Implementation Plan`: the part after the dash says what the file is.
 _KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
-# `Wave 3 Plan — Completion Report`, `Phase 2 Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`: a report
-# that looks back on a plan.
+# `Wave 3 Plan — Completion Report`, `Phase 2 Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`, `Wave 2
+# Demo Script`: a report that looks back on a plan.
 _REPORT = re.compile(
     r"\b(?:completion|status|progress|final|closing|summary|handoff)\s+report\b|\bretrospective\b|\bpost-?mortem\b"
-    r"|\brelease\s+notes\b|\bchange\s*log\b|\b(?:weekly|daily|monthly|status|progress)\s+(?:update|digest)\b",
+    r"|\brelease\s+notes\b|\bchange\s*log\b|\b(?:weekly|daily|monthly|status|progress)\s+(?:update|digest)\b"
+    r"|\b(?:demo|meeting)\s+(?:script|notes|minutes)\b",
     re.I,
 )
 _GENERIC = re.compile(r"\b(?:wave[- ]based|wave|implementation|plan|guide|for|optimal|parallelization)\b", re.I)

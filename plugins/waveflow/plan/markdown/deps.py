@@ -18,6 +18,7 @@ _NONE = re.compile(
 _WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)\s*(?:wave\s+)?\d+(?![.\d]))*)", re.I)
 _PHASE = re.compile(r"\bphases?\s+\d", re.I)
 _LABELLED = re.compile(r"\b(waves?)\s+(\d+\.\d+)\b", re.I)
+_LETTERED = re.compile(r"\b((?i:waves?))\s+([A-Z]|[IVX]+)\b")
 _PREVIOUS = re.compile(r"\ball\s+(?:previous|prior|earlier|preceding)\b|\beverything\s+before\b", re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\s→\s|->|\bthen\b)\s*", re.I)
 _FILLER = re.compile(
@@ -57,6 +58,7 @@ class Resolver:
         # `Wave 1.1` is the wave the document numbers so (else it is effort 1 of wave 1); `Phase 0`, `Stage 2` are
         # waves 0 and 2 where the document calls its waves phases or stages.
         self.labels = {s.label: s.number for s in sections if s.label}
+        self.letters = {s.letter: s.number for s in sections if s.letter}
         word = next((s.word for s in sections if s.word != "wave"), None)
         self.word = re.compile(rf"\b{word}(s?)\b", re.I) if word else None
         self.waves = sorted({d.wave for d in drafts})
@@ -89,6 +91,8 @@ class Resolver:
             text = self.word.sub(lambda m: "wave" + m.group(1), text)
         if self.labels:
             text = _LABELLED.sub(lambda m: f"{m.group(1)} {self.labels.get(m.group(2), m.group(2))}", text)
+        if self.letters:
+            text = _LETTERED.sub(lambda m: f"{m.group(1)} {self.letters.get(m.group(2), m.group(2))}", text)
         return text
 
     def _clause(self, clause: str, effort: Draft, out: Resolved, names: bool, waves: bool) -> None:

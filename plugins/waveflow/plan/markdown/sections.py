@@ -38,6 +38,7 @@ class Section:
     heading: str = ""  # the heading as written: `(depends on Wave 1)` after the name gates the wave
     label: str | None = None  # the document's own number when it is not a whole one (`1.1`)
     word: str = "wave"  # what the document calls its waves: `phase`, `stage`, `sprint`...
+    letter: str | None = None  # `B` of `Wave B`, `II` of `Wave II`: how the document's other lines name the wave
 
 
 def wave_heading(text: str, pattern: re.Pattern[str] = _WAVE_HEADING) -> tuple[str, str] | None:
@@ -102,6 +103,7 @@ def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
                     block.level,
                     heading=plain(block.text),
                     label=number if dotted else None,
+                    letter=number if number.isalpha() else None,
                 )
                 sections.append(current)
                 continue
