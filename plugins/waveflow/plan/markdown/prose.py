@@ -15,17 +15,20 @@ from .text import lines_with, plain
 
 _STATEMENT = re.compile(
     r"^(?P<subj>.*?)\b(?:additionally\s+|also\s+)?(?:depends?|relies|rely)\s+(?:up)?on\s+(?P<obj>.+)$"
-    r"|^(?P<subj2>.*?)\b(?:requires?|needs)\s+(?P<obj2>.+)$"
+    r"|^(?P<subj2>.*?)\b(?:requires?|needs|waits?\s+(?:for|on))\s+(?P<obj2>.+)$"
     r"|^(?P<subj3>.*?)\b(?:can\s+)?(?:starts?|begins?)\s+(?:once|after|when)\s+(?P<obj3>.+?)\s+"
     r"(?:completes?|is\s+(?:done|complete|merged)|lands)\b"
     r"|^(?P<subj4>.*?)\b(?:is\s+|are\s+)?blocked\s+(?:by|on)\s+(?P<obj4>.+)$"
     # `Once T-4 is merged, T-6 can begin.`: the condition first.
     r"|^(?:once|after|when)\s+(?P<obj5>.+?)\s+(?:is|are|has\s+been|have\s+been)?\s*"
     r"(?:merged|done|complete[ds]?|landed|lands|finished)\s*,\s*(?P<subj5>.+?)\s+(?:can|may|will)?\s*"
-    r"(?:begin|start|proceed|go)\b",
+    r"(?:begin|start|proceed|go)\b"
+    # `Start X only after Y is merged.`: an instruction, the effort after the verb.
+    r"|^(?:start|begin)\s+(?P<subj6>.+?)\s+(?:only\s+)?(?:after|once|when)\s+(?P<obj6>.+?)"
+    r"(?:\s+(?:is|are)\s+(?:merged|done|complete|landed|finished)|\s+lands?)?$",
     re.I,
 )
-_PARTS = ("", "2", "3", "4", "5")
+_PARTS = ("", "2", "3", "4", "5", "6")
 _BLOCKS = re.compile(r"^(?P<subj>.*?)\b(?:blocks|unblocks|is\s+blocking)\s+(?P<obj>.+)$", re.I)
 _CLAUSE = re.compile(r"\s*;\s*|,\s+and\s+(?=it\b)", re.I)
 _IT = re.compile(r"^(?:it|this|this\s+one)\s", re.I)
