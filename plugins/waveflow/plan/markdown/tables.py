@@ -114,7 +114,26 @@ def roles(header: list[str]) -> dict[str, int]:
                 out["name2"] = i  # `| Lane | Work |`: `_labels_as_ids` says whether the first holds ids
             elif h in names and role == "id" and "id2" not in out:
                 out["id2"] = i  # `| # | Task ID |` or `| ID | Task |`: `_pick_id` says which one is the id
+    for i, cell in enumerate(header):
+        role = _role_by_words(_header(cell))
+        if role and role not in out and i not in out.values():
+            out[role] = i
     return out
+
+
+# Headers no list spells out, by their words: `PR branch`, `Est. size`, `Prerequisite(s)`, `Blocked by tickets`.
+_BRANCH_LAST = re.compile(r"^[\w.]+\s+branch$")
+_SIZE_WORDS = re.compile(r"\b(?:lines|loc|size)\b")
+_NOT_LINES = re.compile(r"\b(?:hours?|days?|points?|weeks?|time|files?)\b")
+_DEPS_FIRST = re.compile(r"^(?:prerequisites?|prereqs?|dependenc(?:y|ies)|depends|blocked|requires|needs|after)\b")
+
+
+def _role_by_words(h: str) -> str | None:
+    if _BRANCH_LAST.match(h):
+        return "branch"
+    if _SIZE_WORDS.search(h) and not _NOT_LINES.search(h):
+        return "lines"
+    return "deps" if _DEPS_FIRST.match(h) else None
 
 
 def _by_role(cells: list[str], col: dict[str, int]) -> dict[str, str]:
