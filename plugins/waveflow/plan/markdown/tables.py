@@ -115,9 +115,9 @@ def roles(header: list[str]) -> dict[str, int]:
             elif h in names and role == "id" and "id2" not in out:
                 out["id2"] = i  # `| # | Task ID |` or `| ID | Task |`: `_pick_id` says which one is the id
     for i, cell in enumerate(header):
-        role = _role_by_words(_header(cell))
-        if role and role not in out and i not in out.values():
-            out[role] = i
+        worded = _role_by_words(_header(cell))
+        if worded and worded not in out and i not in out.values():
+            out[worded] = i
     return out
 
 
