@@ -125,3 +125,15 @@ def test_a_matrix_of_marks_points_the_way_the_waves_do_and_is_warned_about_when_
         "the matrix of marks at line 18 has marks both ways between waves, so which way they point is unclear; no "
         "dependency read from it",
     ) in plan.source.warnings
+
+
+def test_a_template_whose_efforts_are_placeholders_is_refused_at_the_first_one():
+    text = (
+        "# Template\n\n## Wave 1: <name>\n\n| Effort | Branch |\n|---|---|\n| X.1.1 <effort name> | `f/<effort>` |\n\n"
+        "## Wave 2: <name>\n\n| Effort | Branch |\n|---|---|\n| X.2.1 <effort name> | `f/<other>` |\n"
+    )
+    assert _refusal(text) == (
+        7,
+        "not a wave plan: it is a template: its efforts are placeholders (line 7: | X.1.1 <effort name> | "
+        "`f/<effort>` |); fill in the efforts' ids, names and branches",
+    )

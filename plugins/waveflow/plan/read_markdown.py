@@ -43,6 +43,8 @@ _REPORT = re.compile(
     r"|\b(?:demo|meeting)\s+(?:script|notes|minutes)\b",
     re.I,
 )
+# `<effort name>`, `feature/<phase>-<effort>`: a blank to fill in.
+_PLACEHOLDER = re.compile(r"<[a-z][\w -]*>", re.I)
 _GENERIC = re.compile(r"\b(?:wave[- ]based|wave|implementation|plan|guide|for|optimal|parallelization)\b", re.I)
 
 
@@ -63,6 +65,9 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         )
     if not drafts:
         raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
+    template = _template(drafts)
+    if template:
+        raise NotAWavePlan(path, template, drafts[0].line)
     steps = _steps(sections, drafts)
     if steps:
         raise NotAWavePlan(path, steps, sections[0].line)
@@ -148,6 +153,17 @@ def _with_agent_graphs(drafts: list[Draft], blocks: list[Block]) -> list[Draft]:
         if d is not None:
             d.deps += g.deps
     return drafts
+
+
+def _template(drafts: list[Draft]) -> str | None:
+    """Why a document whose every effort is a placeholder (`X.1.1 <effort name>`) is a template, not a plan."""
+    if not all(_PLACEHOLDER.search(d.source) for d in drafts):
+        return None
+    first = drafts[0]
+    return (
+        f"it is a template: its efforts are placeholders (line {first.line}: {first.source.strip()}); fill in the "
+        "efforts' ids, names and branches"
+    )
 
 
 def _steps(sections: list[Section], drafts: list[Draft]) -> str | None:

@@ -10,7 +10,6 @@ from .draft import Draft
 from .items import (
     BOLD_ID,
     CHECKBOX,
-    HANDLE,
     block_efforts,
     effort_heading,
     is_branch_span,
@@ -18,6 +17,7 @@ from .items import (
     item_fields,
     line_efforts,
     told,
+    without_owner,
 )
 from .panels import is_panel, panel_efforts
 from .sections import Section, fields
@@ -176,7 +176,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         if not (block.kind == "paragraph" and block.item and block.depth == 1):
             continue
         first, _, rest = CHECKBOX.sub("", block.text).partition("\n")
-        bare = HANDLE.sub("", first)
+        bare = without_owner(first)
         nested = [Block("paragraph", block.line + 1, rest, depth=1)] if rest else []
         for child in blocks[i + 1 :]:
             if child.kind != "paragraph" or child.depth < 2:

@@ -30,7 +30,7 @@ _EFFORT_HEADING = re.compile(
     re.I,
 )
 _AGENT_HEADING = re.compile(r"^agent[\s-]*([A-Z]|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I)
-_AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*[:\-–—]\s*", re.I)
+_AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*(?:->|[:\-–—→])\s*", re.I)
 _LIST_LABEL = re.compile(
     r"^(?:branches|efforts|tasks|issues|work items|deliverables|components|effort list|task list)"
     r"(?:\s+(?:in|of|for)\s+(?:this\s+)?wave(?:\s+[\d.]+)?)?$"
@@ -201,6 +201,12 @@ def told(draft: Draft, role: str, line: int, value: str) -> None:
         draft.set("ports", ports_in(value), line)
     elif role in ("deps", "blocks"):
         (draft.deps if role == "deps" else draft.blocks).append((value, line))
+
+
+def without_owner(text: str) -> str:
+    """A bullet's text after who works on it (`Agent 2: `, `**Agent A** → `, `@lena: `)."""
+    m = _AGENT_PREFIX.match(text) or HANDLE.match(text)
+    return text[m.end() :] if m else text
 
 
 def item_fields(children: list[Block]) -> list[tuple[str, int, str]]:
