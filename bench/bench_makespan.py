@@ -5,7 +5,8 @@ workspace (Postgres and Redis from Debian's packages, as the end-to-end tests st
 
 Every effort of the demo takes at least WAVEFLOW_DEMO_SLEEP seconds (its implement step sleeps; then its tests run).
 The baseline is measured in the same run: each effort's own duration, from the runner's timing in its XCom result,
-summed along the plan's longest dependency chain. Target: makespan <= critical path x 1.10 + 5 s per wave boundary.
+summed along the plan's longest dependency chain, each wave's integration after its efforts (the next wave starts
+from it). Target: makespan <= critical path x 1.10 + 5 s per wave boundary.
 Also shown: where the overhead goes, and the memory (PSS) of each component during the run.
 """
 
@@ -34,7 +35,7 @@ from support.redis import REDIS_SERVER, redis_server
 from waveflow.airflow.paths import PROJECT_ROOT, plans_dir
 from waveflow.airflow.pool import pool_name
 from waveflow.plan.load import read_plan
-from waveflow.plan.model import Plan, task_id
+from waveflow.plan.model import Plan, integration_id, task_id
 from waveflow.stack.api import AirflowAPI
 from waveflow.stack.celery_workers import celery_workers
 from waveflow.stack.processes import Stack
@@ -73,9 +74,11 @@ def start_run(api: AirflowAPI, dag_id: str) -> str:
 
 
 def forget_efforts(remote: Path) -> None:
-    """Drop the effort branches and the runner's notes, so the next run does every effort again (not memoized)."""
+    """Drop the effort and integration branches and the runner's notes, so the next run does every effort and
+    integration again (not memoized)."""
     refs = subprocess.run(
-        ["git", "-C", str(remote), "for-each-ref", "--format=%(refname)", "refs/heads/feature", "refs/notes"],
+        ["git", "-C", str(remote), "for-each-ref", "--format=%(refname)", "refs/heads/feature", "refs/heads/waveflow",
+         "refs/notes"],
         check=True, capture_output=True, text=True,
     ).stdout.split()  # fmt: skip
     for ref in refs:
@@ -109,11 +112,20 @@ def follow(api: AirflowAPI, dag_id: str, run_id: str, sampler: PssSampler | None
 
 
 def critical_path(plan: Plan, seconds: dict[str, float]) -> tuple[float, list[str]]:
-    """The longest chain of dependencies, weighted by each effort's measured duration."""
+    """The longest chain of dependencies, weighted by each effort's measured duration. A wave's integration is work
+    on that chain too: it runs after the wave's efforts, and the next wave's efforts start from it."""
     best: dict[str, tuple[float, list[str]]] = {}
-    for effort in sorted(plan.efforts, key=lambda e: e.wave):
-        before = max((best[d] for d in effort.depends_on), default=(0.0, []))
-        best[effort.id] = (before[0] + seconds[effort.id], [*before[1], effort.id])
+    previous: tuple[float, list[str]] = (0.0, [])
+    for wave in sorted(plan.waves, key=lambda w: w.number):
+        for effort in plan.wave_efforts(wave.number):
+            before = max([previous, *(best[d] for d in effort.depends_on if d in best)])
+            best[effort.id] = (before[0] + seconds[effort.id], [*before[1], effort.id])
+        done = max((best[e.id] for e in plan.wave_efforts(wave.number)), default=previous)
+        job = integration_id(wave.number)
+        if job in seconds:
+            done = (done[0] + seconds[job], [*done[1], job])
+            best[job] = done
+        previous = done if job in seconds else previous
     return max(best.values())
 
 
@@ -143,7 +155,8 @@ def report(plan: Plan, run: dict[str, Any], results: dict[str, dict[str, Any]], 
         first_start = min(timing[e][0] for e in ids)
         last_end = max(timing[e][1] for e in ids)
         label = f"{previous_name} -> wave {wave.number}'s first effort"
-        note = "preflight checks, the stack's first tasks" if wave.number == 1 else "landing sensor, task start"
+        first = "preflight checks, the stack's first tasks"
+        note = first if wave.number == 1 else "the wave before's integration, landing sensor, task start"
         print(f"{'  ' + label:<48} {first_start - previous_end:>8.1f}  {note}")
         spread = (last_end - first_start) - max(seconds[e] for e in ids)
         label = f"wave {wave.number} beyond its longest effort"
@@ -163,6 +176,7 @@ def print_timeline(plan: Plan, run: dict[str, Any], tis: list[dict[str, Any]], r
     overhead above sits."""
     zero = _t(run["start_date"])
     runner = {f"wave_{e.wave}.{task_id(e.id)}": results[e.id]["timing"] for e in plan.efforts}
+    runner |= {f"wave_{j.wave}.integrate": results[integration_id(j.wave)]["timing"] for j in plan.integration_jobs()}
 
     def at(value: str | None) -> str:
         return f"{_t(value) - zero:>7.1f}" if value else f"{'-':>7}"
@@ -222,6 +236,8 @@ def measure(settings: StackSettings, plan: Plan, remote: Path) -> bool:
             run_id = start(api, plan.name)
             run = follow(api, plan.name, run_id, sampler)
             results = {e.id: api.xcom(plan.name, run_id, f"wave_{e.wave}.{task_id(e.id)}") for e in plan.efforts}
+            results |= {integration_id(j.wave): api.xcom(plan.name, run_id, f"wave_{j.wave}.integrate")
+                        for j in plan.integration_jobs()}  # fmt: skip
             tis = api.task_instances(plan.name, run_id)
             print(f"\n== {label}")
             ok &= report(plan, run, results, [t["task_id"] for t in tis if t["state"] == "failed"])
