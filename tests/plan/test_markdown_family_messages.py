@@ -137,3 +137,31 @@ def test_a_template_whose_efforts_are_placeholders_is_refused_at_the_first_one()
         "not a wave plan: it is a template: its efforts are placeholders (line 7: | X.1.1 <effort name> | "
         "`f/<effort>` |); fill in the efforts' ids, names and branches",
     )
+
+
+_LINKED = """# Billing
+
+## Wave 1
+
+| Issue key | Summary | Branch | Linked issues |
+|---|---|---|---|
+| PAY-1 | Ledger | pay/PAY-1-ledger | |
+| PAY-2 | Refunds | pay/PAY-2-refunds | blocks PAY-3 |
+
+## Wave 2
+
+| Issue key | Summary | Branch | Linked issues |
+|---|---|---|---|
+| PAY-3 | Disputes | pay/PAY-3-disputes | is blocked by PAY-1, relates to PAY-2 |
+| PAY-4 | Payouts | pay/PAY-4-payouts | follows PAY-1 |
+"""
+
+
+def test_linked_issues_are_dependencies_only_where_they_block_and_other_links_are_warned_about():
+    plan = read_text(_LINKED, "billing.md")
+    assert sorted(plan.effort("PAY-3").depends_on) == ["PAY-1", "PAY-2"]  # PAY-2 by its own `blocks PAY-3`
+    assert plan.effort("PAY-4").depends_on == []
+    assert (
+        "line:15",
+        "effort PAY-4: link 'follows PAY-1' does not say it blocks or is blocked; left out",
+    ) in plan.source.warnings

@@ -91,6 +91,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     fill_briefs(blocks, sections, drafts)
     labels, found = isolation(blocks, drafts, index)
     warnings += wiring.warnings + found
+    warnings += [(line_key(line), f"effort {d.id}: {note}") for d in drafts for line, note in d.notes]
     rival = rival_waves(blocks, sections)
     if rival:
         warnings.append((line_key(rival[0]), rival[1]))

@@ -49,7 +49,7 @@ _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 @dataclass
 class Block:
-    kind: str  # heading | paragraph | fence | table
+    kind: str  # heading (a `<details>` summary too) | paragraph | fence | table
     line: int  # 1-based line of the block's first line
     text: str = ""
     level: int = 0  # heading level
@@ -71,6 +71,7 @@ def parse_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     depth = quote = 0
     fresh_item = False
+    level = 0  # the last heading's level: a `<details>` block's summary is a heading under it
     for i, tok in enumerate(tokens):
         start = tok.map[0] + 1 if tok.map else 0
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -84,7 +85,11 @@ def parse_blocks(text: str) -> list[Block]:
         elif tok.type == "blockquote_close":
             quote -= 1
         elif tok.type == "heading_open":
-            blocks.append(Block("heading", start, _content(tokens, i), level=int(tok.tag[1:])))
+            level = int(tok.tag[1:])
+            blocks.append(Block("heading", start, _content(tokens, i), level=level))
+        elif tok.type == "html_block" and (summary := _summary(tok.content)):
+            offset, title = summary
+            blocks.append(Block("heading", start + offset, title, level=min(level + 1, 6)))
         elif tok.type in ("fence", "code_block"):
             # An indented block has no opening fence line; count from the line before so its text lines line up.
             opening = start if tok.type == "fence" else start - 1
@@ -94,6 +99,25 @@ def parse_blocks(text: str) -> list[Block]:
             fresh_item = False
             blocks.extend(_split_tables(para))
     return blocks
+
+
+# `<details><summary><b>S1</b> Tokenizer</summary>`: a folded section, its summary the title of what it holds.
+_DETAILS = re.compile(r"^\s*<details\b", re.I)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary>", re.I)
+_TAG = re.compile(r"</?(b|strong|code|em|i)\b[^>]*>", re.I)
+_AS_MARKDOWN = {"b": "**", "strong": "**", "code": "`", "em": "*", "i": "*"}
+
+
+def _summary(html: str) -> tuple[int, str] | None:
+    """(line offset, title as markdown) of an html block opening a `<details>` section with a one-line summary."""
+    if not _DETAILS.match(html):
+        return None
+    for offset, line in enumerate(html.split("\n")):
+        m = _SUMMARY.search(line)
+        if m:
+            title = _TAG.sub(lambda t: _AS_MARKDOWN[t.group(1).lower()], m.group(1)).strip()
+            return (offset, title) if title else None
+    return None
 
 
 def _content(tokens: list[Token], i: int) -> str:

@@ -32,6 +32,7 @@ class Draft:
     acceptance: list[str] = field(default_factory=list)  # the criteria it lists for the finished work
     slot: str | None = None  # a label that restarts in every wave (`A1`), where the id is the branch
     at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was left out there), for warnings
     source: str = ""  # the defining line's text, quoted in warnings
     origin: str = ""  # the table, list or heading blocks it was read from: one effort may be told in several
 
@@ -47,6 +48,7 @@ class Draft:
             self.set(name, getattr(other, name), other.at.get(name, other.line))
         self.deps += [d for d in other.deps if d not in self.deps]
         self.blocks += [b for b in other.blocks if b not in self.blocks]
+        self.notes += [n for n in other.notes if n not in self.notes]
         self.tell(other.brief)
         self.acceptance += [a for a in other.acceptance if a not in self.acceptance]
 

@@ -101,6 +101,16 @@ def heading_title(text: str) -> str:
 # open an effort's heading when its block names a branch.
 _NUMBERED = re.compile(r"^(\d+\.\d+)[.:)]?\s+(\S.*)$")
 _KIND_NAME = re.compile(r"^(?:effort|task|workstream|work\s+stream|track|lane|story|feature)\s*:\s*(\S.*)$", re.I)
+# `### **S1** Tokenizer service` (or a `<details>` summary `<b>S1</b> ...`): a bold label opens an effort's heading
+# when its block names a branch.
+_BOLD_LABEL = re.compile(r"^\s*\*\*([^*\s]+)\*\*\s*[:\-–—.]?\s*(.*)$")
+
+
+def _bold_id(text: str) -> tuple[str, str] | None:
+    m = _BOLD_LABEL.match(text)
+    if not m or leading_id(m.group(1), loose=True) != (m.group(1), ""):
+        return None
+    return m.group(1), plain(m.group(2))
 
 
 def effort_heading(text: str) -> bool:
@@ -112,6 +122,7 @@ def effort_heading(text: str) -> bool:
         or _branch_span(text)
         or _NUMBERED.match(t)
         or _KIND_NAME.match(t)
+        or _bold_id(text)
     )
 
 
@@ -132,6 +143,7 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
     base = Draft(heading.line, wave, section, source=heading.text)
     agent = _AGENT_HEADING.match(title)
     effort = _EFFORT_HEADING.match(title)
+    bold = _bold_id(heading.text) if not (agent or effort or leading_id(title)[0]) else None
     if agent:
         base.set("agent", agent_name(f"Agent {agent.group(1)}"), heading.line)
     elif effort:
@@ -143,6 +155,9 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.set("name", numbered.group(2).strip(), heading.line)
     elif kind := _KIND_NAME.match(title):
         base.set("name", kind.group(1).strip(), heading.line)
+    elif bold:
+        base.set("id", bold[0], heading.line)
+        base.set("name", bold[1] or None, heading.line)
     elif leading_id(title)[0] or not _branch_span(heading.text):
         ident, rest = leading_id(title)
         base.set("id", ident, heading.line)
@@ -170,7 +185,8 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.slot = agent.group(1)
     if not many:
         # A numbered sub-section without a branch (`### 1.1 Overview`) is the document's outline, not an effort.
-        return [base] if base.branch or (base.id and not _NUMBERED.match(title) and not _KIND_NAME.match(title)) else []
+        outline = _NUMBERED.match(title) or _KIND_NAME.match(title) or bold
+        return [base] if base.branch or (base.id and not outline) else []
     for draft in many:
         draft.tell(base.brief)
         draft.acceptance += base.acceptance

@@ -7,6 +7,7 @@ import re
 from .blocks import Block
 from .briefs import row_brief
 from .draft import Draft, namespace_in, ports_in
+from .links import issue_links
 from .sections import WAVE_WORDS
 from .text import DIGITS, SPACES, agent_name, branch_in, dependency_notes, first_count, leading_id, plain
 
@@ -24,6 +25,8 @@ _ROLES: dict[str, set[str]] = {
         "effort #",
         "key",
         "issue",
+        "issue key",
+        "issue id",
     },
     "name": {
         "name",
@@ -82,6 +85,7 @@ _ROLES: dict[str, set[str]] = {
         "predecessors",
     },
     "blocks": {"blocks", "unblocks", "enables"},
+    "links": {"linked issues", "issue links", "links", "linked work items", "linked items"},
     "resources": {"resource usage", "resources", "isolation", "test namespace", "namespace", "test ns"},
     "ports": {"ports", "port range", "port", "port allocation"},
     "wave": {"wave", "wave #", "wave number"},
@@ -254,6 +258,14 @@ def _row(
     blocks = cell.get("blocks")
     if blocks is not None:
         draft.blocks.append((blocks, line))
+    links = cell.get("links")
+    if links is not None:
+        on, before, notes = issue_links(links)
+        if on:
+            draft.deps.append((on, line))
+        if before:
+            draft.blocks.append((before, line))
+        draft.notes += [(line, note) for note in notes]
     resources = cell.get("resources")
     if resources is not None:
         draft.set("namespace", namespace_in(resources, bare=bare_namespace), line)
