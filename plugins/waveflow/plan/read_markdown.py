@@ -208,8 +208,8 @@ def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:
     if lone is not None:
         found.append(f"a single numbered heading, `{plain(lone.text)}` at line {lone.line}")
     return (
-        "no `Wave N` sections (nor two or more numbered Stage, Sprint, Batch, Iteration, Round, Milestone or Phase "
-        "headings) and no effort table with a Wave column"
+        "no `Wave N` sections (nor two or more numbered Stage, Sprint, Batch, Iteration, Round, Milestone, Phase, "
+        "Week or Day headings) and no effort table with a Wave column"
         + (f"; found {' and '.join(found)}" if found else "")
         + "; to read it as a plan, put its efforts under `## Wave 1`, `## Wave 2`... headings or give its effort "
         "table a Wave column"

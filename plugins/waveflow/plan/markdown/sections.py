@@ -14,7 +14,7 @@ _NUMBER = r"(\d+(?:\.\d+)?|(?-i:[IVX]+|[A-Z]))(?![\d.]\d)\b(.*)$"
 _WAVE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?wave\s+" + _NUMBER, re.I)
 # What teams call their waves when they do not say `Wave`: a plan without `Wave N` headings whose headings number
 # one of these twice or more uses them as its waves (`## Stage 1`, `### Sprint 2: Screens`, `# Milestone 3`).
-WAVE_WORDS = ("stage", "sprint", "batch", "iteration", "round", "milestone", "phase")
+WAVE_WORDS = ("stage", "sprint", "batch", "iteration", "round", "milestone", "phase", "week", "day")
 _OTHER_HEADINGS = {word: re.compile(rf"^[^\w]*(?:\d+[.)]\s*)?{word}\s+" + _NUMBER, re.I) for word in WAVE_WORDS}
 # `Wave 0 → Wave 1`, `Wave 1-2 Transition`: about two waves, not one.
 _TRANSITION = re.compile(r"^\s*(?:→|->|-|–|to|&|and|,)\s*(?:wave\s+)?\d|(?:→|->)\s*wave\s+\d", re.I)
