@@ -132,10 +132,7 @@ def _run(run: Run) -> None:
         except StepFailed as exc:
             run.fail(exc)
     result.commits = commits.new_commits(checkout.worktree, before)
-    with run.step("push"):
-        commits.push(checkout.worktree, inputs.branch)
-    result.pushed = True
-    result.head = checkout.worktree("rev-parse", "HEAD", step="push")
+    _push(run, checkout)
     if result.failed_step is None:
         result.status = "succeeded"
         if integration is not None:
@@ -146,13 +143,17 @@ def _run(run: Run) -> None:
 def _leave_for_person(run: Run, checkout: Checkout, todo: str) -> None:
     """Push the integration branch as far as it merged, so a person can resolve the conflict on it. Nothing is tested
     and nothing recorded: the integration is not done, and a rerun must try the merge again."""
+    _push(run, checkout)
+    run.result.awaiting_person = todo
+    run.result.status = "succeeded"
+    run.log(f"{run.inputs.effort}: left for a person: {todo}")
+
+
+def _push(run: Run, checkout: Checkout) -> None:
     with run.step("push"):
         commits.push(checkout.worktree, run.inputs.branch)
     run.result.pushed = True
     run.result.head = checkout.worktree("rev-parse", "HEAD", step="push")
-    run.result.awaiting_person = todo
-    run.result.status = "succeeded"
-    run.log(f"{run.inputs.effort}: left for a person: {todo}")
 
 
 def _test_only(run: Run, checkout: Checkout, reports: Path, start: str) -> None:
