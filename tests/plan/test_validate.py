@@ -259,3 +259,13 @@ def test_two_efforts_that_would_share_a_worktree_are_refused_at_their_line():
     """)
     assert "plan.yaml:9: error: duplicate worktree 'feat-a-b': efforts a, b, e" in " ".join(found)
     assert any(p.startswith("plan.yaml:11: error: duplicate worktree 'shared': efforts c, d") for p in found)
+
+
+@pytest.mark.parametrize(
+    ("ident", "refused"),
+    [("PR 3", False), ("Task 12", False), ("#37", False), ("PR;3", True), ("PR 3; rm", True), ("a b", True)],
+)
+def test_a_document_s_own_ids_are_kept_but_shell_characters_are_not(ident, refused):
+    # `PR 3` and `#37` are how documents name their units of work; nothing else with a space or a shell character.
+    found = problems(f'  - {{id: "{ident}", name: A, wave: 1, branch: feat/a, agent: x}}\n')
+    assert any(f"id {ident!r}" in p for p in found) is refused, found

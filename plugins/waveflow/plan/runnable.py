@@ -76,7 +76,7 @@ def _check_argv(commands: Commands, who: str, key: str, add: Add) -> None:
 
 def _check_retries(plan: Plan, add: Add) -> None:
     found: list[tuple[str, int | None, str]] = [("defaults", plan.defaults.retries, "defaults/retries")]
-    found += [(f"effort {e.id}", e.retries, f"{effort_key(e.id)}/retries") for e in plan.efforts]
+    found += [(f"effort {e.id}", e.retries, f"{effort_key(e.id)}/retries") for e in plan.efforts if e.retries]
     for who, retries, key in found:
         if retries is not None and retries > MAX_RETRIES:
             why = f"{who}: retries {retries}: at most {MAX_RETRIES}; retries are for transient failures (fetch, push, "
@@ -100,9 +100,11 @@ def _check_bidi(plan: Plan, add: Add) -> None:
     names: list[tuple[str, str | None, tuple[str, ...]]] = [("plan title", plan.title, ("title", "name"))]
     names += [(f"wave {w.number} name", w.name, (wave_key(w.number),)) for w in plan.waves]
     for e in plan.efforts:
-        key = effort_key(e.id)
         for field in ("name", "branch", "worktree"):
-            names.append((f"effort {e.id}: {field}", getattr(e, field), (f"{key}/{field}", key)))
+            text = getattr(e, field)
+            if text and _BIDI.search(text):  # told only then: most efforts' names hold none, and there are many
+                key = effort_key(e.id)
+                names.append((f"effort {e.id}: {field}", text, (f"{key}/{field}", key)))
     names += [(f"gate {g.metric!r}", g.metric, (gate_key(i),)) for i, g in enumerate(plan.gates)]
     names += [(f"agent profile {n!r}", n, (f"agents/{n}", "agents")) for n in plan.agents]
     for who, text, keys in names:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable
 
 from .errors import PlanError, Problem, Severity
@@ -69,25 +69,29 @@ def _check_waves(plan: Plan, out: _Collector) -> None:
 
 
 def _check_unique(plan: Plan, out: _Collector) -> None:
-    fields: dict[str, dict[str, list[Effort]]] = {
-        "id": defaultdict(list),
-        "branch": defaultdict(list),
-        "task id": defaultdict(list),
-        "namespace": defaultdict(list),
-        "worktree": defaultdict(list),
-    }
+    # Each field's value for every effort, in plan order; efforts are grouped only under the values two of them share
+    # (a list per value of a large plan, nearly all of them unique, would cost more than the check).
+    columns: dict[str, list[str | None]] = {"id": [], "branch": [], "task id": [], "namespace": [], "worktree": []}
+    namespaces = plan.isolation.namespaces
     for e in plan.efforts:
-        fields["id"][e.id].append(e)
-        fields["task id"][task_id(e.id)].append(e)
-        fields["branch"][plan.branch_of(e)].append(e)
-        if e.namespace and plan.isolation.namespaces:
-            fields["namespace"][e.namespace].append(e)
+        branch = plan.branch_of(e)
+        columns["id"].append(e.id)
+        columns["branch"].append(branch)
+        columns["task id"].append(task_id(e.id))
+        columns["namespace"].append(e.namespace if e.namespace and namespaces else None)
         # The runner's default worktree is the branch with '/' -> '-': `feat/a-b` and `feat-a/b` would share one.
-        fields["worktree"][posixpath.normpath(e.worktree or plan.branch_of(e).replace("/", "-"))].append(e)
-    reported_ids = {v for v, es in fields["id"].items() if len(es) > 1}
-    for field, values in fields.items():
-        for value, efforts in values.items():
-            if len(efforts) < 2 or (field == "task id" and efforts[0].id in reported_ids):
+        columns["worktree"].append(posixpath.normpath(e.worktree or branch.replace("/", "-")))
+    reported_ids: set[str] = set()
+    for field, column in columns.items():
+        shared = {value for value, n in Counter(column).items() if n > 1 and value is not None}
+        groups: dict[str, list[Effort]] = {}
+        for e, value in zip(plan.efforts, column, strict=True):
+            if value in shared:
+                groups.setdefault(value, []).append(e)
+        if field == "id":
+            reported_ids = shared
+        for value, efforts in groups.items():
+            if field == "task id" and efforts[0].id in reported_ids:
                 continue
             if field == "worktree" and len({plan.branch_of(e) for e in efforts}) == 1:
                 continue  # said as a duplicate branch
