@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,8 +19,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
-_home = tempfile.mkdtemp(prefix="waveflow-airflow-home-")
-os.environ.setdefault("AIRFLOW_HOME", _home)
+if "AIRFLOW_HOME" not in os.environ:
+    # A home of the run's own, gone with it: runs leave nothing behind in the temporary directory.
+    os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="waveflow-airflow-home-")
+    atexit.register(shutil.rmtree, os.environ["AIRFLOW_HOME"], ignore_errors=True)
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__PARALLELISM", "4")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from support.polling import wait_run, wait_until
 from support.postgres import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -71,20 +71,11 @@ class Chain:
     reports: Path
 
     def until(self, what: str, probe: Callable[[], T | None]) -> T:
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while time.monotonic() < deadline:
-            value = probe()
-            if value is not None:
-                return value
-            time.sleep(2)
-        raise TimeoutError(f"waited {RUN_TIMEOUT} s for {what}")
+        value: T = wait_until(what, probe, RUN_TIMEOUT, interval=2, done=lambda v: v is not None)
+        return value
 
     def wait_run(self, dag_id: str, run_id: str) -> str:
-        def finished() -> str | None:
-            state = str(self.api.run(dag_id, run_id)["state"])
-            return state if state in ("success", "failed") else None
-
-        return self.until(f"{dag_id} run {run_id} to finish", finished)
+        return wait_run(self.api, dag_id, run_id, RUN_TIMEOUT)
 
     def runs(self, dag_id: str) -> list[dict[str, Any]]:
         return list(self.api.call("GET", f"/dags/{dag_id}/dagRuns", params={"order_by": "run_after"})["dag_runs"])

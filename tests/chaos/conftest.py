@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.polling import wait_run, wait_until
 from support.postgres import pg_bin
 
 from chaos.chaos_plans import RETRY_DELAY_SECONDS, new_remote, plan_yaml
-from chaos.local_stack import local_stack, wait_run
+from chaos.local_stack import local_stack
 
 REPO = Path(__file__).resolve().parents[2]
 # The Kubernetes API emulator and pod rendering helpers live with the pod backend's tests.
@@ -73,13 +73,7 @@ class Chaos:
         return json.dumps(self.api.call("GET", path, params={"full_content": True}))
 
     def wait(self, what: str, ready: Callable[[], Any], timeout: float = 300) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = ready()
-            if value:
-                return value
-            time.sleep(1)
-        raise TimeoutError(f"waited {timeout:.0f} s for {what}")
+        return wait_until(what, ready, timeout)
 
     def wait_run(self, plan: str, run_id: str, timeout: float = 600) -> str:
         return wait_run(self.api, plan, run_id, timeout)

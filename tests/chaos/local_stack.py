@@ -4,7 +4,6 @@ DAG files, a pool per plan; each plan's DAG parsed and unpaused before the tests
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,14 +62,3 @@ def local_stack(base: Path, plans: dict[str, str], extra_env: dict[str, str]) ->
             stack.stop()
             for log in stack.logs.glob("*.log"):
                 (artifacts / f"{base.name}-{log.name}").write_bytes(log.read_bytes()[-200_000:])
-
-
-def wait_run(api: Any, dag_id: str, run_id: str, timeout: float = 600) -> str:
-    """The run's final state (`success` or `failed`), polled through the REST API."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = str(api.run(dag_id, run_id)["state"])
-        if state in ("success", "failed"):
-            return state
-        time.sleep(2)
-    raise TimeoutError(f"run {run_id} of {dag_id} did not finish within {timeout:.0f} s")

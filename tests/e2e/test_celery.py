@@ -11,7 +11,7 @@ from typing import Any
 
 import psutil
 import pytest
-from chaos.local_stack import wait_run
+from support.polling import wait_run
 
 from waveflow.plan.model import task_id
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import yaml
+from support.polling import wait_run, wait_until
 from support.postgres import free_port, pg_bin, postgres_cluster
 from support.repos import bare_repository, git
 
@@ -45,21 +45,6 @@ def plan(name: str, repo: Path) -> str:
             {"id": "1.2", "name": "B", "wave": 1, "branch": f"{name}/b", "agent": "Agent-2", "brief": "Write B"},
         ],
     })  # fmt: skip
-
-
-def wait_for(what: str, check, timeout: float = 300):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(1)
-    raise TimeoutError(what)
-
-
-def finished(api, dag_id: str, run_id: str) -> str | None:
-    state = api.run(dag_id, run_id)["state"]
-    return state if state in ("success", "failed") else None
 
 
 def states(api, dag_id: str, run_id: str) -> dict[str, str]:
@@ -134,7 +119,7 @@ def approve_and_reject(database: str) -> None:
         approval = "wave_1.resolve_conflict"
         for name, run_id in runs.items():
             waiting = f"{name}: the approval awaiting input"
-            wait_for(waiting, lambda n=name, r=run_id: states(api, n, r)[approval] == "awaiting_input")
+            wait_until(waiting, lambda n=name, r=run_id: states(api, n, r)[approval] == "awaiting_input")
             assert states(api, name, run_id)["wave_1.integrate"] == "success"
         hitl = f"/dags/approved/dagRuns/{runs['approved']}/taskInstances/{approval}/-1/hitlDetails"
         shown = api.call("GET", hitl)
@@ -148,7 +133,7 @@ def approve_and_reject(database: str) -> None:
         rejected = f"/dags/rejected/dagRuns/{runs['rejected']}/taskInstances/{approval}/-1/hitlDetails"
         api.call("PATCH", rejected, json={"chosen_options": ["Reject"], "params_input": {}})
 
-        ended = {name: wait_for(f"{name} ended", lambda n=name: finished(api, n, runs[n])) for name in runs}
+        ended = {name: wait_run(api, name, run_id) for name, run_id in runs.items()}
         assert ended == {"approved": "success", "rejected": "failed"}, ended
 
         # Approved: the integration went on from the person's commit, merged and tested the whole, and advanced.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import polling
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -20,13 +21,7 @@ RUN_TIMEOUT = 900
 
 
 def wait_run(e2e: Any, run_id: str, timeout: float = RUN_TIMEOUT) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = e2e.api.run(DAG, run_id)["state"]
-        if state in ("success", "failed"):
-            return str(state)
-        time.sleep(3)
-    raise TimeoutError(f"run {run_id} still {state} after {timeout} s")
+    return polling.wait_run(e2e.api, DAG, run_id, timeout)
 
 
 def tis(e2e: Any, run_id: str) -> dict[str, dict[str, Any]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaos.local_stack import wait_run
+from support.polling import wait_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
