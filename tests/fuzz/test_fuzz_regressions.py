@@ -60,3 +60,15 @@ def nested_aliases(levels: int) -> str:
 def test_aliases_are_built_once(plans, name, text):
     assert len(text) < 1000
     assert through_everything(text, name, plans) == "refused by the reader"
+
+
+def test_a_run_of_symbols_after_a_bold_title_is_read_at_once():
+    # A bold title's trailing marks were once matched by a nested repeat: 40 symbols took 2^40 steps. Read in a child
+    # process, so a regression fails here (its limit is far above the millisecond the read takes) instead of hanging.
+    import subprocess
+    import sys
+
+    text = "## Wave 1\n\n**Effort 1.1.1** " + "!" * 40 + " x\n"
+    code = "import sys; from waveflow.plan.load import read_text\ntry: read_text(sys.stdin.read(), 'p.md')\nexcept Exception: pass"
+    done = subprocess.run([sys.executable, "-c", code], input=text, text=True, timeout=120, capture_output=True)
+    assert done.returncode == 0, done.stderr

@@ -41,6 +41,17 @@ def scores(expected: Reading, got: Reading) -> dict[str, float]:
     }
 
 
+def wrong_sizes(expected: Reading, got: Reading) -> list[str]:
+    """Efforts of both readings whose planned lines differ (the scoring leaves sizes out; the runner's budget does
+    not)."""
+    read = {_key(e): e.get("lines") for e in got["efforts"]}
+    return [
+        f"{_key(e)}: {read[_key(e)]} lines, expected {e.get('lines')}"
+        for e in expected["efforts"]
+        if _key(e) in read and read[_key(e)] != e.get("lines")
+    ]
+
+
 def reads_right(got: dict[str, float]) -> bool:
     return all(got[part] >= floor for part, floor in THRESHOLDS.items())
 

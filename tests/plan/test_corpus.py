@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from plan_scoring import convert, reads_right, scores
+from plan_scoring import convert, reads_right, scores, wrong_sizes
 
 from waveflow.plan.errors import NotAWavePlan
 
@@ -40,6 +40,7 @@ def test_every_corpus_document_reads_as_expected(shared_dir):
             failures.append(f"{source.name}: no brief for {briefless}")
         if not reads_right(got):
             failures.append(f"{source.name}: {got}")
+        failures += [f"{source.name}: {wrong}" for wrong in wrong_sizes(expected, reading)]
     assert not failures, "\n".join(failures)
 
 

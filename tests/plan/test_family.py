@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from plan_scoring import convert, reads_right, scores
+from plan_scoring import convert, reads_right, scores, wrong_sizes
 
 from waveflow.plan.errors import NotAWavePlan
 
@@ -35,3 +35,4 @@ def test_family_plan_reads_as_expected(expected_path: Path):
     reading = convert(source)
     got = scores(expected, reading)
     assert reads_right(got), got
+    assert not wrong_sizes(expected, reading)

@@ -82,3 +82,21 @@ def test_a_front_matter_key_given_twice_is_refused_with_both_lines():
         "p.md:5: error: front matter: duplicate key 'retries' (first at line 4): give each key once",
         "p.md:6: error: front matter: duplicate key 'backend' (first at line 2): give each key once",
     ]
+
+
+def test_front_matter_of_another_tool_is_not_read_as_plan_options():
+    # A docs site's fields: none a plan option but the title, so the plan reads as if they were not there.
+    text = "---\ntitle: Roadmap\ndescription: what ships when\nsidebar: 3\n---\n# Roadmap\n\n## Wave 1: One\n\n"
+    plan = read_text(text + "| Effort | Branch |\n|---|---|\n| 1.1 A | `f/a` |\n", "p.md")
+    assert [e.branch for e in plan.efforts] == ["f/a"]
+
+
+def test_a_trackers_task_file_is_one_task_not_a_plan():
+    from waveflow.plan.errors import NotAWavePlan
+
+    text = "---\nid: TASK-W3\ntitle: 'Wave 3: Resume'\nstatus: completed\n---\n# Wave 3: Resume\n\n## Wave 1: One\n\n"
+    with pytest.raises(NotAWavePlan) as exc:
+        read_text(text + "| Effort | Branch |\n|---|---|\n| 1.1 A | `f/a` |\n", "p.md")
+    assert str(exc.value) == (
+        "p.md:2: error: not a wave plan: it is one task's file (front matter `id: TASK-W3`), not efforts in waves"
+    )

@@ -264,3 +264,23 @@ def test_counts_read_as_people_write_them(tmp_path):
     done = subprocess.run([sys.executable, "-m", "waveflow.cli", "validate", str(path)], capture_output=True, text=True)
     assert f"{path}: ok: demo: 2 efforts in 1 wave\n" in done.stdout, done.stdout + done.stderr
     assert f"{path}:7: warning: effort 1.1: line 11 creates its worktree" in done.stderr
+
+
+def test_only_a_heading_about_ports_opens_a_port_allocation():
+    # `Portal` holds the letters of `port`: a dated field under such a title is no port range.
+    text = (
+        "# Support Portal Rollout\n\n**Created**: 2026-03-02\n\n## Wave 1\n\n"
+        "| Effort | Branch |\n|---|---|\n| 1.1.1 | pay/a |\n\n"
+        "## Port Allocation\n\n- 1.1.1: 30100-30199\n"
+    )
+    plan = read_text(text, "rollout.md")
+    assert not [m for _, m in plan.source.warnings if "ports" in m], plan.source.warnings
+    assert plan.efforts[0].ports.start == 30100
+
+
+def test_a_branch_written_with_a_leading_slash_is_read_without_it_and_said_so():
+    text = "# P\n\n## Wave 1: One\n\n### E1.1.1: Types\n**Branch:** `/p1/w1/types`\n"
+    plan = read_text(text, "p.md")
+    assert plan.efforts[0].branch == "p1/w1/types"
+    said = [m for _, m in plan.source.warnings if "read as p1/w1/types" in m]
+    assert said == ["effort E1.1.1: branch /p1/w1/types is read as p1/w1/types: a branch name cannot start with /"]

@@ -49,6 +49,21 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     return data, key_lines, body
 
 
+def foreign_front_matter(options: dict[str, Any]) -> bool:
+    """Front matter written for another tool (a task tracker's `id`, `status`, `created`; a docs site's `sidebar`):
+    three keys or more, none of them a plan option but the name or title every tool has. A plan's own front matter
+    with a typo keeps its other options, and the typo is refused."""
+    return len(options) >= 3 and not (set(map(str, options)) & (_ALLOWED - {"name", "title"}))
+
+
+def one_task(options: dict[str, Any]) -> str | None:
+    """The id of the task a tracker's front matter describes (`id: TASK-FB-W3` with a `status`): the document is
+    that one task's file, whatever waves its text mentions."""
+    ident = str(options.get("id", ""))
+    single = "status" in options and (ident.upper().startswith("TASK-") or "task_type" in options)
+    return ident if single else None
+
+
 def unknown_options(options: dict[str, Any], key_lines: dict[str, int], path: str) -> list[Problem]:
     return [
         Problem(path, key_lines.get(str(k)), "error", f"front matter: {k!r} is not a plan option")

@@ -6,8 +6,8 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import PlanError, Problem
-from .front_matter import apply_front_matter, split_front_matter, unknown_options
+from .errors import NotAWavePlan, PlanError, Problem
+from .front_matter import apply_front_matter, foreign_front_matter, one_task, split_front_matter, unknown_options
 from .model import Plan
 from .read_yaml import read_yaml
 
@@ -26,6 +26,11 @@ def read_text(text: str, path: str) -> Plan:
         from .read_markdown import read_markdown
 
         options, key_lines, body = split_front_matter(text, path)
+        if foreign_front_matter(options):
+            task = one_task(options)
+            if task:
+                raise NotAWavePlan(path, f"it is one task's file (front matter `id: {task}`), not efforts in waves", 2)
+            options, key_lines = {}, {}  # a docs site's or a tracker's fields (sidebar, status...): not ours
         try:
             plan = read_markdown(body, path)
         except PlanError as exc:

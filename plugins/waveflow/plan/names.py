@@ -18,7 +18,9 @@ _SHELL = re.compile(r"[;&|$`<>(){}!*?\\\"'\s#]")
 # no rule of `branch_name_problem`, and most names are such.
 # `#37`: efforts that are the issues they close keep the issue's name; every place an id reaches (task ids, labels,
 # branches) takes a form of it made for that place.
-ISSUE_ID = re.compile(r"#\d+")
+# Ids a document gives in its own words, kept as written: an issue (`#37`) or a unit of work and its number (`PR 3`,
+# `Task 12`). They never reach a shell (commands are argv lists), and labels and task ids are made from them safely.
+ISSUE_ID = re.compile(r"#\d+|(?:PR|Task|Ticket|Issue|Story) \d+[a-z]?", re.I)
 _PLAIN_BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
 
 

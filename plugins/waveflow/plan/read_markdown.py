@@ -18,29 +18,35 @@ from .markdown.briefs import fill_briefs
 from .markdown.checkmarks import checkmark_edges
 from .markdown.deps import Resolver
 from .markdown.draft import Draft
-from .markdown.extract import section_efforts, table_efforts
+from .markdown.extract import efforts_by_mention, section_efforts, table_efforts
 from .markdown.graph import flowcharts, learn_aliases, learn_labels, match_charts
 from .markdown.identity import settle
 from .markdown.index import Index
 from .markdown.integration import integration_branch
 from .markdown.isolation import isolation
+from .markdown.named import describe_named
 from .markdown.prose import contradictions
 from .markdown.resources import gates
 from .markdown.sections import FIELD, Section, fields, numbered_heading, rival_waves, wave_sections
 from .markdown.tables import effort_rows
 from .markdown.text import branch_in, plain
-from .markdown.wave_gates import group_gates, wave_gates
+from .markdown.wave_gates import chart_gates, comment_gates, each_after_previous, group_gates, wave_gates
+from .markdown.wave_lines import wave_lines
 from .markdown.wiring import Wiring
 from .model import Plan, slug
 
 # `Phase 10: Integration & Hardening - Wave Implementation Plan`: the part after the dash says what the file is.
 _KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
-# `Wave 3 Plan — Completion Report`, `Phase 2 Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`, `Wave 2
-# Demo Script`: a report that looks back on a plan.
+# `Wave 3 Plan — Completion Report`, `Phase 9 Final Status Report`, `Phase 1 Integration Report`, `Phase 2
+# Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`, `Wave 2 Demo Script`, `Orchestration Report - M1
+# Complete`, `PR Branches Created`: a report that looks back on a plan, or a title that says the work is done. A
+# plain `Status Report` may still lay out waves still to run: its text decides.
 _REPORT = re.compile(
-    r"\b(?:completion|status|progress|final|closing|summary|handoff)\s+report\b|\bretrospective\b|\bpost-?mortem\b"
+    r"\b(?:completion|progress|final|closing|summary|handoff|integration|merge|verification|validation)"
+    r"\s+(?:\w+\s+)?report\b|\bretrospective\b|\bpost-?mortem\b"
     r"|\brelease\s+notes\b|\bchange\s*log\b|\b(?:weekly|daily|monthly|status|progress)\s+(?:update|digest)\b"
-    r"|\b(?:demo|meeting)\s+(?:script|notes|minutes)\b",
+    r"|\b(?:demo|meeting)\s+(?:script|notes|minutes)\b"
+    r"|\breport\s*[-–—:(]|\b(?:created|completed?|merged|landed|finished)\s*$",
     re.I,
 )
 # `<effort name>`, `feature/<phase>-<effort>`: a blank to fill in.
@@ -51,8 +57,9 @@ _GENERIC = re.compile(r"\b(?:wave[- ]based|wave|implementation|plan|guide|for|op
 def read_markdown(text: str, path: str = "<plan>") -> Plan:
     blocks = parse_blocks(text)
     title, title_line = _title(blocks)
-    sections = wave_sections(blocks)
-    drafts = _with_agent_graphs(section_efforts(sections) or table_efforts(blocks), blocks)
+    sections, listed = _waves_and_efforts(blocks)
+    drafts = _with_agent_graphs(listed, blocks)
+    describe_named(drafts, _outside(blocks, sections, "table"))
     single = _one_branch(blocks, sections)
     if single and not any(d.branch for d in drafts):
         branch, line = single
@@ -71,7 +78,8 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     steps = _steps(sections, drafts)
     if steps:
         raise NotAWavePlan(path, steps, sections[0].line)
-    charts = match_charts(flowcharts(blocks), drafts)
+    drawn = flowcharts(blocks)
+    charts = match_charts(drawn, drafts)
     learn_labels(charts)
     drafts, warnings, merged = settle(drafts)
     for chart in charts:
@@ -86,7 +94,8 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     wiring.arrows(arrow_edges(blocks, index))
     wiring.checkmarks(checkmark_edges(_outside(blocks, sections, "table"), index))
     wiring.group_gates(group_gates(sections))
-    wiring.wave_gates(wave_gates(sections))
+    wiring.wave_gates(wave_gates(sections) + chart_gates(drawn, sections) + comment_gates(blocks, sections))
+    wiring.each_after_previous(each_after_previous(text))
     wiring.settle()
     fill_briefs(blocks, sections, drafts)
     labels, found = isolation(blocks, drafts, index)
@@ -110,6 +119,20 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         integration=integration_branch(text),
     )
     return to_plan(reading)
+
+
+def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]:
+    """The waves and their efforts, read the first way the document writes them: efforts inside `Wave N` sections
+    (else inside `Phase N` ones, when the `Wave N` sections are a closing regrouping), else named by the waves and
+    described elsewhere, else one table with a Wave column, else lines of an execution order."""
+    sections = wave_sections(blocks)
+    listed = section_efforts(sections)
+    if not listed and sections and sections[-1].word == "wave":
+        others = wave_sections(blocks, other_words=True)
+        if listed := section_efforts(others):
+            sections = others
+    listed = listed or efforts_by_mention(blocks, sections) or table_efforts(blocks)
+    return (sections, listed) if listed else wave_lines(blocks) or (sections, [])
 
 
 def _title(blocks: list[Block]) -> tuple[str, int]:
@@ -170,11 +193,11 @@ def _template(drafts: list[Draft]) -> str | None:
 def _steps(sections: list[Section], drafts: list[Draft]) -> str | None:
     """Why numbered Stage/Sprint/... headings are not waves: only one of them lists efforts (a guide's `Stage 1: Feature
     branches` with example branches, a feature's `Phase 1..5`). `Wave N` headings are waves whatever they hold."""
-    if not sections or sections[0].word == "wave" or len({d.section for d in drafts}) != 1 or drafts[0].section < 0:
+    if not sections or sections[-1].word == "wave" or len({d.section for d in drafts}) != 1 or drafts[0].section < 0:
         return None
     only = sections[drafts[0].section]
     return (
-        f"of its {len(sections)} `{sections[0].word.title()} N` sections only `{only.heading}` at line {only.line} "
+        f"of its {len(sections)} `{sections[-1].word.title()} N` sections only `{only.heading}` at line {only.line} "
         "lists efforts, so they read as steps, not waves; to read it as a plan, head its waves `## Wave 1`, "
         "`## Wave 2`..."
     )

@@ -29,6 +29,8 @@ def is_agent_graph(block: Block) -> bool:
         return False
     if "impl-dep-graph" in block.info:
         return True
+    if "[" not in block.text:  # no `[A]` line can be in it: most fences are settled without a pass over their lines
+        return False
     lines = block.text.split("\n")
     return any(_WAVE.match(t) for t in lines) and sum(1 for t in lines if _AGENT.match(t)) >= 2
 

@@ -48,34 +48,34 @@ def to_plan(r: Reading) -> Plan:
     efforts = []
     for d in r.drafts:
         key = effort_key(d.id or "")
-        locations.setdefault(key, d.line)
-        for name, line in d.at.items():
-            locations.setdefault(f"{key}/{name}", line)
+        if key in locations:  # an id told twice: the lines of its first effort stand
+            for name, line in d.at.items():
+                locations.setdefault(f"{key}/{name}", line)
+        else:  # nothing under the key yet: one update, not a lookup per location
+            locations[key] = d.line
+            locations.update({f"{key}/{name}": line for name, line in d.at.items()})
         labels, labels_line = r.labels.get(id(d), ({}, d.line))
         if labels:
             locations.setdefault(f"{key}/labels", labels_line)
-        effort: dict[str, Any] = {}
+        effort: dict[str, Any] = {
+            "id": d.id,
+            "name": d.name,
+            "wave": d.wave,
+            "branch": d.branch,
+            "worktree": d.worktree,
+            "lines": d.lines,
+            "agent": d.agent,
+            "depends_on": r.deps.get(id(d), []),
+            "namespace": d.namespace,
+            "labels": labels,
+            "ports": {"start": d.ports[0], "end": d.ports[1]} if d.ports else None,
+            "brief": d.brief,
+            "acceptance": d.acceptance,
+        }
         if _BENCHMARKS.search(d.name or "") or _BENCHMARKS.search(labels.get("test-type", "")):
             # A document says which effort benchmarks by what it calls it: its tests get the machine to themselves.
             effort["exclusive"] = True
-        efforts.append(
-            effort
-            | {
-                "id": d.id,
-                "name": d.name,
-                "wave": d.wave,
-                "branch": d.branch,
-                "worktree": d.worktree,
-                "lines": d.lines,
-                "agent": d.agent,
-                "depends_on": r.deps.get(id(d), []),
-                "namespace": d.namespace,
-                "labels": labels,
-                "ports": {"start": d.ports[0], "end": d.ports[1]} if d.ports else None,
-                "brief": d.brief,
-                "acceptance": d.acceptance,
-            }
-        )
+        efforts.append(effort)
     built_efforts = _build(problems, r.path, _EFFORTS, efforts, [d.at.get("ports", d.line) for d in r.drafts])
     waves, wave_lines = _waves(r, locations)
     built_waves = _build(problems, r.path, _WAVES, waves, wave_lines)
@@ -100,17 +100,19 @@ def _waves(r: Reading, locations: dict[str, int]) -> tuple[list[dict[str, Any]],
     with_efforts = {d.section for d in r.drafts}
     waves, lines = [], []
     for number in numbers:
-        own = [s for s in r.sections if s.number == number]
-        staffed = [s for i, s in enumerate(r.sections) if s.number == number and i in with_efforts]
-        named = [s for s in staffed + own if s.name]
-        line = (staffed or own)[0].line if own else min(d.line for d in r.drafts if d.wave == number)
+        own = [(i, s) for i, s in enumerate(r.sections) if s.number == number]
+        staffed = [s for i, s in own if i in with_efforts]
+        # The sections with efforts speak for the wave first; each is read once.
+        speaking = staffed + [s for i, s in own if i not in with_efforts]
+        named = [s for s in speaking if s.name]
+        line = speaking[0].line if own else min(d.line for d in r.drafts if d.wave == number)
         locations[wave_key(number)] = line
-        facts = [wave_facts(s) for s in staffed + own]
+        facts = [wave_facts(s) for s in speaking]
         duration = next((f.duration for f in facts if f.duration), None)
         waves.append(
             {
                 "number": number,
-                "label": next((s.label for s in own if s.label), None),
+                "label": next((s.label for _, s in own if s.label), None),
                 "name": named[0].name if named else "",
                 "duration": {"min_hours": duration[0], "max_hours": duration[1]} if duration else None,
                 "agents": next((f.agents for f in facts if f.agents is not None), None),

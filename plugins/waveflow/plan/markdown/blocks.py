@@ -148,7 +148,7 @@ def split_row(line: str) -> list[str]:
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
     if "\\|" not in s:
-        return [cell.strip() for cell in s.split("|")]
+        return list(map(str.strip, s.split("|")))
     # NUL holds the escaped pipes' place while the row is split: markdown-it has made the text's own NULs U+FFFD.
     return [cell.replace("\x00", "|").strip() for cell in s.replace("\\|", "\x00").split("|")]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block, list_items
-from .draft import Draft
+from .draft import Draft, by_section
 from .sections import FIELD, Section, fields
 from .text import agent_name, plain
 
@@ -48,13 +48,14 @@ def criteria(body: list[Block]) -> list[str]:
     return [c for c in out if c]
 
 
-def row_brief(header: list[str], cells: list[str], used: set[int]) -> str:
-    """A table row's columns the reader has no field for (Focus, Resource Usage, Notes), as `**Column**: value`."""
+def row_brief(header: list[str], cells: list[str], unread: list[int]) -> str:
+    """A table row's columns the reader has no field for (Focus, Resource Usage, Notes), as `**Column**: value`;
+    `unread` holds their positions, in order."""
     lines = []
-    for i, (head, cell) in enumerate(zip(header, cells, strict=False)):
-        value = cell.strip()
-        if i not in used and value and plain(value).lower() not in ("-", "—", "n/a", "none"):
-            lines.append(f"**{plain(head)}**: {value}")
+    for i in unread:
+        value = cells[i].strip() if i < len(cells) else ""
+        if value and plain(value).lower() not in ("-", "—", "n/a", "none"):
+            lines.append(f"**{plain(header[i])}**: {value}")
     return "\n".join(lines)
 
 
@@ -68,6 +69,7 @@ def fill_briefs(blocks: list[Block], sections: list[Section], drafts: list[Draft
 def _wave_criteria(sections: list[Section], drafts: list[Draft]) -> None:
     """`**Completion Criteria**: All tests pass` under a wave's heading holds for each of its efforts that lists none
     of its own."""
+    members = by_section(drafts)
     for index, section in enumerate(sections):
         own: list[Block] = []
         for block in section.blocks:
@@ -75,8 +77,8 @@ def _wave_criteria(sections: list[Section], drafts: list[Draft]) -> None:
                 break
             own.append(block)
         found = criteria([b for b in own if not b.depth or b.item])
-        for d in drafts:
-            if d.section == index and not d.acceptance:
+        for d in members.get(index, []):
+            if not d.acceptance:
                 d.acceptance = list(found)
 
 

@@ -59,6 +59,15 @@ class Draft:
             self.brief = f"{self.brief}\n\n{text}" if self.brief else text
 
 
+def by_section(drafts: list[Draft]) -> dict[int, list[Draft]]:
+    """The drafts of each section, in document order: one pass, where picking each section's out of all the drafts
+    makes a pass per section."""
+    out: dict[int, list[Draft]] = {}
+    for d in drafts:
+        out.setdefault(d.section, []).append(d)
+    return out
+
+
 def namespace_in(text: str, bare: bool = False) -> str | None:
     """`Test ns: \\`chaos-tests\\``; with `bare`, a cell that holds only the name (a Namespace column)."""
     m = _NAMESPACE.search(text)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from .blocks import Block, as_markdown, list_items
+from .blocks import Block, as_markdown, list_items, parse_blocks
 from .briefs import criteria
 from .draft import Draft
 from .items import (
@@ -19,16 +20,21 @@ from .items import (
     told,
     without_owner,
 )
+from .named import heading_ids
 from .panels import is_panel, panel_efforts
 from .sections import Section, fields
 from .structured import structured_efforts
 from .tables import effort_rows
 from .text import leading_id, plain
+from .todos import numbered_todo, titled_with_fields
 from .tool_calls import is_tool_calls, tool_call_efforts
 
-# A paragraph that is one bold line, perhaps with a remark in parentheses after it.
+# A paragraph that is one bold line, perhaps with a remark in parentheses, a status mark or a bold status after it
+# (`**PR 01a: Cluster API** ✅ **KEEP AS-IS**`); not a `**Key**:` label.
 _LEAD = re.compile(r"^\*\*([^*\n]+)\*\*(.+)$")
-_BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*$")
+_BOLD_ID_TITLE = re.compile(r"^\*\*([^*\n]+)\*\*\s*[:—–]\s+[^\n]+$")
+_ARROW = re.compile(r"→|-->|->|⟶")
+_BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*(?:\s*(?:\([^()\n]*\)|[^\w\s*():→<>-]|\*\*[^*\n]+\*\*))*\s*$")
 
 
 def section_efforts(sections: list[Section]) -> list[Draft]:
@@ -39,7 +45,7 @@ def section_efforts(sections: list[Section]) -> list[Draft]:
         if any(not d.origin.startswith("list:") for d in found):
             found = [d for d in found if not d.origin.startswith("list:")]
         if not found:
-            found = _id_bullets(section, index)
+            found = _id_bullets(section, index) or heading_ids(section, index)
         out += found
     # An agent known only by its label is an effort only in a plan whose efforts are all such agents; beside efforts
     # with ids or branches, `#### Agent 1 (API Lead)` repeats one of them in an instructions section.
@@ -67,7 +73,7 @@ def _walk(section: Section, index: int) -> list[Draft]:
             found += _told(block_efforts(block, blocks[i + 1 : end], section.number, index), "blocks")
             i = end
             continue
-        led = _led(block, section.number, index)
+        led = _led(block, section.number, index) or _named_agent(block, section.number, index)
         if led:
             found += _told(led, "blocks")
             i += 1
@@ -90,10 +96,11 @@ def _walk(section: Section, index: int) -> list[Draft]:
             continue
         if is_tool_calls(block):
             found += _told(tool_call_efforts(block, section.number, index), f"calls:{block.line}")
-        elif is_panel(block):
-            found += _told(panel_efforts(block, section.number, index), f"panel:{block.line}")
+        elif is_panel(block) and (drawn := panel_efforts(block, section.number, index)):
+            found += _told(drawn, f"panel:{block.line}")
         elif block.kind == "fence":
-            found += _told(structured_efforts(block, section.number, index), f"fence:{block.line}")
+            listed = structured_efforts(block, section.number, index) or _fenced_list(block, section, index)
+            found += _told(listed, f"fence:{block.line}")
         elif block.kind == "table":
             found += _told(effort_rows(block, section.number, index) or [], f"table:{block.line}")
         elif block.kind == "heading" and is_list_label(plain(block.text).lower().strip(" :")):
@@ -110,8 +117,14 @@ def _walk(section: Section, index: int) -> list[Draft]:
 
 
 def _bold_heading(block: Block) -> bool:
-    m = _BOLD_LINE.match(block.text) if block.kind == "paragraph" and not block.depth else None
-    return bool(m and effort_heading(m.group(1)))
+    if block.kind != "paragraph" or block.depth:
+        return False
+    m = _BOLD_LINE.match(block.text)
+    if m:
+        return effort_heading(m.group(1))
+    # `**TASK-GWR-002**: Wire coach context` on a line of its own, its bullets below: a heading in all but markup.
+    m = _BOLD_ID_TITLE.match(block.text)
+    return bool(m and leading_id(m.group(1))[0] == m.group(1))
 
 
 def _led(block: Block, wave: int, section: int) -> list[Draft]:
@@ -121,7 +134,8 @@ def _led(block: Block, wave: int, section: int) -> list[Draft]:
         return []
     first = block.text.split("\n")[0]
     m = _LEAD.match(first)
-    if not m or _BOLD_LINE.match(first) or not effort_heading(m.group(1)):
+    # `**Effort 2.2.1** (Foundational) → **Effort 2.2.2**`: an order between efforts, not one effort's title.
+    if not m or _BOLD_LINE.match(first) or not effort_heading(m.group(1)) or _ARROW.search(m.group(2)):
         return []
     after = line_efforts(m.group(2), block.line, wave, section)
     drafts = block_efforts(Block("paragraph", block.line, f"**{m.group(1)}**"), [], wave, section)
@@ -130,6 +144,21 @@ def _led(block: Block, wave: int, section: int) -> list[Draft]:
     drafts[0].fill(after[0])
     drafts[0].tell(block.text)
     return drafts
+
+
+# `**Agent: demo-app** — Vite app with ...`: a kind of worker and its name, then what it builds.
+_NAMED_AGENT = re.compile(r"^\*\*(?:agent|workstream|stream|track|lane)\s*:\s*([^*\n]+)\*\*\s*[—–:-]+\s*\S", re.I)
+
+
+def _named_agent(block: Block, wave: int, section: int) -> list[Draft]:
+    """A paragraph led by a named agent (or stream) is that agent's effort: its name is the id it goes by."""
+    m = _NAMED_AGENT.match(block.text) if block.kind == "paragraph" and not block.depth else None
+    if not m:
+        return []
+    d = Draft(block.line, wave, section, source=block.text.split("\n")[0])
+    d.set("name", plain(m.group(1)).strip(), block.line)
+    d.tell(block.text)
+    return [d]
 
 
 def _card(block: Block) -> tuple[Block, list[Block]] | None:
@@ -163,8 +192,12 @@ def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:
     return out
 
 
+# `- ENV-01: Confirm the roster`: a bullet that opens with an id, inside a fence.
+_FENCED_ITEM = re.compile(r"^\s*[-*]\s+\S+:\s", re.M)
 # `1. \`geo/extract-client\` — Extract the client`: an item that opens with a branch in a code span.
 _CODE_FIRST = re.compile(r"^`([^`]+)`")
+_CODE_ID = re.compile(r"^`([A-Z]{1,4}-?\d+[a-z]?)`(?=\s*[—–:-])")
+_LABEL_ID = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?):(?=\s)")
 
 
 def _id_bullets(section: Section, index: int) -> list[Draft]:
@@ -176,6 +209,8 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         if not (block.kind == "paragraph" and block.item and block.depth == 1):
             continue
         first, _, rest = CHECKBOX.sub("", block.text).partition("\n")
+        # `` `T1` — Schema `` and `S2: Shifts` open with an id as `**T1** — Schema` does
+        first = _LABEL_ID.sub(r"**\1** —", _CODE_ID.sub(r"**\1**", first))
         bare = without_owner(first)
         nested = [Block("paragraph", block.line + 1, rest, depth=1)] if rest else []
         for child in blocks[i + 1 :]:
@@ -191,7 +226,57 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
                 for role, at, value in item_fields(nested):
                     told(found[0], role, at, value)
             out += found
+        elif titled := titled_with_fields(bare, block.line, section.number, index):
+            titled.tell(block.text)
+            out.append(titled)
+        elif numbered := numbered_todo(block, first, nested, section.number, index):
+            out.append(numbered)
+    return _once(out)
+
+
+def _once(drafts: list[Draft]) -> list[Draft]:
+    """`- TASK-15 can overlap with TASK-13` after TASK-15's own item: a later bullet that opens with an effort's id
+    says more about it, it is not a second effort."""
+    first: dict[str, Draft] = {}
+    out = []
+    for d in drafts:
+        seen = first.get(d.id or "") if d.id else None
+        if seen is not None and not (d.branch and seen.branch and d.branch != seen.branch):
+            seen.fill(d)
+            continue
+        first.setdefault(d.id or "", d)
+        out.append(d)
     return out
+
+
+def efforts_by_mention(blocks: list[Block], sections: list[Section]) -> list[Draft]:
+    """Waves that only name their efforts (an arrow sketch, a line of ids) while each effort has a block of its own
+    elsewhere (`### T-05: Store config`): each effort goes in the first wave that names it. Every effort must be
+    named by a wave, and the efforts must spread over two waves at least, else this is not how the plan is written."""
+    inside = {id(b) for s in sections for b in s.blocks}
+    outside = [b for b in blocks if id(b) not in inside]
+    # The efforts' own blocks: tables and sketches outside the waves repeat them (checks, maps, matrices).
+    drafts = [d for d in _walk(Section(0, "", 0, 0, blocks=outside), -1) if d.id and d.origin == "blocks"]
+    if len({d.id for d in drafts}) < len(drafts):
+        return []  # one id with several blocks: splits of one effort, not efforts of their own
+    texts = [" ".join([s.heading, *(b.text for b in s.blocks)]) for s in sections]
+    for d in drafts:
+        named = re.compile(rf"(?<![\w-]){re.escape(d.id or '')}(?![\w-])")
+        where = next((i for i, text in enumerate(texts) if named.search(text)), None)
+        if where is None:
+            return []
+        d.wave, d.section = sections[where].number, where
+    return drafts if len({d.section for d in drafts}) >= 2 else []
+
+
+def _fenced_list(block: Block, section: Section, index: int) -> list[Draft]:
+    """A plain fence that holds the wave's task list as markdown bullets (`- ENV-01: Confirm the roster`, nested
+    `- BLOCKS: ...` lines): read as the list it is, each line keeping its place in the document."""
+    if block.info or not _FENCED_ITEM.search(block.text):
+        return []
+    inner = [replace(b, line=b.line + block.line) for b in parse_blocks(block.text)]
+    found = _id_bullets(replace(section, blocks=inner), index)
+    return found if len(found) >= 2 else []
 
 
 def _branch_first(text: str) -> bool:

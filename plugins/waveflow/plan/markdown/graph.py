@@ -15,6 +15,7 @@ from .blocks import Block
 from .draft import Draft
 from .index import Index, Names
 from .mermaid import Flowchart, label_lines, parse_flowchart
+from .sections import numbered_heading
 from .text import DIGITS, leading_id, short_branch
 
 _META = re.compile(
@@ -111,7 +112,8 @@ def _match(chart: Flowchart, labels: dict[str, str], drafts: list[Draft]) -> dic
         by_wave.setdefault(d.wave, []).append(d)
     for node in [n for n in chart.order if n not in found]:
         m = _POSITIONAL.match(node)
-        if not m:
+        # `W2.1[Wave 2.1: Command Structure]`: a node that names a wave stands for the wave, not its first effort.
+        if not m or any(numbered_heading(line) for line in parts[node][2]):
             continue
         wave = by_wave.get(int(m.group(1)), [])
         position = int(m.group(2)) - 1
@@ -123,12 +125,19 @@ def _match(chart: Flowchart, labels: dict[str, str], drafts: list[Draft]) -> dic
 
 
 class _References:
-    """Efforts by id, by branch, and by the digits of their id (`10.1.1` for node `E10_1_1`)."""
+    """Efforts by id, by branch, by an agent of one effort, and by the digits of their id (`10.1.1` for node
+    `E10_1_1`)."""
 
     def __init__(self, drafts: list[Draft]):
         self.ids: dict[str, Draft] = {}
         self.branches: dict[str, Draft] = {}
         self.digits: dict[str, list[Draft]] = {}
+        # `C[agent-contracts]`: a node may name the agent of an effort that is the agent's only one
+        agents: dict[str, list[Draft]] = {}
+        for d in drafts:
+            if d.agent:
+                agents.setdefault(d.agent, []).append(d)
+        self.agents = {name: same[0] for name, same in agents.items() if len(same) == 1}
         for d in drafts:
             if d.id:
                 self.ids.setdefault(d.id.lower(), d)
@@ -143,6 +152,8 @@ class _References:
         for line in lines:
             if line in self.branches:
                 return self.branches[line]
+            if line in self.agents:
+                return self.agents[line]
         spelled = self.digits.get(".".join(DIGITS.findall(node)), [])
         return spelled[0] if len(spelled) == 1 else None
 

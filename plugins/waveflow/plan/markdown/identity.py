@@ -26,6 +26,14 @@ def _slots(drafts: list[Draft]) -> None:
                 d.id = f"w{d.wave}-{d.slot}"
 
 
+def _retold(seen: Draft, d: Draft) -> bool:
+    return d.origin == "blocks" and not (seen.branch and d.branch and seen.branch != d.branch)
+
+
+def _short(made: str) -> str:
+    return made if len(made) <= 63 else made[:63].rpartition("-")[0] or made[:63]
+
+
 def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dict[int, Draft]]:
     """Ids are the document's own, else the branch, else a slug of the name.
 
@@ -33,7 +41,8 @@ def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dic
     """
     for d in drafts:
         if d.id is None:
-            d.id = short_branch(d.branch) if d.branch else slug(d.name or f"effort-{d.line}")
+            # A made-up id is a label value and a task id too: 63 characters at most, cut at a word.
+            d.id = short_branch(d.branch) if d.branch else _short(slug(d.name or f"effort-{d.line}"))
             d.at.setdefault("id", d.line)
     _slots(drafts)
     kept: list[Draft] = []
@@ -43,9 +52,10 @@ def settle(drafts: list[Draft]) -> tuple[list[Draft], list[tuple[str, str]], dic
     for d in drafts:
         ident = (d.id or "").lower()
         seen = first.get(ident)
-        # The same effort in two sections, or in a table and a block, is one effort told twice; twice in one table
-        # or list (or two blocks) is a real duplicate, left for the validator to report.
-        if seen is not None and (seen.section != d.section or seen.origin != d.origin):
+        # The same effort in two sections, in a table and a block, or in two blocks of one section (its details, then
+        # a preview of the wave) is one effort told twice; twice in one table or list, or two blocks naming different
+        # branches, is a real duplicate, left for the validator to report.
+        if seen is not None and (seen.section != d.section or seen.origin != d.origin or _retold(seen, d)):
             if seen.wave != d.wave:
                 warnings.append(
                     (

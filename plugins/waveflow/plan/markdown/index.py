@@ -11,6 +11,8 @@ from .draft import Draft
 from .text import STEM_MIN, branch_prefix, ids_in, is_stem_of, short_branch, words
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# The last part of a key-style id (`99A5` of `TASK-BOOT-99A5`): three characters or more, with a digit.
+_KEY_TAIL = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-((?=[A-Z0-9]*\d)[A-Z0-9]{3,})$")
 # Words up to this long match by their stems, longer ones only whole: a word's stems are indexed by its prefixes, and
 # the prefixes of a word of a megabyte would take its square.
 _STEMMED_UP_TO = 64
@@ -24,7 +26,10 @@ class Names:
     """
 
     def __init__(self) -> None:
-        self.unread: list[tuple[Draft, str]] = []
+        # The names not made into word sets yet, beside their efforts: two lists, not a pair per name, which a large
+        # plan's thousands of names would keep alive (for the collector to go over) until a name is looked up.
+        self.unread_efforts: list[Draft] = []
+        self.unread_names: list[str] = []
         self.rank: dict[int, int] = {}  # id(draft) -> the order it was first named in, the order of every answer
         self.entries: list[tuple[Draft, frozenset[str]]] = []  # one per name of an effort
         self.seen: set[tuple[int, frozenset[str]]] = set()
@@ -34,12 +39,14 @@ class Names:
 
     def add(self, d: Draft, text: str | None) -> None:
         if text:
-            self.unread.append((d, text))
+            self.unread_efforts.append(d)
+            self.unread_names.append(text)
 
     def _read(self) -> None:
-        for d, text in self.unread:
+        for d, text in zip(self.unread_efforts, self.unread_names, strict=True):
             self._learn(d, words(text))
-        self.unread.clear()
+        self.unread_efforts.clear()
+        self.unread_names.clear()
 
     def _learn(self, d: Draft, found: frozenset[str]) -> None:
         if not found or (id(d), found) in self.seen:
@@ -100,7 +107,10 @@ class Names:
 class Index:
     def __init__(self, drafts: list[Draft]):
         self.drafts = drafts
-        self.by_key: dict[str, list[Draft]] = defaultdict(list)
+        # The draft first known by each key (lower case), and the keys two or more go by: a key names an effort only
+        # when it names one, so no list of the drafts under each key is kept.
+        self.first: dict[str, Draft] = {}
+        self.shared: set[str] = set()
         self.names = Names()
         # What each text names outright: dependency cells and sentences name the same efforts over and over.
         self.named: dict[str, tuple[tuple[Draft, int, int], ...]] = {}
@@ -109,6 +119,12 @@ class Index:
 
     def _learn(self, d: Draft) -> None:
         keys = {d.id} if d.id else set()
+        if d.id and _KEY_TAIL.search(d.id):
+            # `(depends on 7536)` for TASK-FIX-7536, `ABFIX-001` for TASK-ABFIX-001: the id's ends name it, when no
+            # other effort's id ends so
+            parts = d.id.split("-")
+            keys.add(parts[-1])
+            keys |= {"-".join(parts[k:]) for k in range(1, len(parts) - 1) if parts[k][:1].isalpha()}
         short = None
         if d.branch:
             short = short_branch(d.branch)
@@ -117,25 +133,33 @@ class Index:
             if prefix:
                 keys.add(prefix)
         for key in keys:
-            same_key = self.by_key[key.lower()]
-            # Drafts are learned one by one, so one already under this key is the last one.
-            if not same_key or same_key[-1] is not d:
-                same_key.append(d)
+            self._file(key, d)
         for text in (d.name, short, d.namespace):
             self.names.add(d, text)
 
+    def _file(self, key: str, d: Draft) -> bool:
+        """Know d by key; whether that changes what the key names."""
+        k = key.lower()
+        held = self.first.get(k)
+        if held is None:
+            self.first[k] = d
+            return True
+        if held is d or k in self.shared:
+            return False
+        self.shared.add(k)
+        return True
+
     def alias(self, key: str, d: Draft) -> None:
         """Another name the document uses for an effort: a graph node id (`W6E1`) or a label (`VW Core`)."""
-        if d not in self.by_key[key.lower()]:
-            self.by_key[key.lower()].append(d)
+        if self._file(key, d):
             self.named.clear()
 
     def add_name(self, text: str, d: Draft) -> None:
         self.names.add(d, text)
 
     def key(self, token: str) -> Draft | None:
-        found = self.by_key.get(token.lower(), [])
-        return found[0] if len(found) == 1 else None
+        k = token.lower()
+        return None if k in self.shared else self.first.get(k)
 
     def explicit(self, text: str) -> tuple[tuple[Draft, int, int], ...]:
         """Efforts named outright in text (ids, branches, branch prefixes, graph node ids) with their spans."""
@@ -151,7 +175,7 @@ class Index:
             if d is not None:
                 out.append((d, start, end))
         for m in _TOKEN.finditer(text):
-            if any(s <= m.start() < e for _, s, e in out):
+            if out and any(s <= m.start() < e for _, s, e in out):
                 continue
             d = self.key(m.group(0))
             if d is not None:

@@ -7,28 +7,35 @@ import re
 from .blocks import Block, as_markdown, list_items
 from .briefs import criteria
 from .draft import Draft, namespace_in, ports_in
-from .prose import own_dependencies
+from .prose import order_notes, own_dependencies
 from .sections import fields
+from .structured import metadata
 from .text import (
     BRANCH,
     CODE,
     ID,
+    WORKTREE_NAME,
     agent_name,
     branch_in,
     dependency_notes,
     first_count,
     ids_in,
+    is_duration,
     leading_id,
     line_count,
     plain,
     without_slot,
 )
 
+# `NEW PR 01d: ...`: a status word in capitals may come before the kind of work.
 _EFFORT_HEADING = re.compile(
-    r"^(?:effort|task|work\s*item|component|item|story|track|lane|work\s*stream|ticket)"
+    r"^(?:(?-i:[A-Z]{2,})\s+)?(?:effort|task|work\s*item|component|item|story|track|lane|work\s*stream|ticket|pr|plan|worktree|sub-?task|step)"
     r"\s*#?\s*([A-Za-z]*\d[\w.-]*)\s*(?:[:\-–—.)]\s*(.*))?$",
     re.I,
 )
+_SIZE_NOTE = re.compile(r"\s*\(\s*~?\s*\d[\d,]*\s*\+?\s*(?:lines?|loc)\s*\)", re.I)
+_UNIT_NUMBER = re.compile(r"^(PR|Task|Ticket|Issue|Story)\s*#?\s*(\d+[a-z]?)\b", re.I)
+_NUMBER_ID = re.compile(r"\d+(?:[-.]\d+)+[a-z]?")
 _AGENT_HEADING = re.compile(r"^agent[\s-]*([A-Z]|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I)
 _AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*(?:->|[:\-–—→])\s*", re.I)
 _LIST_LABEL = re.compile(
@@ -38,17 +45,21 @@ _LIST_LABEL = re.compile(
 # A code span that is a branch: one token with a `/` or `-` inside it (not a command line, not a `--flag`).
 _BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
 _FILE = re.compile(r"\.[A-Za-z]{1,5}$")
-BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?)\*\*")
+# A worktree value that is a branch (`feature/task-12`), not a directory (`../wt-1`, `wave-1-tracking`).
+_BRANCH_PATH = re.compile(r"^[a-z0-9][\w.-]*/[\w./-]+$")
+BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?|\d+(?:[-.]\d+)+)\*\*")
 # `@lena: ...`: the owner's handle before a bullet's effort.
 HANDLE = re.compile(r"^\s*@([\w.-]+)\s*[:—–-]\s*")
 # `[ ] `, `[x] `: a checklist item is an item like any other, ticked or not.
 CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _TITLED = re.compile(ID.pattern + r"\s*:\s+\S")
+_LABELLED_KEY = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w/])")
 _VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
 _NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|[()\[\]]")
 
 _FIELD_ROLES = {
     "branch": {"branch", "git branch", "branch name"},
+    "worktree": {"worktree", "worktree branch"},
     "branches": {"branches"},
     "effort": {"effort", "task", "effort id", "id"},
     "efforts": {"efforts", "tasks"},
@@ -64,28 +75,35 @@ _FIELD_ROLES = {
         "lines of code",
         "est. lines",
         "estimated size",
+        "target size",
+        "target lines",
+        "estimated loc",
+        "est. loc",
     },
     "deps": {
         "dependencies",
         "depends on",
+        "depends",
         "deps",
         "dependency",
         "requires",
         "prerequisites",
         "prereqs",
         "blocked by",
+        "blocked on",
         "after",
         "needs",
         "waits for",
     },
     "blocks": {"blocks", "blocking", "unblocks"},
-    "agent": {"agent", "engineer", "owner", "assignee", "assigned to"},
+    "agent": {"agent", "engineer", "owner", "assignee", "assigned to", "role"},
     "namespace": {"namespace", "test namespace", "test ns"},
     "ports": {"ports", "port range", "port"},
 }
 
 
-def _role(key: str) -> str | None:
+def field_role(key: str) -> str | None:
+    """What a `Key:` of an effort's block or bullet sets (`deps`, `branch`, `lines`...), if anything."""
     return next((role for role, keys in _FIELD_ROLES.items() if key in keys), None)
 
 
@@ -93,8 +111,12 @@ def _role(key: str) -> str | None:
 _BRACKETED = re.compile(r"^\[([^\]\s]+)\]\s*")
 
 
+# `Phase 1, Track 2 — ...`: the wave a sub-heading repeats before its own kind and number.
+_WAVE_PREFIX = re.compile(r"^(?:phase|wave|stage|sprint)\s+[\w.]+\s*,\s*(?=\w)", re.I)
+
+
 def heading_title(text: str) -> str:
-    return _BRACKETED.sub(r"\1 ", plain(text))
+    return _WAVE_PREFIX.sub("", _BRACKETED.sub(r"\1 ", plain(text)))
 
 
 # `#### 2.1 Forced password reset`, `### Workstream: Rate cache`: a two-part number, or a kind of work and a name,
@@ -134,7 +156,7 @@ def _branch_span(text: str) -> str | None:
 def is_branch_span(span: str) -> bool:
     """A code span that is a branch name, not a file (`pkg/discovery/cache.go`)."""
     span = span.strip()
-    return bool(_BRANCH_SPAN.fullmatch(span)) and not _FILE.search(span)
+    return bool(_BRANCH_SPAN.fullmatch(span)) and not _FILE.search(span) and not span.startswith(".")
 
 
 def block_efforts(heading: Block, body: list[Block], wave: int, section: int) -> list[Draft]:
@@ -148,8 +170,15 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.set("agent", agent_name(f"Agent {agent.group(1)}"), heading.line)
     elif effort:
         ident, _ = leading_id(effort.group(1), loose=True)
+        name = _SIZE_NOTE.sub("", effort.group(2) or "").strip()
+        if ident is None and _NUMBER_ID.fullmatch(effort.group(1)):
+            ident = effort.group(1)  # `Plan 02-01: Database schema`: a number in parts is an id
+        elif ident is None:
+            # `Track 1 — TASK-FIX-7.1 (wire the linker)`: a bare count, and the effort's id after it.
+            ident, rest = leading_id(name)
+            name = rest if ident else name
         base.set("id", ident, heading.line)
-        base.set("name", (effort.group(2) or "").strip() or None, heading.line)
+        base.set("name", name or None, heading.line)
     elif numbered := _NUMBERED.match(title) if not leading_id(title)[0] else None:
         base.set("id", numbered.group(1), heading.line)
         base.set("name", numbered.group(2).strip(), heading.line)
@@ -164,8 +193,13 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.set("name", rest or None, heading.line)
     else:
         base.fill(line_efforts(heading.text, heading.line, wave, section)[0])
+    # `#### PR 01: Cluster API (\`feature/tmc/01-cluster\`)`: the heading names the branch beside its number
+    base.set("branch", _branch_span(heading.text), heading.line)
+    unit = _UNIT_NUMBER.match(title) if effort else None
+    if effort and (size := line_count(title)):
+        base.set("lines", size[0], heading.line)  # `#### PR 1: SyncTarget API (~400 lines)`
     for block in body:
-        if block.kind == "paragraph" and not block.depth:
+        if block.kind == "paragraph" and (not block.depth or block.item):
             base.deps += [(said, line) for line, text in block.lines() for said in own_dependencies(text)]
     listed: dict[str, list[Draft]] = {"branches": [], "efforts": []}
     for role, line, value, items in _fields_with_lists(body):
@@ -175,6 +209,18 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
                 listed[role] += line_efforts(value, line, wave, section)
         else:
             told(base, role, line, value)
+    for role, line, value in (f for block in body for f in metadata(block)):
+        told(base, "effort" if role == "id" else role, line, value)
+    for line, key, value in (f for block in body for f in _attribute_rows(block)):
+        if says := field_role(key):
+            told(base, says, line, value)
+        else:
+            # `| **Parallel** | No - depends on PD-005 |`: a note on the order in another attribute
+            base.deps += [(said, line) for said in order_notes(_YES_NO.sub("", plain(value)))]
+    # `Opaque, signed cursors. ~200 lines.`: a size the block's first paragraph gives in prose.
+    lead = next((b for b in body if b.kind == "paragraph" and not b.depth and not fields(b)), None)
+    if lead is not None and (size := line_count(lead.text)):
+        base.set("lines", size[0], lead.line)
     base.tell(as_markdown(body))
     base.acceptance += criteria(body)
     many = _join(listed["branches"], listed["efforts"])
@@ -183,6 +229,9 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.set("id", agent.group(1), heading.line)
         base.set("name", agent.group(2).strip(" :-–—") or None, heading.line)
         base.slot = agent.group(1)
+    if not many and unit and not (base.id or base.branch):
+        # `#### PR 3: Health collector (~400 lines)`: a unit of work known by its number is that unit, as written
+        base.set("id", f"{unit.group(1)} {unit.group(2)}", heading.line)
     if not many:
         # A numbered sub-section without a branch (`### 1.1 Overview`) is the document's outline, not an effort.
         outline = _NUMBERED.match(title) or _KIND_NAME.match(title) or bold
@@ -197,17 +246,40 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
     return many
 
 
+_ATTRIBUTE_HEADERS = {"attribute", "field", "property", "key", "item"}
+_YES_NO = re.compile(r"^\s*(?:yes|no)\s*[-–—:,]\s*", re.I)
+
+
+def _attribute_rows(block: Block) -> list[tuple[int, str, str]]:
+    """(line, key, value) of a two-column `| Attribute | Value |` table under an effort's heading."""
+    if block.kind != "table" or len(block.header) != 2 or plain(block.header[0]).lower() not in _ATTRIBUTE_HEADERS:
+        return []
+    return [(line, plain(cells[0]).lower().strip(" :"), cells[1]) for line, cells in block.rows if len(cells) == 2]
+
+
 def told(draft: Draft, role: str, line: int, value: str) -> None:
     """What one `**Key**: value` line of an effort's block or list item says about it."""
     if role == "effort":
         ident, rest = leading_id(plain(value))
+        if ident is None and (key := _LABELLED_KEY.match(plain(value))):
+            # Where the line says it names the task (`**Task**: [TASK-DFFA](...)`), a key without a digit is its id.
+            ident, rest = key.group(0), plain(value)[key.end() :].strip(" \t:-–—.|")
         draft.set("id", ident, line)
         draft.set("name", rest or None, line)
     elif role == "name":
         draft.set("name", plain(value) or None, line)
     elif role == "branch":
-        draft.set("branch", branch_in(value), line)
-    elif role == "lines":
+        named = branch_in(value)
+        if named and named.startswith("/") and named.strip("/"):
+            # `**Branch:** \`/phase1/wave1/effort1\``: no git branch starts with `/`; the rest is the branch
+            draft.notes.append(
+                (line, f"branch {named} is read as {named.lstrip('/')}: a branch name cannot start with /")
+            )
+            named = named.lstrip("/")
+        draft.set("branch", named, line)
+    elif role == "worktree" and _BRANCH_PATH.match(plain(value)):
+        draft.set("branch", branch_in(value), line)  # `Worktree: feature/task-12`: the branch it is made for
+    elif role == "lines" and not is_duration(value):
         draft.set("lines", first_count(value), line)
     elif role == "agent":
         draft.set("agent", agent_name(value), line)
@@ -227,7 +299,9 @@ def without_owner(text: str) -> str:
 
 def item_fields(children: list[Block]) -> list[tuple[str, int, str]]:
     """(role, line, value) of the known `**Key**: value` (or `- branch: x`) lines nested under a list item."""
-    return [(role, line, value) for b in children for line, key, value in fields(b, items=True) if (role := _role(key))]
+    return [
+        (role, line, value) for b in children for line, key, value in fields(b, items=True) if (role := field_role(key))
+    ]
 
 
 def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tuple[int, str]]]]:
@@ -236,7 +310,7 @@ def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tupl
     for i, block in enumerate(body):
         found = fields(block, items=True)
         for j, (line, key, value) in enumerate(found):
-            role = _role(key)
+            role = field_role(key)
             if role is None:
                 continue
             last = j == len(found) - 1 and line == block.lines()[-1][0]
@@ -273,15 +347,15 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
         agent, rest = agent_name(m.group(1)), rest[m.end() :]
     # `**QA1** Soak tests`: a bold short id opening a bullet is the effort's id.
     lead = BOLD_ID.match(rest)
-    rest, deps, blocks = dependency_notes(rest)
+    rest, deps, blocks = dependency_notes(WORKTREE_NAME.sub(" ", rest))
     size = line_count(rest)
     if size:
         rest = rest.replace(size[1], " ")
     verb = _VERB.match(plain(rest))
-    spans = [s.strip() for s in CODE.findall(rest) if _BRANCH_SPAN.fullmatch(s.strip())]
-    # After `#34:` comes the effort's name, where `tab/pane` is a word, not a branch.
+    spans = [s.strip() for s in CODE.findall(rest) if is_branch_span(s)]
+    # After `#34:` or a bold id comes the effort's name, where `tab/pane` is a word, not a branch.
     titled = _TITLED.match(plain(rest))
-    branches = spans or ([] if titled else BRANCH.findall(plain(rest)))
+    branches = spans or ([] if titled or lead else BRANCH.findall(plain(rest)))
     ids = [lead.group(1)] if lead else [i for i, _, _ in ids_in(plain(rest))]
     left = plain(CODE.sub(" ", rest))
     for word in [*branches, *ids]:

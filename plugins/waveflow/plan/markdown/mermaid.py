@@ -28,8 +28,7 @@ class Flowchart:
 
 def label_lines(label: str) -> list[str]:
     """A label's lines: `E2E Test Framework<br/>700 lines` -> [`E2E Test Framework`, `700 lines`]."""
-    parts = (part.strip(" \"'") for part in _BREAK.split(label))
-    return [part for part in parts if part]
+    return [line for part in _BREAK.split(label) if (line := part.strip(" \"'"))]
 
 
 def parse_flowchart(code: str, first_line: int) -> Flowchart | None:

@@ -8,10 +8,10 @@ from collections import Counter
 
 from .blocks import Block
 from .deps import Resolver
-from .draft import Draft
+from .draft import Draft, by_section
 from .index import Index
 from .sections import FIELD, Section
-from .text import lines_with, plain
+from .text import dependency_notes, lines_with, plain
 
 _STATEMENT = re.compile(
     r"^(?P<subj>.*?)\b(?:additionally\s+|also\s+)?(?:depends?|relies|rely)\s+(?:up)?on\s+(?P<obj>.+)$"
@@ -54,6 +54,13 @@ _OWN = re.compile(
 )
 
 
+def order_notes(text: str) -> list[str]:
+    """What a note beside an effort says it waits for: a `(depends on X)` note, else a sentence without a subject
+    (`Depends on sync-p2w1-queue`, `starts after Phase 1 complete`)."""
+    noted = dependency_notes(text)[1]
+    return [noted] if noted else own_dependencies(text)
+
+
 def own_dependencies(text: str) -> list[str]:
     """What the subject-less dependency sentences of a line of an effort's block name."""
     out = []
@@ -71,14 +78,16 @@ def prose_dependencies(
     """(effort, ids it depends on, line) for each dependency sentence inside the `Wave N` sections, and outside them
     (a `Dependencies` section after the waves) for sentences that name their efforts."""
     out = []
-    places = [([d for d in drafts if d.section == n], s.blocks) for n, s in enumerate(sections)]
+    in_section = by_section(drafts)
+    places = [(in_section.get(n, []), s.blocks) for n, s in enumerate(sections)]
     for members, blocks in [*places, ([], outside)]:
         for block in blocks:
             if block.kind != "paragraph":
                 continue
             for line, text in block.lines():
                 field = FIELD.match(text)
-                text = field.group(3) if field else text
+                # `**Notes**: A needs B` is about its value; `TASK-7: ... (depends on 7536)` is about TASK-7.
+                text = field.group(3) if field and not index.explicit(field.group(2)) else text
                 for sentence in _SENTENCE.split(plain(text)):
                     out += _sentence(sentence, line, members, index, resolver)
     return out

@@ -11,6 +11,8 @@ from .blocks import Block
 from .tables import gate_rows, is_gate_table
 from .text import lines_with, plain
 
+# `## Port Allocation`, `### Ports`: not `# Integration Report`.
+_ABOUT_PORTS = re.compile(r"\bports?\b", re.I)
 _PORT_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:#+\s*)?(?:\*\*)?(?P<name>[^:=|#`]+?)(?:\*\*)?\s*[:=]\s*`?(?P<start>\d{2,5})\s*(?:-|–|to|\.\.)\s*"
     r"(?P<end>\d{2,5})\b"
@@ -42,7 +44,7 @@ def port_lines(blocks: list[Block]) -> list[tuple[int, str, int, int]]:
         if block.kind == "heading":
             if level is not None and block.level <= level:
                 level = None
-            if "port" in block.text.lower():
+            if _ABOUT_PORTS.search(block.text):
                 level = block.level
             continue
         if level is None:

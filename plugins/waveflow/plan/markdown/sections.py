@@ -9,8 +9,8 @@ from .blocks import Block
 from .text import first_count, hours, plain
 
 # Waves numbered (`Wave 2`, `Wave 1.1`), in Roman numerals (`Wave IV`) or lettered (`Wave B`: its place in the
-# alphabet; I, V and X are read as Roman numerals).
-_NUMBER = r"(\d+(?:\.\d+)?|(?-i:[IVX]+|[A-Z]))(?![\d.]\d)\b(.*)$"
+# alphabet; I, V and X are read as Roman numerals); `Phase 2A` and `Phase 2B` are two halves of wave 2.
+_NUMBER = r"(\d+(?:\.\d+)?(?-i:[A-Z](?![a-z]))?|(?-i:[IVX]+|[A-Z]))(?![\d.]\d)\b(.*)$"
 _WAVE_HEADING = re.compile(r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?wave\s+" + _NUMBER, re.I)
 # What teams call their waves when they do not say `Wave`: a plan without `Wave N` headings whose headings number
 # one of these twice or more uses them as its waves (`## Stage 1`, `### Sprint 2: Screens`, `# Milestone 3`).
@@ -25,6 +25,7 @@ _TRAILING = re.compile(
     re.I,
 )
 _BOLD_LABEL = re.compile(r"^\*\*([^*\n]+)\*\*$")
+_SIDE_BY_SIDE = re.compile(r"\s+\|\s+(?=\*\*[^*\n]+\*\*)")
 FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__|)([A-Za-z][\w /&().'-]{0,40}?)\s*(?::\s*\1|\1\s*:)\s*(.*)$")
 
 
@@ -50,12 +51,15 @@ def wave_heading(text: str, pattern: re.Pattern[str] = _WAVE_HEADING) -> tuple[s
     return m.group(1), name
 
 
-def wave_sections(blocks: list[Block]) -> list[Section]:
+def wave_sections(blocks: list[Block], other_words: bool = False) -> list[Section]:
     """Each `Wave N` heading with the blocks up to the next heading of the same or a higher level, or the next
     wave's heading; where the document has no `Wave N` ones, the headings of the word of `WAVE_WORDS` it numbers
     most often (two numbers or more), the outer ones of two words numbered as often (`## Sprint 1` over
-    `### Stage 1`); else bold `**Wave N**` lines."""
-    sections = _sections(blocks, _WAVE_HEADING)
+    `### Stage 1`); else bold `**Wave N**` lines. `other_words` skips the `Wave N` headings, for a plan whose
+    `Wave N` sections hold no efforts (a closing summary) while its `Phase N` sections do."""
+    sections = _sections(blocks, _WAVE_HEADING) if not other_words else []
+    if sections and not any(s.number == 0 for s in sections):
+        sections = _phase_zero(blocks, sections[0]) + sections
     if not sections:
         best = (2, -7)  # two numbers at least, at any heading level
         for word, pattern in _OTHER_HEADINGS.items():
@@ -74,6 +78,7 @@ def wave_sections(blocks: list[Block]) -> list[Section]:
             for b in blocks
         ]
         sections = [s for s in _sections(labelled, _WAVE_HEADING) if s.level == 7]
+    _number_by_phase(blocks, sections)
     dotted = sorted({s.label for s in sections if s.label}, key=lambda n: tuple(int(p) for p in n.split(".")))
     if dotted:
         # `Wave 1.1`, `Wave 1.2`: waves run in the order of their numbers, which keep their own spelling.
@@ -82,6 +87,44 @@ def wave_sections(blocks: list[Block]) -> list[Section]:
             if s.label:
                 s.number = order[s.label]
     return sections
+
+
+def _number_by_phase(blocks: list[Block], sections: list[Section]) -> None:
+    """`## Phase 2` over `### Wave 1`, `### Wave 2` again: waves numbered afresh in each phase are `2.1`, `2.2`."""
+    numbers = [s.number for s in sections if s.label is None]
+    if len(set(numbers)) == len(numbers):
+        return
+    parents = [b for b in blocks if b.kind == "heading"]
+    phases = []
+    for s in sections:
+        above = [b for b in reversed(parents) if b.line < s.line and b.level < s.level]
+        phases.append(next((n for n in map(_numbered_phase, above) if n is not None), None))
+    # Every wave in a numbered phase, and more than one phase: else the document repeats a wave (an overview, then
+    # the details) or numbers its waves some other way.
+    if None in phases or len(set(phases)) < 2 or any(s.label for s in sections):
+        return
+    for s, phase in zip(sections, phases, strict=True):
+        s.label = f"{phase}.{s.number}"
+
+
+def _numbered_phase(heading: Block) -> int | None:
+    named = next((w for p in _OTHER_HEADINGS.values() if (w := wave_heading(heading.text, p))), None)
+    return int(named[0]) if named and named[0].isdigit() else None
+
+
+def _phase_zero(blocks: list[Block], first: Section) -> list[Section]:
+    """`### Phase 0: Foundation fixes (do first)` just before `### Wave 1` at the same level: the wave before the
+    first, as the document says under another name."""
+    before = [b for b in blocks if b.kind == "heading" and b.line < first.line and b.level <= first.level]
+    if not before or before[-1].level != first.level:
+        return []
+    for word, pattern in _OTHER_HEADINGS.items():
+        for s in _sections([before[-1]], pattern):
+            if s.number == 0 and s.label is None:
+                s.blocks = [b for b in blocks if s.line < b.line < first.line]
+                s.word = word  # `after Phase 0` names it
+                return [s]
+    return []
 
 
 def _sections(blocks: list[Block], pattern: re.Pattern[str]) -> list[Section]:
@@ -117,9 +160,9 @@ _ROMAN = {"I": 1, "V": 5, "X": 10}
 
 def rival_waves(blocks: list[Block], sections: list[Section]) -> tuple[int, str] | None:
     """(line, warning) where another word numbers headings as often as the one read as the plan's waves."""
-    if not sections or sections[0].word == "wave":
+    if not sections or sections[-1].word == "wave":
         return None
-    chosen = sections[0].word
+    chosen = sections[-1].word
     for word, pattern in _OTHER_HEADINGS.items():
         found = _sections(blocks, pattern) if word != chosen else []
         if len({s.number for s in found}) >= 2:
@@ -139,6 +182,8 @@ def numbered_heading(text: str) -> bool:
 def _whole(number: str) -> int:
     if number.isdigit():
         return int(number)
+    if number[:-1].isdigit():
+        return int(number[:-1])
     if set(number) <= _ROMAN.keys():
         values = [_ROMAN[c] for c in number]
         return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
@@ -149,15 +194,22 @@ def fields(block: Block, items: bool = False) -> list[tuple[int, str, str]]:
     """`**Key**: value` lines of a paragraph as (line, key in lower case, value).
 
     In a list the key must be bold (`- Note: ...` is prose), unless `items`: under an effort's own heading, a list of
-    `- Branch: x` lines is its fields.
+    `- Branch: x` lines is its fields, and so is a plain fence of nothing but `Key: value` lines.
     """
+    if block.kind == "fence" and items and not block.info:
+        found = [(line, m) for line, text in block.lines() if text.strip() and (m := FIELD.match(text))]
+        if found and len(found) == sum(1 for _, text in block.lines() if text.strip()):
+            return [(line, plain(m.group(2)).lower().strip(), m.group(3).strip()) for line, m in found]
+        return []
     if block.kind != "paragraph":
         return []
     out = []
-    for line, text in block.lines():
-        m = FIELD.match(text)
-        if m and (m.group(1) or not block.depth or items):
-            out.append((line, plain(m.group(2)).lower().strip(), m.group(3).strip()))
+    for line, whole in block.lines():
+        # `**Agent:** x | **Branch:** y`: two bold fields on one line
+        for text in _SIDE_BY_SIDE.split(whole) if "|" in whole and "**" in whole else (whole,):
+            m = FIELD.match(text)
+            if m and (m.group(1) or not block.depth or items):
+                out.append((line, plain(m.group(2)).lower().strip(), m.group(3).strip()))
     return out
 
 

@@ -25,24 +25,28 @@ from .text import agent_name, first_count
 _LANGUAGES = {"yaml", "yml", "json"}
 _LIST_KEYS = ("efforts", "tasks", "items", "workstreams", "stories", "tickets")
 _FIELDS = {
-    "id": ("id", "key", "ticket"),
-    "name": ("name", "title", "summary"),
-    "branch": ("branch",),
-    "lines": ("lines", "loc", "size", "estimate", "estimated_lines"),
+    "id": ("id", "key", "ticket", "effort_id", "task_id"),
+    "name": ("name", "title", "summary", "effort_name", "task_name"),
+    "branch": ("branch", "branch_name", "git_branch"),
+    "lines": ("lines", "loc", "size", "estimate", "estimated_lines", "estimated_size", "target_lines"),
     "deps": ("depends_on", "dependencies", "deps", "needs", "requires", "after", "blocked_by", "prereqs"),
     "agent": ("agent", "owner", "assignee"),
 }
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def structured_efforts(block: Block, wave: int, section: int) -> list[Draft]:
+def _root(block: Block) -> Any:
+    """The fence's first YAML document (a block wrapped in `---` lines is one), or None."""
     if block.kind != "fence" or (block.info.split() or [""])[0].lower() not in _LANGUAGES:
-        return []
+        return None
     try:
-        root = yaml.compose(block.text, Loader=_Loader)
+        return next((d for d in yaml.compose_all(block.text, Loader=_Loader) if d is not None), None)
     except (yaml.YAMLError, RecursionError, ValueError):
-        return []  # not YAML after all: a sketch in a fence says nothing about efforts
-    entries = _entries(root)
+        return None  # not YAML after all: a sketch in a fence says nothing about efforts
+
+
+def structured_efforts(block: Block, wave: int, section: int) -> list[Draft]:
+    entries = _entries(_root(block))
     out: list[Draft] = []
     for node in entries:
         fields = _scalars(node)
@@ -60,6 +64,21 @@ def structured_efforts(block: Block, wave: int, section: int) -> list[Draft]:
         d.tell(yaml.safe_dump(_plain(node), sort_keys=False, allow_unicode=True))
         out.append(d)
     return out
+
+
+def metadata(block: Block) -> list[tuple[str, int, str]]:
+    """(role, line, value) of an effort's own metadata fence under its heading: one mapping (or one mapping under a
+    single key, `effort_metadata:`) that names its branch or id, as `**Key**: value` lines would."""
+    node = _root(block)
+    if isinstance(node, yaml.MappingNode) and len(node.value) == 1 and isinstance(node.value[0][1], yaml.MappingNode):
+        node = node.value[0][1]
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    fields = _scalars(node)
+    if not (fields.get("branch") or fields.get("id")):
+        return []
+    line = block.line + 1 + node.start_mark.line
+    return [(role, line, value) for role, value in fields.items() if value]
 
 
 def _entries(root: Any) -> list[yaml.MappingNode]:

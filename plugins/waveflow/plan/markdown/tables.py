@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .blocks import Block
 from .briefs import row_brief
 from .draft import Draft, namespace_in, ports_in
 from .links import issue_links
+from .prose import order_notes
 from .sections import WAVE_WORDS
-from .text import DIGITS, SPACES, agent_name, branch_in, dependency_notes, first_count, leading_id, plain
+from .text import (
+    DIGITS,
+    SPACES,
+    agent_name,
+    branch_in,
+    dependency_notes,
+    first_count,
+    is_duration,
+    leading_id,
+    plain,
+)
 
 _ROLES: dict[str, set[str]] = {
     "id": {
@@ -27,6 +39,7 @@ _ROLES: dict[str, set[str]] = {
         "issue",
         "issue key",
         "issue id",
+        "worktree",  # `| Worktree | Lines |`: the worktree each effort gets is what the plan calls it by
     },
     "name": {
         "name",
@@ -61,6 +74,8 @@ _ROLES: dict[str, set[str]] = {
         "estimated loc",
         "lines of code",
         "estimate",
+        "est",
+        "est.",
         "line estimate",
         "estimated size",
         "planned lines",
@@ -100,14 +115,25 @@ _BRANCHY = re.compile(r"[-/_.\d]")
 _PAREN_TEXT = re.compile(r"\([^)]*\)")
 # `A`, `L2`, `QA`: a short label that is an effort's id in a column of them.
 _LABEL = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_MAY_ORDER = re.compile(r"depend|requir|after|needs|blocked", re.I)
+_LABELLED_AGENT = re.compile(r"^[A-Z]{1,3}\d{1,3}[a-z]?\s*:\s*\S")
 
 
+@lru_cache(maxsize=1024)  # tables of one plan repeat their headers, wave after wave
 def _header(cell: str) -> str:
-    text = _PAREN_TEXT.sub("", plain(cell).lower())
+    # `BlockedBy`, `depends_on`: a header written as an identifier reads as its words.
+    text = _PAREN_TEXT.sub("", _CAMEL.sub(" ", plain(cell)).replace("_", " ").lower())
     return SPACES.sub(" ", text).strip(" :")
 
 
 def roles(header: list[str]) -> dict[str, int]:
+    """Column index by role; a copy, as each table adjusts its own."""
+    return dict(_roles(tuple(header)))
+
+
+@lru_cache(maxsize=256)  # a plan's effort tables share a header: each wave's has the same columns
+def _roles(header: tuple[str, ...]) -> dict[str, int]:
     out: dict[str, int] = {}
     for i, cell in enumerate(header):
         h = _header(cell)
@@ -175,21 +201,35 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     agent_names = {a: agent_name(a) for a in set(agents) if a}
     # The columns no field is read from (Focus, Notes) go into each row's brief.
     read = {i for role, i in col.items() if role != "name"}
+    unread = [i for i in range(len(table.header)) if i not in read]
     out: list[Draft] = []
     for (line, cells, cell), agent in zip(rows, agents, strict=True):
         if staffed and (not agent or plain(agent).lower() in _DASH):
             continue
         draft = _row(line, cells, cell, wave, section, bare)
         if draft is not None:
-            draft.tell(row_brief(table.header, cells, read))
+            draft.tell(row_brief(table.header, cells, unread))
+            # `| Parallel? | Yes (depends on B032 being merged) |`, `| Notes | Depends on sync-p2w1-queue |`: what
+            # another column says about the order.
+            draft.deps += [(said, line) for i in unread if i < len(cells) for said in _order_notes(cells[i])]
             draft.set("agent", agent_names[agent] if agent else None, line)
             out.append(draft)
     return out if out or not table.rows else None
 
 
+def _order_notes(cell: str) -> list[str]:
+    if not _MAY_ORDER.search(cell):
+        return []  # most cells say nothing of the order: no closer look
+    return order_notes(cell)
+
+
 def _labels_as_ids(col: dict[str, int], table: Block) -> None:
     """`| Lane | Work |` whose lanes are `A`, `B`, `C`: a name column of short labels holds the ids, and the column of
-    words beside it the names."""
+    words beside it the names. `| Agent | Task |` whose agents are `**A1: Design System**`: the agent column does."""
+    if "agent" in col and _labelled_agents(col["agent"], table) and not _holds_ids(col.get("id"), table):
+        if "id" in col and "name" not in col:
+            col["name"] = col["id"]  # `| Task |` of words beside labelled agents says what each one does
+        col["id"] = col.pop("agent")
     second = col.pop("name2", None)
     if "id" in col or "name" not in col:
         return
@@ -198,6 +238,17 @@ def _labels_as_ids(col: dict[str, int], table: Block) -> None:
         col["id"] = col.pop("name")
         if second is not None:
             col["name"] = second
+
+
+def _labelled_agents(i: int, table: Block) -> bool:
+    """Whether every cell of the column labels its row's work (`**A1: Form Kit**`); the first that does not ends it."""
+    return bool(table.rows) and all(
+        i < len(cells) and _LABELLED_AGENT.match(plain(cells[i])) for _, cells in table.rows
+    )
+
+
+def _holds_ids(i: int | None, table: Block) -> bool:
+    return i is not None and any(i < len(cells) and leading_id(plain(cells[i]))[0] for _, cells in table.rows)
 
 
 def _pick_id(col: dict[str, int], table: Block) -> None:
@@ -251,7 +302,7 @@ def _row(
     if draft.branch and draft.name == draft.branch:
         draft.name = None
     lines = cell.get("lines")
-    draft.set("lines", first_count(lines) if lines else None, line)
+    draft.set("lines", first_count(lines) if lines and (lines.isdigit() or not is_duration(lines)) else None, line)
     deps = cell.get("deps")
     if deps is not None:
         draft.deps.append((deps, line))

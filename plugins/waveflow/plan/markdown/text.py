@@ -7,12 +7,17 @@ from functools import lru_cache
 from operator import itemgetter
 
 # Effort ids as plans write them: `10.2.1`, `E1.1.4` (dotted, two dots when bare so `1.5 days` is no id),
-# `TASK-EVAL-001`, `TASK-037A` (an upper-case key ending in a number), `#37` (an issue).
+# `TASK-EVAL-001`, `TASK-037A`, `TASK-B479`, `RWOP-1.2` (an upper-case key whose last part holds a digit), `#37`
+# (an issue).
 ID = re.compile(
-    r"(?<![\w./-])(?:#\d+\b|\d+(?:\.\d+){2,}[a-z]?|[A-Z]{1,3}\d+(?:\.\d+)+[a-z]?|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+[A-Z]?)"
+    r"(?<![\w./-])(?:#\d+\b|\d+(?:\.\d+){2,}[a-z]?|[A-Z]{1,3}\d+(?:\.\d+)+[a-z]?|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-[A-Z0-9]*\d[A-Z0-9]*(?:\.\d+)*)"
     r"(?![\w/]|-\w)"
 )
 _LOOSE_ID = re.compile(r"(?:[A-Za-z]{0,4}\d+(?:\.\d+)+[a-z]?|[A-Z]{1,4}-?\d+[a-z]?)(?![\w/]|-\w)|" + ID.pattern)
+# `TASK-INIT-003-005`: keys 003 to 005 of TASK-INIT (the same width both ends, so `TASK-2024-001` is one key).
+_KEY_RANGE = re.compile(r"(?<![\w./-])([A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-)(\d+)-(\d+)(?![\w/]|-\w)")
+# `S1-S7`: labels S1 to S7 (the same letters both ends).
+_LABEL_RANGE = re.compile(r"(?<![\w./-])([A-Z]{1,3})(\d+)\s*[-–]\s*([A-Z]{1,3})(\d+)(?![\w/]|-\w)")
 # `7.2.1-3`: efforts 7.2.1 to 7.2.3.
 ID_RANGE = re.compile(r"(?<![\w./-])((?:[A-Z]{1,3})?\d+(?:\.\d+)+)\.(\d+)\s*[-–]\s*(\d+)(?![\w.])")
 # A branch-like token: lower-case words joined by `-` or `/`, with a digit or a slash (so `read-only` is none).
@@ -53,8 +58,21 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
+# An estimate of `6h`, `8-12h`, `2 days`, `90m`: time, not lines.
+_DURATION = re.compile(
+    r"^\s*~?\d+(?:\.\d+)?\s*(?:[-–]\s*\d+(?:\.\d+)?\s*)?(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|m|mins?|minutes?)\b",
+    re.I,
+)
+
+
+def is_duration(text: str) -> bool:
+    return bool(_DURATION.match(plain(text)))
+
+
 def first_count(text: str) -> int | None:
     """`700`, `~750`, `1,400`, `550→1,081` (the planned first figure), `(350L)`."""
+    if text.isascii() and text.isdigit():  # most size cells hold the bare figure: no search needed
+        return int(text)
     m = _COUNT.search(text.replace("~", ""))
     return int(m.group(1).replace(",", "")) if m else None
 
@@ -86,10 +104,21 @@ def ids_in(text: str) -> list[tuple[str, int, int]]:
         if low < high <= low + 50:
             found += [(f"{m.group(1)}.{n}", m.start(), m.end()) for n in range(low, high + 1)]
             taken.append(m.span())
+    for m in _LABEL_RANGE.finditer(text):
+        low, high = int(m.group(2)), int(m.group(4))
+        if m.group(1) == m.group(3) and low < high <= low + 50:
+            found += [(f"{m.group(1)}{n}", m.start(), m.end()) for n in range(low, high + 1)]
+            taken.append(m.span())
+    for m in _KEY_RANGE.finditer(text):
+        low, high, width = int(m.group(2)), int(m.group(3)), len(m.group(2))
+        if low < high <= low + 50 and len(m.group(3)) == width:
+            found += [(f"{m.group(1)}{n:0{width}d}", m.start(), m.end()) for n in range(low, high + 1)]
+            taken.append(m.span())
     for m in ID.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
+        if not (taken and any(a <= m.start() < b for a, b in taken)):
             found.append((m.group(0), m.start(), m.end()))
-    found.sort(key=itemgetter(1))
+    if taken:  # a range's ids come before the ids found after it; the rest are found in order
+        found.sort(key=itemgetter(1))
     return found
 
 
@@ -105,9 +134,10 @@ def leading_id(text: str, loose: bool = False) -> tuple[str | None, str]:
     return m.group(0), text[m.end() :].strip(" \t:-–—.|")
 
 
-# `Android store (needs D1, D2)`, `Suite — Depends on C1`, `Soak tests: After all C tasks complete`.
+# `Android store (needs D1, D2)`, `Theme [depends on F-01]`, `Suite — Depends on C1`, `Soak tests: After all C tasks
+# complete`.
 _DEPS_NOTE = re.compile(
-    r"\(\s*(?:depends\s+on|deps?|dependencies|after|requires|needs|blocked\s+by)\b\s*:?\s*([^)]*)\)"
+    r"[(\[]\s*(?:depends\s+on|deps?|dependencies|after|requires|needs|blocked\s+by)\b\s*:?\s*([^)\]]*)[)\]]"
     r"|(?:\s[—–-]+|[:.,])\s*(?:depends\s+on|depends:|deps?:|dependencies:|after|needs|requires|blocked\s+by|waits\s+for)\s+(.*)$",
     re.I,
 )
@@ -138,10 +168,23 @@ def without_slot(text: str) -> str:
     return text[m.end() :] if m and leading_id(text[m.end() :])[0] else text
 
 
+# `- **TASK-7** (Tracking) - Worktree: \`wave-1-tracking\``: where the work happens, not the branch it is on (a
+# `Worktree: feature/task-7` names the branch the worktree is made for).
+WORKTREE_NAME = re.compile(
+    r"\b(?:worktree|workspace)\s*(?:name|dir(?:ectory)?|path)?\s*[:=]\s*(?!`?[a-z0-9][\w.-]*/[\w.-])`?[^\s`,;]+`?", re.I
+)
+
+
+# `.software-factory/wave1/work-log.md`: a file, not a branch.
+_FILE_PATH = re.compile(r"(?:^\.|/\.)|\.[A-Za-z]{1,5}$")
+
+
 def branch_in(text: str) -> str | None:
     """The branch a cell or bullet names: its first code span that looks like one, else a bare branch-like word."""
+    if "work" in text.lower():  # most cells name no worktree: no substitution to run
+        text = WORKTREE_NAME.sub("", text)
     for span in CODE.findall(text):
-        if " " not in span.strip() and ("/" in span or "-" in span):
+        if " " not in span.strip() and ("/" in span or "-" in span) and not _FILE_PATH.search(span.strip()):
             return span.strip()
     m = BRANCH.search(plain(text))
     return m.group(0) if m else None
@@ -155,7 +198,7 @@ def branch_prefix(branch: str) -> str | None:
     """`sync-01` of `sync-01-interfaces`: the words up to the first one holding a digit, when more follow."""
     parts = short_branch(branch).split("-")
     for i, part in enumerate(parts[:-1]):
-        if any(c.isdigit() for c in part):
+        if any(map(str.isdigit, part)):
             return "-".join(parts[: i + 1])
     return None
 
@@ -163,7 +206,7 @@ def branch_prefix(branch: str) -> str | None:
 def name_from_branch(branch: str) -> str:
     """`sync-04-transform-pipeline` -> `Transform Pipeline`."""
     parts = short_branch(branch).split("-")
-    numbered = [i for i, p in enumerate(parts[:-1]) if any(c.isdigit() for c in p)]
+    numbered = [i for i, p in enumerate(parts[:-1]) if any(map(str.isdigit, p))]
     words = parts[numbered[0] + 1 :] if numbered else parts
     return " ".join(w.capitalize() for w in words if w) or branch
 

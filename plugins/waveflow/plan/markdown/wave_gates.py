@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .sections import Section, fields
+from .blocks import Block
+from .mermaid import Flowchart, label_lines
+from .sections import FIELD, Section, fields, wave_heading
 from .text import PARENS, plain
 
 # The keys of a wave's own lines that say what it waits for; the value is read whole.
@@ -26,6 +28,7 @@ _GATE_KEYS = {
     "prerequisite",
     "requires",
     "blocked by",
+    "blocked on",
     "wave gate",
 }
 # Elsewhere (a heading's parentheses, `**Parallel**: No (depends on Wave 1)`), what follows one of these words.
@@ -42,9 +45,51 @@ class Gate:
     line: int
 
 
+# `**Must complete before Wave 2.**` under Wave 1: the later wave waits for this one.
+_BEFORE = re.compile(
+    r"\b(?:complete[ds]?|finish(?:ed|es)?|land(?:ed|s)?|merged?)\s+before\s+(?:wave|phase|stage)\s+(\d+(?:\.\d+)*)",
+    re.I,
+)
+
+
 def wave_gates(sections: list[Section]) -> list[Gate]:
+    return [Gate(g.section, _within_phase(g.text, sections[g.section], sections), g.line) for g in _gates(sections)]
+
+
+# `Wave 1 complete` under `## Phase 2`, whose waves are 2.1, 2.2: its own phase's wave; `Phase 1 complete`: every
+# wave of phase 1.
+_NAMES_WAVE = re.compile(r"\b(?:waves?|phases?|stages?)\s+\d", re.I)
+_BARE_WAVE = re.compile(r"\bwaves?\s+(\d+)\b(?!\.\d)", re.I)
+_PHASE = re.compile(r"\bphases?\s+(\d+)\b(?!\.\d)", re.I)
+
+
+def _within_phase(text: str, section: Section, sections: list[Section]) -> str:
+    if not section.label or "." not in section.label:
+        return text
+    phase = section.label.split(".")[0]
+    labels = [s.label for s in sections if s.label]
+
+    def of_phase(m: re.Match[str]) -> str:
+        waves = [f"wave {label}" for label in labels if label.split(".")[0] == m.group(1)]
+        return ", ".join(waves) if waves else m.group(0)
+
+    return _PHASE.sub(of_phase, _BARE_WAVE.sub(lambda m: f"wave {phase}.{m.group(1)}", text))
+
+
+def _gates(sections: list[Section]) -> list[Gate]:
     out: list[Gate] = []
+    numbers = _by_number(sections)
     for index, section in enumerate(sections):
+        for block in _own_blocks(section):
+            for line, text in block.lines() if block.kind == "paragraph" else []:
+                for later in _BEFORE.finditer(plain(text)):
+                    waiting = numbers.get(later.group(1))
+                    if waiting not in (None, index):
+                        out.append(Gate(waiting, f"{section.word} {section.label or section.number}", line))
+                # `Execute after Wave 1 completes:` on a line of its own under the wave's heading
+                said = _WAITS.search(plain(text)) if not FIELD.match(text) or text.rstrip().endswith(":") else None
+                if said and _NAMES_WAVE.search(said.group(1)):
+                    out.append(Gate(index, said.group(1).strip(" :."), line))
         for inner in PARENS.findall(section.heading):
             m = _WAITS.search(inner.strip("()"))
             if m:
@@ -59,15 +104,75 @@ def wave_gates(sections: list[Section]) -> list[Gate]:
     return out
 
 
+# `Merge wave N before starting wave N+1`, `Never start Wave N+1 before Wave N is merged`: every wave waits for the one
+# before it.
+_EACH_AFTER_PREVIOUS = re.compile(
+    r"\bwave\s+n\b[^.]{0,40}?\bbefore\b[^.]{0,20}?\bwave\s+n\s*\+\s*1\b"
+    r"|\bwave\s+n\s*\+\s*1\b[^.]{0,40}?\b(?:before|after)\b[^.]{0,20}?\bwave\s+n\b",
+    re.I,
+)
+
+
+def each_after_previous(text: str) -> int | None:
+    """The line of a rule for every wave, written once (`Merge wave N before starting wave N+1`), if there is one."""
+    m = _EACH_AFTER_PREVIOUS.search(text)
+    return 1 + text.count("\n", 0, m.start()) if m else None
+
+
+# `# Wave 2 (sequential - depends on Wave 1)`: a comment in a code block of commands, heading one wave's commands.
+_COMMENT_WAVE = re.compile(r"^\s*#\s*wave\s+(\d+(?:\.\d+)?)\b[^(\n]*\(([^)\n]*)\)", re.I)
+
+
+def comment_gates(blocks: list[Block], sections: list[Section]) -> list[Gate]:
+    """What a wave waits for, said in a code block's comment that heads its commands."""
+    numbers = _by_number(sections)
+    out = []
+    for block in blocks:
+        for line, text in block.lines() if block.kind == "fence" else []:
+            m = _COMMENT_WAVE.match(text)
+            said = _WAITS.search(m.group(2)) if m and m.group(1) in numbers else None
+            if m and said and _NAMES_WAVE.search(said.group(1)):
+                out.append(Gate(numbers[m.group(1)], said.group(1), line))
+    return out
+
+
+def chart_gates(charts: list[Flowchart], sections: list[Section]) -> list[Gate]:
+    """`W1[Wave 1: Core] --> W2[Wave 2: Build]`: a chart's edge between two nodes that name waves gates the second."""
+    out: list[Gate] = []
+    numbers = _by_number(sections)
+    for chart in charts:
+        for source, target, line in chart.edges:
+            before, after = (_wave_of(chart.labels.get(n, ""), numbers) for n in (source, target))
+            if before is not None and after is not None and before != after:
+                out.append(Gate(after, plain(chart.labels[source]), line))
+    return out
+
+
+def _wave_of(label: str, numbers: dict[str, int]) -> int | None:
+    """The index of the section a node's label names (`Wave 2.1: Command Structure`)."""
+    named = wave_heading(label_lines(label)[0]) if label else None
+    return numbers.get(named[0]) if named else None
+
+
+def _by_number(sections: list[Section]) -> dict[str, int]:
+    """Each section's index by the number the document gives its wave (`2`, `1.1`, `B`)."""
+    return {key: i for i, s in enumerate(sections) for key in (s.label or str(s.number), s.letter) if key}
+
+
 def _own_fields(section: Section) -> list[tuple[int, str, str]]:
     """The `Key: value` lines under the wave's heading, before its first sub-section that is not an overview."""
-    out: list[tuple[int, str, str]] = []
+    return [f for block in _own_blocks(section) for f in fields(block)]
+
+
+def _own_blocks(section: Section) -> list[Block]:
+    """The blocks under the wave's heading, before its first sub-section that is not an overview."""
+    out: list[Block] = []
     for block in section.blocks:
         if block.kind == "heading":
             if plain(block.text).lower().strip(" :") not in _OVERVIEW:
                 break
             continue
-        out += fields(block)
+        out.append(block)
     return out
 
 

@@ -4,13 +4,15 @@ edges; an edge that contradicts the waves or closes a cycle is left out with a w
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ..model import effort_key
 from .arrows import Arrows
 from .assemble import line_key
 from .blocks import Block
 from .checkmarks import Marks
 from .deps import Resolver
-from .draft import Draft
+from .draft import Draft, by_section
 from .graph import Chart
 from .index import Index
 from .prose import prose_dependencies
@@ -148,20 +150,36 @@ class Wiring:
 
     def wave_gates(self, gates: list[Gate]) -> None:
         """A wave's gate, for each of its efforts, where none of them states a dependency of its own."""
-        quiet = {g.section for g in gates if not any(self.deps[id(d)] for d in self.drafts if d.section == g.section)}
+        members = by_section(self.drafts)
+        quiet = {g.section for g in gates if not any(self.deps[id(d)] for d in members.get(g.section, []))}
         for gate in gates:
             if gate.section not in quiet:
                 continue
-            for d in self.drafts:
-                if d.section == gate.section:
-                    for ident in self.resolver.resolve(gate.text, d, names=False).ids:
-                        if ident in self.by_id and self.by_id[ident].wave < d.wave:
-                            self._add(d, ident, gate.line)
+            for d in members.get(gate.section, []):
+                for ident in self.resolver.resolve(gate.text, d, names=False).ids:
+                    if ident in self.by_id and self.by_id[ident].wave < d.wave:
+                        self._add(d, ident, gate.line)
+
+    def each_after_previous(self, line: int | None) -> None:
+        """`Merge wave N before starting wave N+1` (said once, at `line`): each wave none of whose efforts states a
+        dependency of its own waits for every effort of the wave before it."""
+        if line is None:
+            return
+        waves: dict[int, list[Draft]] = {}
+        for d in self.drafts:
+            waves.setdefault(d.wave, []).append(d)
+        numbers = sorted(waves)
+        for before, after in pairwise(numbers):
+            if not any(self.deps[id(d)] for d in waves[after]):
+                for d in waves[after]:
+                    for earlier in waves[before]:
+                        self._add(d, earlier.id or "", line)
 
     def group_gates(self, gates: list[GroupGate]) -> None:
         """`Group 1B (after Group 1A)`: each effort of 1B that states no dependency of its own waits for all of 1A."""
+        members = by_section(self.drafts)
         for gate in gates:
-            inside = [d for d in self.drafts if d.section == gate.section]
+            inside = members.get(gate.section, [])
             waiting = [d for d in inside if gate.lines[0] <= d.line < gate.lines[1]]
             before = [d for d in inside if gate.waits_for[0] <= d.line < gate.waits_for[1]]
             for d in waiting:

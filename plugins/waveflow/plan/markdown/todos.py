@@ -1,0 +1,59 @@
+"""Efforts kept as a planner's to-do items inside a wave: a numbered checklist item with fields under it
+(`- [ ] 3. Resource points` over `**Parallelization**: Wave 2 | Blocked by: 1`), or a bold title that goes on with
+the effort's fields on its line (`- [ ] **Gap ranking** — role: pm, deps: gap discovery, est: 90m`)."""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Block, as_markdown
+from .draft import Draft
+from .items import field_role, told
+from .sections import fields
+from .text import plain
+
+# `- [ ] 3. Resource points` over `**Parallelization**: Wave 2 | Blocked by: 1`: a planner's numbered to-do.
+_TODO = re.compile(r"^\s*\[[ xX]\]\s+(\d+)\.\s+(\S.*)$")
+_BLOCKED = re.compile(r"(?:^|\|)\s*(?:blocked\s+by|depends\s+on|deps)\s*:\s*([^|]+)", re.I)
+
+
+def numbered_todo(block: Block, first: str, nested: list[Block], wave: int, section: int) -> Draft | None:
+    """A numbered checklist item with fields under it is an effort whose id is its number; a `|`-separated field
+    value may hold its dependencies (`Wave 2 | Blocked by: 1, 2`)."""
+    m = _TODO.match(block.text.split("\n")[0])
+    found = [f for b in nested for f in fields(b, items=True)]
+    if not m or not found:
+        return None
+    d = Draft(block.line, wave, section, source=first)
+    d.set("id", m.group(1), block.line)
+    d.set("name", plain(m.group(2)).strip(), block.line)
+    for line, key, value in found:
+        role = field_role(key)
+        if role:
+            told(d, role, line, value)
+        d.deps += [(said.group(1).strip(), line) for said in _BLOCKED.finditer(value) if role != "deps"]
+    d.tell(as_markdown([Block("paragraph", block.line, block.text), *nested]))
+    return d
+
+
+# `- [ ] **Gap ranking** — role: pm, deps: gap discovery, est: 90m`: a bold title, then its fields on the same line.
+_TITLE_THEN_FIELDS = re.compile(r"^\*\*([^*\n]+)\*\*\s*[—–:-]+\s*(.+)$")
+_INLINE_FIELD = re.compile(r"^\s*([A-Za-z][\w .-]{0,20}?)\s*:\s*(.+?)\s*$")
+
+
+def titled_with_fields(text: str, line: int, wave: int, section: int) -> Draft | None:
+    """An effort known by its title alone, when the line goes on with the fields of an effort (deps, role,
+    estimate): a titled bullet without them is a note, not an effort."""
+    m = _TITLE_THEN_FIELDS.match(text)
+    if not m:
+        return None
+    pairs = [f for part in m.group(2).split(",") if (f := _INLINE_FIELD.match(part))]
+    roles = [(field_role(f.group(1).lower()), f.group(2)) for f in pairs]
+    if not any(role in ("deps", "agent", "lines", "branch") for role, _ in roles):
+        return None
+    d = Draft(line, wave, section, source=text)
+    d.set("name", plain(m.group(1)).strip(), line)
+    for role, value in roles:
+        if role and not (role == "deps" and value.strip().lower() in ("none", "-", "—")):
+            told(d, role, line, value)
+    return d

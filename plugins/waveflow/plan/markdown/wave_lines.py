@@ -1,0 +1,101 @@
+"""Waves written as the lines of an execution order rather than as sections:
+
+    Wave 1 (all independent): A, B, C
+    **Wave 2 (depends on Wave 1):** P0-6 + P0-12
+    Wave 3 (after Wave 2):
+      TASK-ABE-003: Review summaries
+
+Each line (or line over indented `label: name` lines) is a wave and the labels it lists are its efforts. A label
+is taken only where the document says what it is: an id (`P0-6`), or a list item or heading that opens with it
+(`- [ ] A: Update the tokens`), which also gives the effort its name and brief. A toy example (`Wave 1: A, C` with
+nothing called A) is not a plan.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Block
+from .draft import Draft
+from .items import CHECKBOX
+from .sections import Section
+from .text import ID, plain
+
+# What a wave line lists: labels (`A`, `F1`, `P0-6`) or task numbers (`1.2`).
+_WORD = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
+_NUMBER = r"\d+(?:\.\d+)+"
+_WAVE = r"^\W*wave\s+(\d+)\b\s*(\([^)]*\))?"
+_WAVE_LINE = re.compile(_WAVE + r"[^:\w]*:\**\s*(\S.*)$", re.I)
+_WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
+_INDENTED = re.compile(rf"^\s+(?:[-*]\s+)?({_WORD})\s*[:—–]\s+(\S.*)$")
+_SEPARATORS = re.compile(r"\s*(?:,|\+|&|\band\b)\s*")
+_NOTE = re.compile(r"\([^)]*\)")
+_LABEL = re.compile(rf"^(?:{_WORD}|{_NUMBER})$")
+# `A: Update the tokens`, `**P0-6** — Comprehension test`, `[ ] 1.2 Append the 2025 rates`: an item or heading that
+# says what a label is.
+_DESCRIBED = re.compile(rf"^\**({_WORD})\**\s*[:—–]\s+(\S.*)$|^({_NUMBER})\s+(\S.*)$")
+# `<!-- agent: build, depends_on: [1.1], touches: [...] -->`: a tool's note on the item, with its dependencies.
+_COMMENT = re.compile(r"<!--.*?-->")
+_NOTED_DEPS = re.compile(r"<!--.*?\bdepends_on\s*:\s*\[([^\]]*)\].*?-->")
+
+
+def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
+    """(one section per wave line, the efforts they list), or None when the document has no such lines."""
+    described = _described(blocks)
+    waves: list[tuple[int, str, int, list[str]]] = []  # (number, the line as written, line, labels)
+    for block in blocks:
+        if block.kind not in ("paragraph", "fence"):
+            continue
+        lines = block.lines()
+        for i, (line, text) in enumerate(lines):
+            m = _WAVE_LINE.match(plain(text).strip()) or _WAVE_OVER.match(plain(text).strip())
+            if not m:
+                continue
+            if m.re is _WAVE_OVER:
+                # `Wave 1 (parallel):` over indented `TASK-ABE-001: Lint in ACs` lines, or over a line of labels
+                labels: list[str] = []
+                for at, below in lines[i + 1 :]:
+                    u = _INDENTED.match(below)
+                    if u is None:
+                        if not labels and below[:1].isspace():
+                            labels = [t for t in _SEPARATORS.split(_NOTE.sub("", below).strip(" .")) if t]
+                        break
+                    described.setdefault(u.group(1), (at, u.group(2).strip(), u.group(0).strip()))
+                    labels.append(u.group(1))
+                labels = [t.rstrip("*") for t in labels]
+            else:
+                labels = [t for t in _SEPARATORS.split(m.group(3).strip(" .*")) if t]
+            if not labels or not all(_LABEL.match(t) and (t in described or ID.fullmatch(t)) for t in labels):
+                continue
+            waves.append((int(m.group(1)), plain(text).strip(), line, labels))
+    if len({number for number, *_ in waves}) < 2:
+        return None
+    sections: list[Section] = []
+    drafts: list[Draft] = []
+    for number, heading, line, labels in waves:
+        sections.append(Section(number, "", line, 7, heading=heading))
+        for label in labels:
+            d = Draft(line, number, len(sections) - 1, source=heading)
+            d.set("id", label, line)
+            if label in described:
+                at, name, text = described[label]
+                d.set("name", name, at)
+                d.tell(text)
+                d.deps += [(said.group(1), at) for said in _NOTED_DEPS.finditer(text) if said.group(1).strip()]
+            d.origin = f"waves:{line}"
+            drafts.append(d)
+    return sections, drafts
+
+
+def _described(blocks: list[Block]) -> dict[str, tuple[int, str, str]]:
+    """label -> (line, name, text) of the list items and headings that open with a label and say what it is."""
+    out: dict[str, tuple[int, str, str]] = {}
+    for block in blocks:
+        if block.kind == "heading" or (block.kind == "paragraph" and block.item):
+            first = block.text.split("\n")[0]
+            m = _DESCRIBED.match(CHECKBOX.sub("", plain(first) if block.kind == "heading" else first).strip())
+            label, said = (m.group(1), m.group(2)) if m and m.group(1) else (m.group(3), m.group(4)) if m else ("", "")
+            if label and label not in out:
+                name = re.split(r"\s+[—–]\s+", plain(_COMMENT.sub("", said)))[0].strip()
+                out[label] = (block.line, name, block.text)
+    return out
