@@ -25,6 +25,7 @@ from .markdown.index import Index
 from .markdown.integration import integration_branch
 from .markdown.isolation import isolation
 from .markdown.named import describe_named
+from .markdown.own_waves import own_waves
 from .markdown.prose import contradictions
 from .markdown.resources import gates
 from .markdown.sections import FIELD, Section, fields, numbered_heading, rival_waves, wave_sections
@@ -132,7 +133,7 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
         if listed := section_efforts(others):
             sections = others
     listed = listed or efforts_by_mention(blocks, sections) or table_efforts(blocks)
-    return (sections, listed) if listed else wave_lines(blocks) or (sections, [])
+    return (sections, listed) if listed else wave_lines(blocks) or own_waves(blocks) or (sections, [])
 
 
 def _title(blocks: list[Block]) -> tuple[str, int]:

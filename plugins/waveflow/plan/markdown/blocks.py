@@ -53,7 +53,7 @@ class Block:
     line: int  # 1-based line of the block's first line
     text: str = ""
     level: int = 0  # heading level
-    depth: int = 0  # list nesting of a paragraph (0: not in a list)
+    depth: int = 0  # list nesting of a paragraph or fence (0: not in a list)
     item: bool = False  # the first paragraph of a list item
     quote: bool = False  # inside a blockquote
     info: str = ""  # fence language
@@ -93,7 +93,7 @@ def parse_blocks(text: str) -> list[Block]:
         elif tok.type in ("fence", "code_block"):
             # An indented block has no opening fence line; count from the line before so its text lines line up.
             opening = start if tok.type == "fence" else start - 1
-            blocks.append(Block("fence", opening, tok.content, info=tok.info.strip().lower()))
+            blocks.append(Block("fence", opening, tok.content, depth=depth, info=tok.info.strip().lower()))
         elif tok.type == "paragraph_open":
             para = Block("paragraph", start, _content(tokens, i), depth=depth, item=fresh_item, quote=quote > 0)
             fresh_item = False

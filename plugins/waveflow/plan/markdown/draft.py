@@ -30,6 +30,7 @@ class Draft:
     worktree: str | None = None
     brief: str = ""  # what the document says the effort is to do, in markdown, for the agent
     acceptance: list[str] = field(default_factory=list)  # the criteria it lists for the finished work
+    own_wave: int | None = None  # the wave its own `Wave: 2` field names, where no wave section holds it
     slot: str | None = None  # a label that restarts in every wave (`A1`), where the id is the branch
     at: dict[str, int] = field(default_factory=dict)  # model field -> line it was read from
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was left out there), for warnings
@@ -44,7 +45,7 @@ class Draft:
 
     def fill(self, other: Draft) -> None:
         """Take what another reading of the same effort knows and this one does not."""
-        for name in ("id", "name", "branch", "lines", "agent", "namespace", "ports", "worktree"):
+        for name in ("id", "name", "branch", "lines", "agent", "namespace", "ports", "worktree", "own_wave"):
             self.set(name, getattr(other, name), other.at.get(name, other.line))
         self.deps += [d for d in other.deps if d not in self.deps]
         self.blocks += [b for b in other.blocks if b not in self.blocks]

@@ -214,7 +214,8 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         bare = without_owner(first)
         nested = [Block("paragraph", block.line + 1, rest, depth=1)] if rest else []
         for child in blocks[i + 1 :]:
-            if child.kind != "paragraph" or child.depth < 2:
+            # The item's own: its sub-items, and its further paragraphs and fences (`**What to do**:` under it)
+            if child.kind not in ("paragraph", "fence") or child.depth < 1 or (child.depth == 1 and child.item):
                 break
             nested.append(child)
         title = Block("paragraph", block.line, first)
@@ -232,6 +233,15 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         elif numbered := numbered_todo(block, first, nested, section.number, index):
             out.append(numbered)
     return _once(out)
+
+
+def document_items(blocks: list[Block]) -> list[Draft]:
+    """The efforts a document lists anywhere as entries of a structured fence, bullets or effort blocks, for plans
+    whose waves are not sections."""
+    whole = Section(0, "", 0, 0, blocks=blocks)
+    fenced = [d for b in blocks if b.kind == "fence" for d in _told(structured_efforts(b, 0, -1), f"fence:{b.line}")]
+    headed = [d for d in _walk(whole, -1) if d.origin == "blocks"]
+    return _once(sorted(fenced + _id_bullets(whole, -1) + headed, key=lambda d: d.line))
 
 
 def _once(drafts: list[Draft]) -> list[Draft]:

@@ -12,6 +12,10 @@ from .text import STEM_MIN, branch_prefix, ids_in, is_stem_of, short_branch, wor
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
 # The last part of a key-style id (`99A5` of `TASK-BOOT-99A5`): three characters or more, with a digit.
+# `Task 4`, `PR 12`: an id that is a unit of work and its number, which the document's tables may give alone.
+_UNIT_ID = re.compile(r"^(?:task|pr|story|issue|ticket)\s+(\d+[a-z]?(?:\.\d+)*)$", re.I)
+_NUMBERS_ONLY = re.compile(r"^\s*(?:tasks?\s+)?\d+(?:\s*(?:,|&|\band\b)\s*\d+)*\s*$", re.I)
+_NUMBER = re.compile(r"\d+")
 _KEY_TAIL = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-((?=[A-Z0-9]*\d)[A-Z0-9]{3,})$")
 # Words up to this long match by their stems, longer ones only whole: a word's stems are indexed by its prefixes, and
 # the prefixes of a word of a megabyte would take its square.
@@ -114,6 +118,9 @@ class Index:
         self.names = Names()
         # What each text names outright: dependency cells and sentences name the same efforts over and over.
         self.named: dict[str, tuple[tuple[Draft, int, int], ...]] = {}
+        # `Task 4` by its number, for a cell that gives only numbers (`| 4 | 1, 2 |`): in a sentence `Phase 1` or
+        # `3 files` is not a task
+        self.numbers: dict[str, Draft] = {}
         for d in drafts:
             self._learn(d)
 
@@ -125,6 +132,8 @@ class Index:
             parts = d.id.split("-")
             keys.add(parts[-1])
             keys |= {"-".join(parts[k:]) for k in range(1, len(parts) - 1) if parts[k][:1].isalpha()}
+        if d.id and (unit := _UNIT_ID.match(d.id)):
+            self.numbers.setdefault(unit.group(1), d)
         short = None
         if d.branch:
             short = short_branch(d.branch)
@@ -169,6 +178,9 @@ class Index:
         return named
 
     def _explicit(self, text: str) -> list[tuple[Draft, int, int]]:
+        if self.numbers and _NUMBERS_ONLY.match(text):
+            found = ((self.numbers.get(m.group(0)), m.start(), m.end()) for m in _NUMBER.finditer(text))
+            return [(d, start, end) for d, start, end in found if d is not None]
         out: list[tuple[Draft, int, int]] = []
         for ident, start, end in ids_in(text):
             d = self.key(ident)

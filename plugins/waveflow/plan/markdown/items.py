@@ -13,6 +13,7 @@ from .structured import metadata
 from .text import (
     BRANCH,
     CODE,
+    DIGITS,
     ID,
     WORKTREE_NAME,
     agent_name,
@@ -99,11 +100,13 @@ _FIELD_ROLES = {
     "agent": {"agent", "engineer", "owner", "assignee", "assigned to", "role"},
     "namespace": {"namespace", "test namespace", "test ns"},
     "ports": {"ports", "port range", "port"},
+    "wave": {"wave", "parallel group", "execution wave"},
 }
 
 
 def field_role(key: str) -> str | None:
     """What a `Key:` of an effort's block or bullet sets (`deps`, `branch`, `lines`...), if anything."""
+    key = key.replace("_", " ")  # `depends_on:` as tools write it
     return next((role for role, keys in _FIELD_ROLES.items() if key in keys), None)
 
 
@@ -287,6 +290,8 @@ def told(draft: Draft, role: str, line: int, value: str) -> None:
         draft.set("namespace", namespace_in(value, bare=True), line)
     elif role == "ports":
         draft.set("ports", ports_in(value), line)
+    elif role == "wave" and (number := DIGITS.search(plain(value))):
+        draft.set("own_wave", int(number.group(0)), line)  # `Wave: 2`, `Parallel Group: Wave 1 (with Tasks 2, 3)`
     elif role in ("deps", "blocks"):
         (draft.deps if role == "deps" else draft.blocks).append((value, line))
 

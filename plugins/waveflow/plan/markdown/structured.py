@@ -20,7 +20,7 @@ import yaml
 
 from .blocks import Block
 from .draft import Draft
-from .text import agent_name, first_count
+from .text import DIGITS, agent_name, first_count
 
 _LANGUAGES = {"yaml", "yml", "json"}
 _LIST_KEYS = ("efforts", "tasks", "items", "workstreams", "stories", "tickets")
@@ -31,6 +31,7 @@ _FIELDS = {
     "lines": ("lines", "loc", "size", "estimate", "estimated_lines", "estimated_size", "target_lines"),
     "deps": ("depends_on", "dependencies", "deps", "needs", "requires", "after", "blocked_by", "prereqs"),
     "agent": ("agent", "owner", "assignee"),
+    "wave": ("wave", "parallel_group"),
 }
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -61,6 +62,8 @@ def structured_efforts(block: Block, wave: int, section: int) -> list[Draft]:
         d.set("agent", agent_name(fields["agent"]) if fields.get("agent") else None, line)
         if fields.get("deps"):
             d.deps.append((fields["deps"], line))
+        if (wave_field := DIGITS.search(fields.get("wave", ""))) is not None:
+            d.set("own_wave", int(wave_field.group(0)), line)
         d.tell(yaml.safe_dump(_plain(node), sort_keys=False, allow_unicode=True))
         out.append(d)
     return out

@@ -4,6 +4,8 @@
     **Wave 2 (depends on Wave 1):** P0-6 + P0-12
     Wave 3 (after Wave 2):
       TASK-ABE-003: Review summaries
+    Wave 4 (integration):
+    ├── Task 8: Integration tests
 
 Each line (or line over indented `label: name` lines) is a wave and the labels it lists are its efforts. A label
 is taken only where the document says what it is: an id (`P0-6`), or a list item or heading that opens with it
@@ -27,10 +29,13 @@ _NUMBER = r"\d+(?:\.\d+)+"
 _WAVE = r"^\W*wave\s+(\d+)\b\s*(\([^)]*\))?"
 _WAVE_LINE = re.compile(_WAVE + r"[^:\w]*:\**\s*(\S.*)$", re.I)
 _WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
-_INDENTED = re.compile(rf"^\s+(?:[-*]\s+)?({_WORD})\s*[:—–]\s+(\S.*)$")
+# An indented line or a branch of a drawn tree (`├── Task 1: Add the id`); a unit and its number is a label too.
+_UNIT = r"(?:Task|PR|Story|Issue|Ticket)\s+\d+[a-z]?(?:\.\d+)*"
+_LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER})$")
+_INDENTED = re.compile(rf"^[\s│├└┣┗|]+(?:[-─━*]+\s*)?({_UNIT}|{_WORD})\s*[:—–]\s+(\S.*)$")
 _SEPARATORS = re.compile(r"\s*(?:,|\+|&|\band\b)\s*")
 _NOTE = re.compile(r"\([^)]*\)")
-_LABEL = re.compile(rf"^(?:{_WORD}|{_NUMBER})$")
+
 # `A: Update the tokens`, `**P0-6** — Comprehension test`, `[ ] 1.2 Append the 2025 rates`: an item or heading that
 # says what a label is.
 _DESCRIBED = re.compile(rf"^\**({_WORD})\**\s*[:—–]\s+(\S.*)$|^({_NUMBER})\s+(\S.*)$")

@@ -79,7 +79,9 @@ class Wiring:
         """Tables outside the wave sections that key rows by effort (`Branch | Depends On | Blocks | ...`)."""
         for table in tables:
             for row in effort_rows(table, 0, -2) or []:
+                # A row keyed by a bare number (`| 4 |` beside `Task 4: ...`) has it as its name
                 known = [self.index.key(k) for k in (row.id, row.branch) if k]
+                known.append(self.index.numbers.get(row.name or ""))
                 d = next((k for k in known if k is not None), None)
                 if d is None:
                     continue
