@@ -26,6 +26,8 @@ def test_documents_without_front_matter_pass_through():
         ("---\nname: [x\n---\n", "p.md:2: error: malformed front matter"),
         ("---\n- a\n---\n", "p.md:2: error: front matter must be a YAML mapping"),
         ("---\nname: x\nefforts: []\n---\n", "p.md:3: error: front matter: 'efforts' is not a plan option"),
+        # A key YAML reads as null: no key text to find its line by, so the front matter's
+        ("---\nname: x\n~: 1\n---\n", "p.md:1: error: front matter: None is not a plan option"),
     ],
 )
 def test_bad_front_matter_is_refused_with_its_line(text, message):

@@ -66,7 +66,8 @@ def one_task(options: dict[str, Any]) -> str | None:
 
 def unknown_options(options: dict[str, Any], key_lines: dict[str, int], path: str) -> list[Problem]:
     return [
-        Problem(path, key_lines.get(str(k)), "error", f"front matter: {k!r} is not a plan option")
+        # A key YAML reads as another type (`~:`, `true:`) is written otherwise: the front matter's first line then
+        Problem(path, key_lines.get(str(k), 1), "error", f"front matter: {k!r} is not a plan option")
         for k in options
         if k not in _ALLOWED
     ]

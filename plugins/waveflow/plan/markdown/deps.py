@@ -34,6 +34,8 @@ _FAMILY = re.compile(
 )
 _FILLER_EDGES = re.compile(r"^(?:after|once|when)\s+|\s+(?:complete[ds]?|are\s+done|done|merged|land)$", re.I)
 _PLACEHOLDER = "\x00{}\x00"
+# `P01-T03..P01-T11`, `T3–T6`: a range of ids, each one a dependency
+_RANGE = re.compile(r"\b([A-Z][A-Z0-9]*(?:-[A-Z]+)?-?)(\d+)\s*(\.\.|–|—)\s*\1(\d+)\b")
 
 
 @dataclass
@@ -67,7 +69,7 @@ class Resolver:
 
     def resolve(self, text: str, effort: Draft, names: bool = True, waves: bool = True) -> Resolved:
         out = Resolved()
-        cleaned = self._waves_named(plain(text).strip())
+        cleaned = _RANGE.sub(_spelled_out, self._waves_named(plain(text).strip()))
         if _NONE.match(cleaned.strip(" .")):
             return out
         protected: list[str] = []
@@ -176,6 +178,13 @@ class Resolver:
             out.notes.append(f"{clause!r} could be any of {ids}; left out")
         else:
             out.notes.append(f"{clause!r} names no effort of this plan; left out")
+
+
+def _spelled_out(m: re.Match[str]) -> str:
+    first, last = int(m.group(2)), int(m.group(4))
+    if not first < last <= first + 50:
+        return m.group(0)
+    return ", ".join(f"{m.group(1)}{n:0{len(m.group(2))}d}" for n in range(first, last + 1))
 
 
 def _family(ident: str) -> str:

@@ -27,11 +27,17 @@ from .text import ID, plain
 _WORD = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
 _NUMBER = r"\d+(?:\.\d+)+"
 _WAVE = r"^\W*wave\s+(\d+)\b\s*(\([^)]*\))?"
-_WAVE_LINE = re.compile(_WAVE + r"[^:\w]*:\**\s*(\S.*)$", re.I)
+# `Wave 1 (parallel): A, B`, `**Wave 2 — deps on Wave 1:** #7 (←6), #8`
+_WAVE_LINE = re.compile(_WAVE + r"(?:\s*[—–-]\s[^:]*|[^:\w]*):\**\s*(\S.*)$", re.I)
 _WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
 # An indented line or a branch of a drawn tree (`├── Task 1: Add the id`); a unit and its number is a label too.
 _UNIT = r"(?:Task|PR|Story|Issue|Ticket)\s+\d+[a-z]?(?:\.\d+)*"
-_LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER})$")
+_LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER}|#\d+)$")
+# `P01-T03–P01-T06`: every id from the first to the last
+_RANGE = re.compile(r"^(\S*?)(\d+)\s*(?:–|—|\.\.|-)\s*\1(\d+)$")
+# `## Execution waves` over `1. Specification: P01-T01, P01-T02`: the list's n-th item is wave n
+_WAVES_HEADING = re.compile(r"\bwaves\b", re.I)
+_NAMED_ITEM = re.compile(r"^[^:]{1,80}:\s*(\S.*)$")
 _INDENTED = re.compile(rf"^[\s│├└┣┗|]+(?:[-─━*]+\s*)?({_UNIT}|{_WORD})\s*[:—–]\s+(\S.*)$")
 _SEPARATORS = re.compile(r"\s*(?:,|\+|&|\band\b)\s*")
 _NOTE = re.compile(r"\([^)]*\)")
@@ -48,7 +54,15 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
     """(one section per wave line, the efforts they list), or None when the document has no such lines."""
     described = _described(blocks)
     waves: list[tuple[int, str, int, list[str]]] = []  # (number, the line as written, line, labels)
+    listed = 0  # items so far of the list under a `waves` heading, or -1 when not under one
     for block in blocks:
+        if block.kind == "heading":
+            listed = 0 if _WAVES_HEADING.search(plain(block.text)) else -1
+        if listed >= 0 and block.kind == "paragraph" and block.item and block.depth == 1:
+            listed += 1
+            if ids := _numbered_item(block):
+                waves.append((listed, plain(block.text).strip(), block.line, ids))
+            continue
         if block.kind not in ("paragraph", "fence"):
             continue
         lines = block.lines()
@@ -69,7 +83,7 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
                     labels.append(u.group(1))
                 labels = [t.rstrip("*") for t in labels]
             else:
-                labels = [t for t in _SEPARATORS.split(m.group(3).strip(" .*")) if t]
+                labels = _labels(m.group(3))
             if not labels or not all(_LABEL.match(t) and (t in described or ID.fullmatch(t)) for t in labels):
                 continue
             waves.append((int(m.group(1)), plain(text).strip(), line, labels))
@@ -90,6 +104,27 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
             d.origin = f"waves:{line}"
             drafts.append(d)
     return sections, drafts
+
+
+def _numbered_item(block: Block) -> list[str]:
+    """The ids of `2. Rules: R02-T02–R02-T04.` under a `waves` heading, or none."""
+    m = _NAMED_ITEM.match(plain(block.text).strip())
+    ids = _labels(m.group(1)) if m else []
+    return ids if ids and all(ID.fullmatch(t) for t in ids) else []
+
+
+def _labels(text: str) -> list[str]:
+    """The labels a line lists, without the notes after them (`#7 (←6)`), ranges spelled out."""
+    out = []
+    for label in _SEPARATORS.split(_NOTE.sub("", text).strip(" .*")):
+        label = label.strip("*` ")
+        span = _RANGE.match(label)
+        if span and int(span.group(2)) < int(span.group(3)) <= int(span.group(2)) + 50:
+            width = len(span.group(2))
+            out += [f"{span.group(1)}{n:0{width}d}" for n in range(int(span.group(2)), int(span.group(3)) + 1)]
+        elif label:
+            out.append(label)
+    return out
 
 
 def _described(blocks: list[Block]) -> dict[str, tuple[int, str, str]]:
