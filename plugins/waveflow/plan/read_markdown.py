@@ -15,6 +15,7 @@ from .markdown.arrows import arrow_edges
 from .markdown.assemble import Reading, line_key, to_plan
 from .markdown.blocks import Block, parse_blocks
 from .markdown.briefs import fill_briefs
+from .markdown.chart_waves import chart_waves
 from .markdown.checkmarks import checkmark_edges
 from .markdown.deps import Resolver
 from .markdown.draft import Draft
@@ -125,7 +126,8 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
 def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]:
     """The waves and their efforts, read the first way the document writes them: efforts inside `Wave N` sections
     (else inside `Phase N` ones, when the `Wave N` sections are a closing regrouping), else named by the waves and
-    described elsewhere, else one table with a Wave column, else lines of an execution order."""
+    described elsewhere, else one table with a Wave column, else lines of an execution order, else a graph's wave
+    subgraphs, else the waves the efforts name for themselves."""
     sections = wave_sections(blocks)
     listed = section_efforts(sections)
     if not listed and sections and sections[-1].word == "wave":
@@ -133,7 +135,9 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
         if listed := section_efforts(others):
             sections = others
     listed = listed or efforts_by_mention(blocks, sections) or table_efforts(blocks)
-    return (sections, listed) if listed else wave_lines(blocks) or own_waves(blocks) or (sections, [])
+    if listed:
+        return sections, listed
+    return wave_lines(blocks) or chart_waves(blocks) or own_waves(blocks) or (sections, [])
 
 
 def _title(blocks: list[Block]) -> tuple[str, int]:

@@ -69,7 +69,7 @@ def match_charts(charts: list[Flowchart], drafts: list[Draft]) -> list[Chart]:
     return out
 
 
-def _parts(label: str) -> tuple[str | None, str | None, list[str]]:
+def label_parts(label: str) -> tuple[str | None, str | None, list[str]]:
     """(id, name, all lines) of a label such as `5.1.1: SyncTarget API<br/>600 lines`."""
     lines = label_lines(label)
     ident = None
@@ -87,7 +87,7 @@ def _parts(label: str) -> tuple[str | None, str | None, list[str]]:
 
 def _match(chart: Flowchart, labels: dict[str, str], drafts: list[Draft]) -> dict[str, Node]:
     found: dict[str, Node] = {}
-    parts = {n: _parts(chart.labels.get(n) or labels.get(n, "")) for n in chart.order}
+    parts = {n: label_parts(chart.labels.get(n) or labels.get(n, "")) for n in chart.order}
     refs = _References(drafts)
     # Outright references first (label id or branch, node id spelling the id), then names, then positions.
     for node in chart.order:
@@ -100,13 +100,15 @@ def _match(chart: Flowchart, labels: dict[str, str], drafts: list[Draft]) -> dic
     for draft in drafts if unmatched else []:
         names.add(draft, draft.name)
         names.add(draft, short_branch(draft.branch) if draft.branch else None)
+    claimed = {id(n.draft) for n in found.values()}
     for node in unmatched:
         ident, name, _ = parts[node]
         if name:
-            hits = names.find(name, either_way=True)
+            # `CLI[Agent CLI]` beside `A13[AGENT-013 CLI Tool]`: an effort its id names is not another node's too
+            hits = [d for d in names.find(name, either_way=True) if id(d) not in claimed]
             if len(hits) == 1:
                 found[node] = Node(hits[0], ident, name)
-    claimed = {id(n.draft) for n in found.values()}
+                claimed.add(id(hits[0]))
     by_wave: dict[int, list[Draft]] = {}
     for d in drafts:
         by_wave.setdefault(d.wave, []).append(d)

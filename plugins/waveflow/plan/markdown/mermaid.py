@@ -12,9 +12,10 @@ _NODE = re.compile(
 )
 _EDGE = re.compile(r"<?(?:-{2,}|-\.+-|={2,}|~{3})[>ox]?\s*(?:\|[^|]*\|)?")
 _TEXT_EDGE = re.compile(r"--\s+[^->|]+?\s+-->")
-_SKIP = re.compile(
-    r"^\s*(?:%%|style\b|classDef\b|class\b|linkStyle\b|click\b|subgraph\b|end\s*$|direction\b|accTitle\b|accDescr\b)"
-)
+_SKIP = re.compile(r"^\s*(?:%%|style\b|classDef\b|class\b|linkStyle\b|click\b|direction\b|accTitle\b|accDescr\b)")
+# `subgraph Wave1["Wave 1 (parallel)"]`, `subgraph "PHASE 1: Ready"`, `subgraph W2 [Wave 2]`, `subgraph Wave 3`
+_SUBGRAPH = re.compile(r"^\s*subgraph\b\s*(?:([\w.-]+)\s*)?(?:\[\s*\"?([^\]\"]*)\"?\s*\]|\"([^\"]*)\")?")
+_END = re.compile(r"^\s*end\s*$")
 _HEADER = re.compile(r"^\s*(?:graph|flowchart)\b", re.I)
 _BREAK = re.compile(r"<br\s*/?>|\\n", re.I)
 
@@ -24,6 +25,9 @@ class Flowchart:
     labels: dict[str, str] = field(default_factory=dict)  # node id -> label text
     edges: list[tuple[str, str, int]] = field(default_factory=list)  # (from, to, line)
     order: dict[str, None] = field(default_factory=dict)  # node ids as first seen (an ordered set)
+    lines: dict[str, int] = field(default_factory=dict)  # node id -> line it is first seen on
+    subgraphs: list[tuple[str, int]] = field(default_factory=list)  # (title, line) of each subgraph
+    inside: dict[str, int] = field(default_factory=dict)  # node id -> the subgraph it is first seen in
 
 
 def label_lines(label: str) -> list[str]:
@@ -38,14 +42,31 @@ def parse_flowchart(code: str, first_line: int) -> Flowchart | None:
     if start is None or not _HEADER.match(lines[start]):
         return None
     chart = Flowchart()
+    within: list[int] = []  # the subgraphs open at this line, innermost last
     for offset in range(start + 1, len(lines)):
         line = lines[offset]
         if _SKIP.match(line) or not line.strip():
             continue
+        if sub := _SUBGRAPH.match(line):
+            title = (sub.group(2) or sub.group(3) or line.split("subgraph", 1)[1]).strip().strip("\"'")
+            chart.subgraphs.append((title, first_line + offset))
+            if sub.group(1) and (sub.group(2) or sub.group(3)):
+                chart.labels.setdefault(sub.group(1), title)  # `Wave1 ==> Wave2` names the subgraphs
+            within.append(len(chart.subgraphs) - 1)
+            continue
+        if _END.match(line):
+            if within:
+                within.pop()
+            continue
+        seen = len(chart.order)
         for statement in line.split(";"):
             groups = _scan(_TEXT_EDGE.sub("-->", statement.split("%%")[0]).strip(), chart)
             for left, right in itertools.pairwise(groups):
                 chart.edges += [(a, b, first_line + offset) for a in left for b in right]
+        for node in list(chart.order)[seen:]:
+            chart.lines[node] = first_line + offset
+            if within:
+                chart.inside[node] = within[-1]
     return chart
 
 

@@ -179,6 +179,15 @@ def numbered_heading(text: str) -> bool:
     return any(wave_heading(text, p) for p in (_WAVE_HEADING, *_OTHER_HEADINGS.values()))
 
 
+def titled_wave(text: str) -> tuple[int, str] | None:
+    """(number, name) of a title that numbers a wave under any name (`Wave 2 (parallel)`, `PHASE 1: Ready`)."""
+    for pattern in (_WAVE_HEADING, *_OTHER_HEADINGS.values()):
+        found = wave_heading(text, pattern)
+        if found and "." not in found[0]:
+            return _whole(found[0]), found[1]
+    return None
+
+
 def _whole(number: str) -> int:
     if number.isdigit():
         return int(number)

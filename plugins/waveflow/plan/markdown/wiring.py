@@ -16,7 +16,7 @@ from .draft import Draft, by_section
 from .graph import Chart
 from .index import Index
 from .prose import prose_dependencies
-from .sections import Section
+from .sections import Section, wave_heading
 from .tables import effort_rows
 from .wave_gates import Gate, GroupGate
 
@@ -104,8 +104,16 @@ class Wiring:
         """A graph edge `A --> B`: B depends on A, unless the tables put A in a later wave or it closes a cycle."""
         for chart in charts:
             for a, b, line in chart.chart.edges:
-                if a in chart.nodes and b in chart.nodes:
+                if b not in chart.nodes:
+                    continue
+                if a in chart.nodes:
                     self._edge(chart.nodes[a].draft, chart.nodes[b].draft, f"graph edge {a} --> {b}", line)
+                elif (wave := wave_heading(chart.chart.labels.get(a, ""))) and wave[0].isdigit():
+                    # `Wave2 --> T1`: a wave's node (or subgraph) before an effort: every effort of that wave. Not
+                    # `P3[Phase 3 Placement]`: another phase's work, outside the plan.
+                    for d in self.drafts:
+                        if d.wave == int(wave[0]):
+                            self._edge(d, chart.nodes[b].draft, f"graph edge {a} --> {b}", line)
 
     def arrows(self, arrows: Arrows) -> None:
         """An arrow line `A → B`, read as a graph edge is."""
