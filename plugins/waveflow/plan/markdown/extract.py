@@ -26,7 +26,7 @@ from .sections import Section, fields
 from .structured import structured_efforts
 from .tables import effort_rows
 from .text import leading_id, plain
-from .todos import numbered_todo, titled_with_fields
+from .todos import numbered_checklist, numbered_todo, titled_with_fields
 from .tool_calls import is_tool_calls, tool_call_efforts
 
 # A paragraph that is one bold line, perhaps with a remark in parentheses, a status mark or a bold status after it
@@ -45,7 +45,11 @@ def section_efforts(sections: list[Section]) -> list[Draft]:
         if any(not d.origin.startswith("list:") for d in found):
             found = [d for d in found if not d.origin.startswith("list:")]
         if not found:
-            found = _id_bullets(section, index) or heading_ids(section, index)
+            found = (
+                _id_bullets(section, index)
+                or heading_ids(section, index)
+                or numbered_checklist(section.blocks, section.number, index)
+            )
         out += found
     # An agent known only by its label is an effort only in a plan whose efforts are all such agents; beside efforts
     # with ids or branches, `#### Agent 1 (API Lead)` repeats one of them in an instructions section.

@@ -125,6 +125,8 @@ def heading_title(text: str) -> str:
 # `#### 2.1 Forced password reset`, `### Workstream: Rate cache`: a two-part number, or a kind of work and a name,
 # open an effort's heading when its block names a branch.
 _NUMBERED = re.compile(r"^(\d+\.\d+)[.:)]?\s+(\S.*)$")
+# `### T4 [P]: Project the world map`: a short label (and a mark) and a colon.
+_LABEL_TITLE = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?)(?:\s+\[[^\]]*\])?\s*:\s+(\S.*)$")
 _KIND_NAME = re.compile(r"^(?:effort|task|workstream|work\s+stream|track|lane|story|feature)\s*:\s*(\S.*)$", re.I)
 # `### **S1** Tokenizer service` (or a `<details>` summary `<b>S1</b> ...`): a bold label opens an effort's heading
 # when its block names a branch.
@@ -147,6 +149,7 @@ def effort_heading(text: str) -> bool:
         or _branch_span(text)
         or _NUMBERED.match(t)
         or _KIND_NAME.match(t)
+        or _LABEL_TITLE.match(t)
         or _bold_id(text)
     )
 
@@ -187,6 +190,9 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.set("name", numbered.group(2).strip(), heading.line)
     elif kind := _KIND_NAME.match(title):
         base.set("name", kind.group(1).strip(), heading.line)
+    elif short := _LABEL_TITLE.match(title):
+        base.set("id", short.group(1), heading.line)
+        base.set("name", short.group(2).strip(), heading.line)
     elif bold:
         base.set("id", bold[0], heading.line)
         base.set("name", bold[1] or None, heading.line)

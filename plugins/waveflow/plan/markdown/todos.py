@@ -1,4 +1,4 @@
-"""Efforts kept as a planner's to-do items inside a wave: a numbered checklist item with fields under it
+"""Efforts kept as a planner's to-do items inside a wave: numbered checklist items, alone or with fields under them
 (`- [ ] 3. Resource points` over `**Parallelization**: Wave 2 | Blocked by: 1`), or a bold title that goes on with
 the effort's fields on its line (`- [ ] **Gap ranking** — role: pm, deps: gap discovery, est: 90m`)."""
 
@@ -14,6 +14,7 @@ from .text import plain
 
 # `- [ ] 3. Resource points` over `**Parallelization**: Wave 2 | Blocked by: 1`: a planner's numbered to-do.
 _TODO = re.compile(r"^\s*\[[ xX]\]\s+(\d+)\.\s+(\S.*)$")
+_SENTENCE_END = re.compile(r"(?<=[^\s.])[.;]\s|\s+[—–]\s+|\s*_?\(")
 _BLOCKED = re.compile(r"(?:^|\|)\s*(?:blocked\s+by|depends\s+on|deps)\s*:\s*([^|]+)", re.I)
 
 
@@ -57,3 +58,21 @@ def titled_with_fields(text: str, line: int, wave: int, section: int) -> Draft |
         if role and not (role == "deps" and value.strip().lower() in ("none", "-", "—")):
             told(d, role, line, value)
     return d
+
+
+def numbered_checklist(blocks: list[Block], wave: int, section: int) -> list[Draft]:
+    """A wave whose list is only numbered checklist items (`- [ ] 4. Build the scope context ...`): each item is an
+    effort whose id is its number, though nothing is nested under it."""
+    items = [b for b in blocks if b.kind == "paragraph" and b.item and b.depth == 1]
+    found = [(b, m) for b in items if (m := _TODO.match(b.text.split("\n")[0]))]
+    if len(found) < 2 or len(found) < len(items):
+        return []
+    out = []
+    for block, m in found:
+        d = Draft(block.line, wave, section, source=block.text.split("\n")[0])
+        d.set("id", m.group(1), block.line)
+        first = plain(" ".join([m.group(2), *block.text.split("\n")[1:]]))
+        d.set("name", _SENTENCE_END.split(first, maxsplit=1)[0].strip(), block.line)
+        d.tell(block.text)
+        out.append(d)
+    return out
