@@ -19,7 +19,7 @@ from .markdown.chart_waves import chart_waves
 from .markdown.checkmarks import checkmark_edges
 from .markdown.deps import Resolver
 from .markdown.draft import Draft
-from .markdown.extract import efforts_by_mention, section_efforts, table_efforts
+from .markdown.extract import document_items, efforts_by_mention, section_efforts, table_efforts
 from .markdown.graph import flowcharts, learn_aliases, learn_labels, match_charts
 from .markdown.identity import settle
 from .markdown.index import Index
@@ -137,7 +137,16 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
     listed = listed or efforts_by_mention(blocks, sections) or table_efforts(blocks)
     if listed:
         return sections, listed
-    return wave_lines(blocks) or chart_waves(blocks) or own_waves(blocks) or (sections, [])
+    found = wave_lines(blocks) or chart_waves(blocks) or own_waves(blocks)
+    if found is None:
+        return sections, []
+    # Waves that only list their efforts: what each effort's own block or item says (its dependencies, its brief)
+    told = {d.id: d for d in document_items(blocks) if d.id}
+    for d in found[1]:
+        other = told.get(d.id or "")
+        if other is not None and other is not d:
+            d.fill(other)
+    return found
 
 
 def _title(blocks: list[Block]) -> tuple[str, int]:
