@@ -8,6 +8,7 @@ ports and gates from their own blocks. Every fact keeps its line, so the validat
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .errors import NotAWavePlan
 from .markdown.agent_graph import agent_graph_efforts, is_agent_graph
@@ -39,16 +40,17 @@ from .model import Plan, slug
 
 # `Phase 10: Integration & Hardening - Wave Implementation Plan`: the part after the dash says what the file is.
 _KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
-# `Wave 3 Plan — Completion Report`, `Phase 9 Final Status Report`, `Phase 1 Integration Report`, `Phase 2
-# Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`, `Wave 2 Demo Script`, `Orchestration Report - M1
-# Complete`, `PR Branches Created`: a report that looks back on a plan, or a title that says the work is done. A
-# plain `Status Report` may still lay out waves still to run: its text decides.
+# `Wave 3 Plan — Completion Report`, `Test overhaul - Progress`, `Phase 9 Final Status Report`, `Phase 1
+# Integration Report`, `Phase 2 Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`, `Wave 2 Demo Script`,
+# `Orchestration Report - M1 Complete`, `PR Branches Created`: a report that looks back on a plan, or a title that
+# says the work is done. A plain `Status Report` may still lay out waves still to run: its text decides.
 _REPORT = re.compile(
     r"\b(?:completion|progress|final|closing|summary|handoff|integration|merge|verification|validation)"
     r"\s+(?:\w+\s+)?report\b|\bretrospective\b|\bpost-?mortem\b"
     r"|\brelease\s+notes\b|\bchange\s*log\b|\b(?:weekly|daily|monthly|status|progress)\s+(?:update|digest)\b"
     r"|\b(?:demo|meeting)\s+(?:script|notes|minutes)\b"
-    r"|\breport\s*[-–—:(]|\b(?:created|completed?|merged|landed|finished)\s*$",
+    r"|\breport\s*[-–—:(]|\b(?:created|completed?|merged|landed|finished)\s*$"
+    r"|[-–—:|]\s*progress(?:\s+(?:log|notes))?\s*$|\bprogress\s+log\b",
     re.I,
 )
 # `<effort name>`, `feature/<phase>-<effort>`: a blank to fill in.
@@ -74,6 +76,9 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         )
     if not drafts:
         raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
+    looking_back = _looking_back(blocks, drafts)
+    if looking_back:
+        raise NotAWavePlan(path, looking_back[1], looking_back[0])
     template = _template(drafts)
     if template:
         raise NotAWavePlan(path, template, drafts[0].line)
@@ -191,6 +196,25 @@ def _with_agent_graphs(drafts: list[Draft], blocks: list[Block]) -> list[Draft]:
         if d is not None:
             d.deps += g.deps
     return drafts
+
+
+# `## Prior waves (summary)`, `### Completed waves`: a look back at waves already run
+_HISTORY = re.compile(r"\b(?:prior|previous|past|earlier|completed|finished)\s+waves?\b|\bwave\s+history\b", re.I)
+
+
+def _looking_back(blocks: list[Block], drafts: list[Draft]) -> tuple[int, str] | None:
+    """(line, why) where every effort is read from under a heading that looks back on waves already run."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    starts = [h.line for h in headings]
+    first = None
+    for d in drafts:  # the first effort under any other heading ends the search
+        at = bisect_right(starts, d.line) - 1
+        if at < 0 or not _HISTORY.search(plain(headings[at].text)):
+            return None
+        first = first or headings[at]
+    if first is None:
+        return None
+    return first.line, f"its efforts are listed under `{plain(first.text)}` (line {first.line}), waves already run"
 
 
 def _template(drafts: list[Draft]) -> str | None:
