@@ -7,11 +7,13 @@ import re
 
 from .blocks import Block, as_markdown
 from .draft import Draft
+from .items import line_efforts
 from .sections import Section
 from .tables import effort_rows
 from .text import ID, PARENS, ids_in
 
 # `(TASK-FBC-003, TASK-FBC-004)`, not `(Parallel, T-03 after T-02)`: parentheses that hold ids and nothing else.
+_AFTER_COLON = re.compile(r":\s*([^:()]+)$")
 _ONLY_IDS = re.compile(r"^\(\s*" + ID.pattern + r"(?:\s*(?:,|and|&)\s*" + ID.pattern + r")*\s*\)$")
 
 
@@ -21,6 +23,9 @@ def heading_ids(section: Section, index: int) -> list[Draft]:
     named = [
         ident for inner in PARENS.findall(section.heading) if _ONLY_IDS.match(inner) for ident, _, _ in ids_in(inner)
     ]
+    listed = _AFTER_COLON.search(section.heading)
+    if listed and _ONLY_IDS.match(f"({listed.group(1)})"):
+        named += [ident for ident, _, _ in ids_in(listed.group(1))]  # `### Wave 2 (after #150 merges): #151`
     out = []
     for ident in dict.fromkeys(named):
         d = Draft(section.line, section.number, index, source=section.heading)
@@ -28,6 +33,17 @@ def heading_ids(section: Section, index: int) -> list[Draft]:
         d.tell(as_markdown(section.blocks))
         d.origin = f"heading:{section.line}"
         out.append(d)
+    # One effort named, one branch in the wave's lines (`\`.worktrees/task-151\` on \`task/151-renderers\``): its
+    branches = {
+        d.branch: block.line
+        for block in section.blocks
+        if block.item
+        for d in line_efforts(block.text, block.line, 0, 0)
+        if d.branch
+    }
+    if len(out) == 1 and len(branches) == 1:
+        branch, line = branches.popitem()
+        out[0].set("branch", branch, line)
     return out
 
 
