@@ -233,6 +233,8 @@ def _steps(sections: list[Section], drafts: list[Draft]) -> str | None:
     branches` with example branches, a feature's `Phase 1..5`). `Wave N` headings are waves whatever they hold."""
     if not sections or sections[-1].word == "wave" or len({d.section for d in drafts}) != 1 or drafts[0].section < 0:
         return None
+    if len({d.branch for d in drafts if d.branch}) >= 2 and all(d.id or d.name for d in drafts):
+        return None  # named efforts on branches of their own run side by side: a wave of parallel work, not steps
     only = sections[drafts[0].section]
     return (
         f"of its {len(sections)} `{sections[-1].word.title()} N` sections only `{only.heading}` at line {only.line} "
