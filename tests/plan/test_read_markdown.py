@@ -284,3 +284,13 @@ def test_a_branch_written_with_a_leading_slash_is_read_without_it_and_said_so():
     assert plan.efforts[0].branch == "p1/w1/types"
     said = [m for _, m in plan.source.warnings if "read as p1/w1/types" in m]
     assert said == ["effort E1.1.1: branch /p1/w1/types is read as p1/w1/types: a branch name cannot start with /"]
+
+
+def test_an_empty_list_of_dependencies_says_there_are_none():
+    text = (
+        "# Tasks\n\n- [ ] TK-1 Schema\n  - wave: 1\n  - depends_on: []\n"
+        "- [ ] TK-2 Loader\n  - wave: 2\n  - depends_on: [TK-1]\n"
+    )
+    plan = read_text(text, "tasks.md")
+    assert [(e.id, e.wave, e.depends_on) for e in plan.efforts] == [("TK-1", 1, []), ("TK-2", 2, ["TK-1"])]
+    assert not [m for _, m in plan.source.warnings if "dependency" in m], plan.source.warnings

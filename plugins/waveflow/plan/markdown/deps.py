@@ -13,7 +13,7 @@ from .sections import Section
 from .text import DIGITS, ID, PARENS, plain
 
 _NONE = re.compile(
-    r"^(?:none|n/?a|nothing|immediate|-+|—|–|independent|no(?:ne)?\b.*|\(?none\)?.*|start immediately)?$", re.I
+    r"^(?:none|n/?a|nothing|immediate|-+|—|–|\[\s*\]|independent|no(?:ne)?\b.*|\(?none\)?.*|start immediately)?$", re.I
 )
 _WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)\s*(?:wave\s+)?\d+(?![.\d]))*)", re.I)
 _PHASE = re.compile(r"\bphases?\s+\d", re.I)
