@@ -91,6 +91,10 @@ def test_front_matter_of_another_tool_is_not_read_as_plan_options():
     text = "---\ntitle: Roadmap\ndescription: what ships when\nsidebar: 3\n---\n# Roadmap\n\n## Wave 1: One\n\n"
     plan = read_text(text + "| Effort | Branch |\n|---|---|\n| 1.1 A | `f/a` |\n", "p.md")
     assert [e.branch for e in plan.efforts] == ["f/a"]
+    # Two keys of a note: neither a plan option nor one misspelt.
+    text = "---\nauthor: Lena\ncreated_at: 2026-08-06 15:08:37\n---\n# Roadmap\n\n## Wave 1: One\n\n"
+    plan = read_text(text + "| Effort | Branch |\n|---|---|\n| 1.1 A | `f/a` |\n", "p.md")
+    assert [e.branch for e in plan.efforts] == ["f/a"]
 
 
 def test_a_trackers_task_file_is_one_task_not_a_plan():

@@ -6,6 +6,7 @@ the front matter, under the same keys as a YAML plan.
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Any
 
 import yaml
@@ -50,10 +51,17 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
 
 
 def foreign_front_matter(options: dict[str, Any]) -> bool:
-    """Front matter written for another tool (a task tracker's `id`, `status`, `created`; a docs site's `sidebar`):
-    three keys or more, none of them a plan option but the name or title every tool has. A plan's own front matter
-    with a typo keeps its other options, and the typo is refused."""
-    return len(options) >= 3 and not (set(map(str, options)) & (_ALLOWED - {"name", "title"}))
+    """Front matter written for another tool (a task tracker's `id`, `status`, `created`; a docs site's `sidebar`; a
+    note's `author`): none of its keys a plan option but the name or title every tool has, and three keys or more or
+    none that looks like a plan option misspelt. A plan's own front matter with a typo (`backed:`) keeps its other
+    options, and the typo is refused."""
+    keys = set(map(str, options))
+    if keys & (_ALLOWED - {"name", "title"}):
+        return False
+    if len(keys) >= 3:
+        return True
+    plan_like = keys & set(Plan.model_fields) or any(get_close_matches(k, _ALLOWED, n=1, cutoff=0.75) for k in keys)
+    return not plan_like
 
 
 def one_task(options: dict[str, Any]) -> str | None:
