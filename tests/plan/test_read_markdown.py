@@ -294,3 +294,13 @@ def test_an_empty_list_of_dependencies_says_there_are_none():
     plan = read_text(text, "tasks.md")
     assert [(e.id, e.wave, e.depends_on) for e in plan.efforts] == [("TK-1", 1, []), ("TK-2", 2, ["TK-1"])]
     assert not [m for _, m in plan.source.warnings if "dependency" in m], plan.source.warnings
+
+
+def test_a_dependency_cell_that_says_all_waits_for_every_earlier_effort():
+    text = (
+        "# Decisions web\n\n| Wave | Task | Branch | Depends on |\n|---|---|---|---|\n"
+        "| 1 | T1 Operations | `dw/t1` | — |\n| 1 | T2 UI split | `dw/t2` | — |\n"
+        "| 2 | T3 Decisions | `dw/t3` | T1 |\n| 3 | Review | `dw/review` | all |\n"
+    )
+    plan = read_text(text, "web.md")
+    assert {e.id: e.depends_on for e in plan.efforts}["review"] == ["T1", "T2", "T3"]

@@ -19,7 +19,10 @@ _WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)
 _PHASE = re.compile(r"\bphases?\s+\d", re.I)
 _LABELLED = re.compile(r"\b(waves?)\s+(\d+\.\d+)\b", re.I)
 _LETTERED = re.compile(r"\b((?i:waves?))\s+([A-Z]|[IVX]+)\b")
-_PREVIOUS = re.compile(r"\ball\s+(?:previous|prior|earlier|preceding)\b|\beverything\s+before\b", re.I)
+# `all previous`, `everything before`, `all of the above`, a cell that says only `all`
+_PREVIOUS = re.compile(
+    r"\ball\s+(?:previous|prior|earlier|preceding)\b|\beverything\s+before\b|\ball\s+of\s+the\s+above\b|^all$", re.I
+)
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\s→\s|->|\bthen\b)\s*", re.I)
 _FILLER = re.compile(
     r"\b(?:complete[ds]?|completion|done|finished|merged|ready|landed|outputs?|tasks?|efforts?|branch(?:es)?|all|"
