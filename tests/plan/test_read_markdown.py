@@ -304,3 +304,14 @@ def test_a_dependency_cell_that_says_all_waits_for_every_earlier_effort():
     )
     plan = read_text(text, "web.md")
     assert {e.id: e.depends_on for e in plan.efforts}["review"] == ["T1", "T2", "T3"]
+
+
+def test_a_dependency_sentence_may_run_over_a_line_break_and_pair_ids_with_a_slash():
+    text = (
+        "# Phase 1: sync\n\n## Batch 1\n\n#### Item 1.1: Mirror columns\nAdd the columns.\n\n"
+        "#### Item 1.2: Coverage tables\nAdd the tables.\n\n## Batch 2\n\n#### Item 1.3: Nullable QC\n"
+        "Store NULL as pending. Depends on\n1.1/1.2 schema.\n"
+    )
+    plan = read_text(text, "sync.md")
+    assert {e.id: e.depends_on for e in plan.efforts}["1.3"] == ["1.1", "1.2"]
+    assert plan.source.locations[effort_key("1.3") + "/depends_on"] == 14  # where the sentence starts

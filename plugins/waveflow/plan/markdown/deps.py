@@ -37,6 +37,8 @@ _FAMILY = re.compile(
 )
 _FILLER_EDGES = re.compile(r"^(?:after|once|when)\s+|\s+(?:complete[ds]?|are\s+done|done|merged|land)$", re.I)
 _PLACEHOLDER = "\x00{}\x00"
+# `1.1/1.2`: two numbered tasks
+_OR_SLASH = re.compile(r"(?<=\.\d)/(?=\d+\.\d)")
 # `P01-T03..P01-T11`, `T3–T6`: a range of ids, each one a dependency
 _RANGE = re.compile(r"\b([A-Z][A-Z0-9]*(?:-[A-Z]+)?-?)(\d+)\s*(\.\.|–|—)\s*\1(\d+)\b")
 
@@ -72,7 +74,7 @@ class Resolver:
 
     def resolve(self, text: str, effort: Draft, names: bool = True, waves: bool = True) -> Resolved:
         out = Resolved()
-        cleaned = _RANGE.sub(_spelled_out, self._waves_named(plain(text).strip()))
+        cleaned = _OR_SLASH.sub(", ", _RANGE.sub(_spelled_out, self._waves_named(plain(text).strip())))
         if _NONE.match(cleaned.strip(" .")):
             return out
         protected: list[str] = []

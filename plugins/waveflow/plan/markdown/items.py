@@ -7,7 +7,7 @@ import re
 from .blocks import Block, as_markdown, list_items
 from .briefs import criteria
 from .draft import Draft, namespace_in, ports_in
-from .prose import order_notes, own_dependencies
+from .prose import order_notes, paragraph_dependencies
 from .sections import fields
 from .structured import metadata
 from .text import (
@@ -209,7 +209,7 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
         base.set("lines", size[0], heading.line)  # `#### PR 1: SyncTarget API (~400 lines)`
     for block in body:
         if block.kind == "paragraph" and (not block.depth or block.item):
-            base.deps += [(said, line) for line, text in block.lines() for said in own_dependencies(text)]
+            base.deps += paragraph_dependencies(block)
     listed: dict[str, list[Draft]] = {"branches": [], "efforts": []}
     for role, line, value, items in _fields_with_lists(body):
         if role in listed:

@@ -4,6 +4,7 @@ that contradict a table (`Starting documentation (no framework dependency)` agai
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from .blocks import Block
@@ -69,6 +70,26 @@ def own_dependencies(text: str) -> list[str]:
         obj = _CUT.split(m.group("obj"))[0].strip(" .") if m else ""
         if obj:
             out.append(obj)
+    return out
+
+
+def paragraph_dependencies(block: Block) -> list[tuple[str, int]]:
+    """(what it names, the line it starts on) of each subject-less dependency sentence of a paragraph, a sentence
+    running over a line break too (`... Depends on` / `1.1 and 1.2.`)."""
+    lines = block.lines()
+    if len(lines) == 1:
+        return [(said, lines[0][0]) for said in own_dependencies(lines[0][1])]
+    out = []
+    joined, starts = "", []
+    for _, text in lines:
+        starts.append(len(joined))
+        joined += text + " "
+    position = 0
+    for sentence in _SENTENCE.split(joined):
+        at = joined.find(sentence, position)
+        position = at + len(sentence)
+        line = lines[bisect_right(starts, at) - 1][0]
+        out += [(said, line) for said in own_dependencies(sentence)]
     return out
 
 
