@@ -315,3 +315,21 @@ def test_a_dependency_sentence_may_run_over_a_line_break_and_pair_ids_with_a_sla
     plan = read_text(text, "sync.md")
     assert {e.id: e.depends_on for e in plan.efforts}["1.3"] == ["1.1", "1.2"]
     assert plan.source.locations[effort_key("1.3") + "/depends_on"] == 14  # where the sentence starts
+
+
+def test_a_matrix_may_key_its_rows_by_ranges_of_task_numbers():
+    text = (
+        "# Labs PoC\n\n```\nWave 1 (foundation):\n├── Task 1: Translations\n└── Task 2: Routes\n\n"
+        "Wave 2 (screens):\n├── Task 3: Wizard\n└── Task 4: Dashboard\n\nWave 3 (checks):\n└── Task 5: QA pass\n```\n\n"
+        "### Dependency Matrix\n\n| Task | Depends On | Blocks |\n|---|---|---|\n"
+        "| 1-2 | — | 3-4 |\n| 3-4 | 1-2 | 5 |\n| 5 | 3-4 | — |\n"
+    )
+    plan = read_text(text, "labs.md")
+    deps = {e.id: sorted(e.depends_on) for e in plan.efforts}
+    assert deps == {
+        "Task 1": [],
+        "Task 2": [],
+        "Task 3": ["Task 1", "Task 2"],
+        "Task 4": ["Task 1", "Task 2"],
+        "Task 5": ["Task 3", "Task 4"],
+    }

@@ -15,8 +15,11 @@ _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
 # `Task 4`, `PR 12`, `#4`: an id that is a unit of work and its number, which the document's tables may give alone.
 _UNIT_ID = re.compile(r"^(?:(?:task|pr|story|issue|ticket)\s+|#)(\d+[a-z]?(?:\.\d+)*)$", re.I)
 # `1, 4`, `Tasks 5, 6`, `6 (soft)`
-_NUMBERS_ONLY = re.compile(r"^\s*(?:tasks?\s+)?\d+(?:\s*(?:,|&|\band\b)\s*\d+)*\s*(?:\([^()]*\))?\s*$", re.I)
-_NUMBER = re.compile(r"\d+")
+# `1, 4`, `Tasks 5, 6`, `6 (soft)`, `4-9`, `F1-F4`
+_NUMBERS_ONLY = re.compile(
+    r"^\s*(?:tasks?\s+)?[A-Z]?\d+(?:\s*(?:,|&|\band\b|-|–)\s*[A-Z]?\d+)*\s*(?:\([^()]*\))?\s*$", re.I
+)
+_NUMBER = re.compile(r"([A-Z]?)(\d+)(?:\s*[-–]\s*\1(\d+))?", re.I)
 _KEY_TAIL = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-((?=[A-Z0-9]*\d)[A-Z0-9]{3,})$")
 # Words up to this long match by their stems, longer ones only whole: a word's stems are indexed by its prefixes, and
 # the prefixes of a word of a megabyte would take its square.
@@ -180,8 +183,7 @@ class Index:
 
     def _explicit(self, text: str) -> list[tuple[Draft, int, int]]:
         if self.numbers and _NUMBERS_ONLY.match(text):
-            found = ((self.numbers.get(m.group(0)), m.start(), m.end()) for m in _NUMBER.finditer(text))
-            return [(d, start, end) for d, start, end in found if d is not None]
+            return [(d, m.start(), m.end()) for m in _NUMBER.finditer(text) for d in self._numbered(m)]
         out: list[tuple[Draft, int, int]] = []
         for ident, start, end in ids_in(text):
             d = self.key(ident)
@@ -195,6 +197,17 @@ class Index:
                 out.append((d, m.start(), m.end()))
         out.sort(key=itemgetter(1))
         return out
+
+    def numbered(self, text: str) -> list[Draft]:
+        """The efforts a cell of numbers alone names (`4`, `1-3`, `F1-F4`), or none."""
+        if not (self.numbers and _NUMBERS_ONLY.match(text)):
+            return []
+        return [d for m in _NUMBER.finditer(text) for d in self._numbered(m)]
+
+    def _numbered(self, m: re.Match[str]) -> list[Draft]:
+        letter, first, last = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
+        keys = [f"{letter}{n}" for n in range(first, last + 1)] if last - first <= 50 else []
+        return [d for k in keys if (d := self.numbers.get(k.upper()) or self.numbers.get(k)) is not None]
 
     def by_name(self, text: str, keep: Callable[[Draft], bool] | None = None) -> list[Draft]:
         """The efforts whose name the text is: an exact name first, else names holding all the text's words; only

@@ -18,6 +18,7 @@ from .index import Index
 from .prose import prose_dependencies
 from .sections import Section, wave_heading
 from .tables import effort_rows
+from .text import plain
 from .wave_gates import Gate, GroupGate
 
 
@@ -79,20 +80,21 @@ class Wiring:
         """Tables outside the wave sections that key rows by effort (`Branch | Depends On | Blocks | ...`)."""
         for table in tables:
             for row in effort_rows(table, 0, -2) or []:
-                # A row keyed by a bare number (`| 4 |` beside `Task 4: ...`) has it as its name
-                known = [self.index.key(k) for k in (row.id, row.branch) if k]
-                known.append(self.index.numbers.get(row.name or ""))
-                d = next((k for k in known if k is not None), None)
-                if d is None:
-                    continue
-                for text, line in row.deps:
-                    for ident in self.resolver.resolve(text, d, names=False, waves=False).ids:
-                        if ident in self.by_id:
-                            self._add(d, ident, line)
-                for text, line in row.blocks:
-                    for target, _, _ in self.index.explicit(text):
-                        if target is not d:
-                            self._add(target, d.id or "", line)
+                known = [k for k in (self.index.key(k) for k in (row.id, row.branch) if k) if k is not None]
+                # A row keyed by bare numbers (`| 4 |`, `| 1-3 |` beside `Task 4: ...`) has them as its name
+                first = row.source.split("|")[1] if row.source.count("|") > 1 else ""
+                for d in known[:1] or self.index.numbered(plain(first)):
+                    self._matrix_row(d, row)
+
+    def _matrix_row(self, d: Draft, row: Draft) -> None:
+        for text, line in row.deps:
+            for ident in self.resolver.resolve(text, d, names=False, waves=False).ids:
+                if ident in self.by_id:
+                    self._add(d, ident, line)
+        for text, line in row.blocks:
+            for target, _, _ in self.index.explicit(text):
+                if target is not d:
+                    self._add(target, d.id or "", line)
 
     def prose(self, sections: list[Section], outside: list[Block]) -> None:
         for d, ids, line in prose_dependencies(sections, self.drafts, self.index, self.resolver, outside):
