@@ -10,7 +10,10 @@ from .model import Plan, wave_key
 
 def to_reading(plan: Plan) -> dict[str, Any]:
     # Waves keep the document's numbers: `1.1` where it wrote one.
-    written: dict[int, int | str] = {w.number: w.label or w.number for w in plan.waves}
+    # A whole number moved by a dotted wave before it (`Wave 7` after `Wave 6.5`) is the document's number again.
+    written: dict[int, int | str] = {
+        w.number: (int(w.label) if w.label.isdigit() else w.label) if w.label else w.number for w in plan.waves
+    }
     return {
         "name": plan.name,
         "title": plan.title,

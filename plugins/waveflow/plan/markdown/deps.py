@@ -17,7 +17,7 @@ _NONE = re.compile(
 )
 _WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)\s*(?:wave\s+)?\d+(?![.\d]))*)", re.I)
 _PHASE = re.compile(r"\bphases?\s+\d", re.I)
-_LABELLED = re.compile(r"\b(waves?)\s+(\d+\.\d+)\b", re.I)
+_LABELLED = re.compile(r"\b(waves?)\s+(\d+(?:\.\d+)?)\b", re.I)
 _LETTERED = re.compile(r"\b((?i:waves?))\s+([A-Z]|[IVX]+)\b")
 # `all previous`, `everything before`, `all of the above`, a cell that says only `all`
 _PREVIOUS = re.compile(
@@ -97,6 +97,8 @@ class Resolver:
         if self.word:
             text = self.word.sub(lambda m: "wave" + m.group(1), text)
         if self.labels:
+            # `Wave 1.1`; `Wave 7` after a `Wave 6.5`, its number moved along to make room: in one pass, so a number
+            # once mapped is not mapped again
             text = _LABELLED.sub(lambda m: f"{m.group(1)} {self.labels.get(m.group(2), m.group(2))}", text)
         if self.letters:
             text = _LETTERED.sub(lambda m: f"{m.group(1)} {self.letters.get(m.group(2), m.group(2))}", text)

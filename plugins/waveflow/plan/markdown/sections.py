@@ -79,14 +79,32 @@ def wave_sections(blocks: list[Block], other_words: bool = False) -> list[Sectio
         ]
         sections = [s for s in _sections(labelled, _WAVE_HEADING) if s.level == 7]
     _number_by_phase(blocks, sections)
-    dotted = sorted({s.label for s in sections if s.label}, key=lambda n: tuple(int(p) for p in n.split(".")))
-    if dotted:
+    dotted = sorted({s.label for s in sections if s.label}, key=_parts)
+    if dotted and all(s.label for s in sections):
         # `Wave 1.1`, `Wave 1.2`: waves run in the order of their numbers, which keep their own spelling.
         order = {label: i + 1 for i, label in enumerate(dotted)}
         for s in sections:
             if s.label:
                 s.number = order[s.label]
+    elif dotted:
+        _between(sections)
     return sections
+
+
+def _parts(number: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in number.split("."))
+
+
+def _between(sections: list[Section]) -> None:
+    """`Wave 6`, `Wave 6.5`, `Wave 7`: a dotted wave among whole ones runs between them, so the waves are numbered
+    in order from the first, and each whose number moves keeps the document's as its label (`6.5`, `7`)."""
+    written = {s.label or str(s.number) for s in sections}
+    first = min(s.number for s in sections if not s.label)
+    order = {w: first + i for i, w in enumerate(sorted(written, key=_parts))}
+    for s in sections:
+        mine = s.label or str(s.number)
+        if order[mine] != s.number or s.label:
+            s.label, s.number = mine, order[mine]
 
 
 def _number_by_phase(blocks: list[Block], sections: list[Section]) -> None:

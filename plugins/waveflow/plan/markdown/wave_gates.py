@@ -31,9 +31,12 @@ _GATE_KEYS = {
     "blocked on",
     "wave gate",
 }
-# Elsewhere (a heading's parentheses, `**Parallel**: No (depends on Wave 1)`), what follows one of these words.
+# Elsewhere (a heading's parentheses, `**Parallel**: No (depends on Wave 1)`, `(depends: Wave 2 + 3)`), what
+# follows one of these words.
 _WAITS = re.compile(
-    r"\b(?:depends?\s+on|after|once|requires?|needs|waits?\s+for|blocked\s+by|gate[ds]?\s+(?:on|by))\s*:?\s+(.+)", re.I
+    r"\b(?:depends?\s+on|depends?(?=\s*:)|after|once|requires?|needs|waits?\s+for|blocked\s+by|gate[ds]?\s+(?:on|by))"
+    r"\s*:?\s+(.+)",
+    re.I,
 )
 _OVERVIEW = {"overview", "summary", "wave overview", "dependencies", "gate", "start condition"}
 
