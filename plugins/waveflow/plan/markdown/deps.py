@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .draft import Draft
 from .index import Index
 from .sections import Section
-from .text import DIGITS, ID, PARENS, plain
+from .text import DIGITS, ID, PARENS, SPELLED_RANGE, plain, spelled_out
 
 _NONE = re.compile(
     r"^(?:none|n/?a|nothing|immediate|-+|—|–|\[\s*\]|independent|no(?:ne)?\b.*|\(?none\)?.*|start immediately)?$", re.I
@@ -39,8 +39,6 @@ _FILLER_EDGES = re.compile(r"^(?:after|once|when)\s+|\s+(?:complete[ds]?|are\s+d
 _PLACEHOLDER = "\x00{}\x00"
 # `1.1/1.2`: two numbered tasks
 _OR_SLASH = re.compile(r"(?<=\.\d)/(?=\d+\.\d)")
-# `P01-T03..P01-T11`, `T3–T6`: a range of ids, each one a dependency
-_RANGE = re.compile(r"\b([A-Z][A-Z0-9]*(?:-[A-Z]+)?-?)(\d+)\s*(\.\.|–|—)\s*\1(\d+)\b")
 
 
 @dataclass
@@ -74,7 +72,7 @@ class Resolver:
 
     def resolve(self, text: str, effort: Draft, names: bool = True, waves: bool = True) -> Resolved:
         out = Resolved()
-        cleaned = _OR_SLASH.sub(", ", _RANGE.sub(_spelled_out, self._waves_named(plain(text).strip())))
+        cleaned = _OR_SLASH.sub(", ", SPELLED_RANGE.sub(_spelled, self._waves_named(plain(text).strip())))
         if _NONE.match(cleaned.strip(" .")):
             return out
         protected: list[str] = []
@@ -187,11 +185,8 @@ class Resolver:
             out.notes.append(f"{clause!r} names no effort of this plan; left out")
 
 
-def _spelled_out(m: re.Match[str]) -> str:
-    first, last = int(m.group(2)), int(m.group(4))
-    if not first < last <= first + 50:
-        return m.group(0)
-    return ", ".join(f"{m.group(1)}{n:0{len(m.group(2))}d}" for n in range(first, last + 1))
+def _spelled(m: re.Match[str]) -> str:
+    return ", ".join(spelled_out(m))
 
 
 def _family(ident: str) -> str:

@@ -21,6 +21,8 @@ _LABEL_RANGE = re.compile(r"(?<![\w./-])([A-Z]{1,3})(\d+)\s*[-–]\s*([A-Z]{1,3}
 # `7.2.1-3`: efforts 7.2.1 to 7.2.3.
 ID_RANGE = re.compile(r"(?<![\w./-])((?:[A-Z]{1,3})?\d+(?:\.\d+)+)\.(\d+)\s*[-–]\s*(\d+)(?![\w.])")
 # A branch-like token: lower-case words joined by `-` or `/`, with a digit or a slash (so `read-only` is none).
+# `P01-T03..P01-T11`, `R02-T02–R02-T04`: a range written with the whole id at both ends
+SPELLED_RANGE = re.compile(r"\b([A-Z][A-Z0-9]*(?:-[A-Z]+)?-?)(\d+)\s*(?:\.\.|–|—)\s*\1(\d+)\b")
 BRANCH = re.compile(r"(?<![\w./-])(?=[\w./-]*[\d/])[a-z0-9][a-z0-9._]*(?:[-/][a-z0-9._]+)+(?![\w/-])")
 CODE = re.compile(r"`([^`\n]+)`")
 _COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]*\.\d)")
@@ -43,6 +45,14 @@ DAYS_PER_WEEK = 5.0
 
 
 @lru_cache(maxsize=16384)  # a table cell is reduced several times over while its row is read
+def spelled_out(m: re.Match[str]) -> list[str]:
+    """The ids of a `SPELLED_RANGE` match, with the first id's zero padding; a range of more than 50 is not one."""
+    first, last = int(m.group(2)), int(m.group(3))
+    if not first < last <= first + 50:
+        return [m.group(0)]
+    return [f"{m.group(1)}{n:0{len(m.group(2))}d}" for n in range(first, last + 1)]
+
+
 def plain(text: str) -> str:
     """Inline markdown reduced to its text: emphasis, code ticks, links, html tags and status emoji go."""
     if text.isascii() and not _MARKUP.search(text):

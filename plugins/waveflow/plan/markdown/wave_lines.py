@@ -21,7 +21,7 @@ from .blocks import Block
 from .draft import Draft
 from .items import CHECKBOX
 from .sections import Section
-from .text import ID, plain
+from .text import ID, SPELLED_RANGE, plain, spelled_out
 
 # What a wave line lists: labels (`A`, `F1`, `P0-6`) or task numbers (`1.2`).
 _WORD = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
@@ -33,8 +33,6 @@ _WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
 # An indented line or a branch of a drawn tree (`├── Task 1: Add the id`); a unit and its number is a label too.
 _UNIT = r"(?:Task|PR|Story|Issue|Ticket)\s+\d+[a-z]?(?:\.\d+)*"
 _LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER}|#\d+)$")
-# `P01-T03–P01-T06`: every id from the first to the last
-_RANGE = re.compile(r"^(\S*?)(\d+)\s*(?:–|—|\.\.|-)\s*\1(\d+)$")
 # `## Execution waves` over `1. Specification: P01-T01, P01-T02`: the list's n-th item is wave n
 _WAVES_HEADING = re.compile(r"\bwaves\b", re.I)
 _NAMED_ITEM = re.compile(r"^[^:]{1,80}:\s*(\S.*)$")
@@ -118,10 +116,9 @@ def _labels(text: str) -> list[str]:
     out = []
     for label in _SEPARATORS.split(_NOTE.sub("", text).strip(" .*")):
         label = label.strip("*` ")
-        span = _RANGE.match(label)
-        if span and int(span.group(2)) < int(span.group(3)) <= int(span.group(2)) + 50:
-            width = len(span.group(2))
-            out += [f"{span.group(1)}{n:0{width}d}" for n in range(int(span.group(2)), int(span.group(3)) + 1)]
+        span = SPELLED_RANGE.fullmatch(label)
+        if span:
+            out += spelled_out(span)
         elif label:
             out.append(label)
     return out
