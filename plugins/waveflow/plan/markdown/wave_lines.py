@@ -20,8 +20,9 @@ import re
 from .blocks import Block
 from .draft import Draft
 from .items import CHECKBOX
+from .mermaid import label_lines, parse_flowchart
 from .sections import Section
-from .text import ID, SPELLED_RANGE, plain, spelled_out
+from .text import DIGITS, ID, SPELLED_RANGE, plain, spelled_out
 
 # What a wave line lists: labels (`A`, `F1`, `P0-6`) or task numbers (`1.2`).
 _WORD = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
@@ -35,6 +36,7 @@ _UNIT = r"(?:Task|PR|Story|Issue|Ticket)\s+\d+[a-z]?(?:\.\d+)*"
 _LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER}|#\d+)$")
 # `## Execution waves` over `1. Specification: P01-T01, P01-T02`: the list's n-th item is wave n
 _WAVES_HEADING = re.compile(r"\bwaves\b", re.I)
+_ROSTER_HEADS = {"steps", "tasks", "efforts", "items", "issues", "prs", "stories", "work items"}
 _NAMED_ITEM = re.compile(r"^[^:]{1,80}:\s*(\S.*)$")
 _INDENTED = re.compile(rf"^[\s│├└┣┗|]+(?:[-─━*]+\s*)?({_UNIT}|{_WORD})\s*[:—–]\s+(\S.*)$")
 _SEPARATORS = re.compile(r"\s*(?:,|\+|&|\band\b)\s*")
@@ -60,6 +62,9 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
             listed += 1
             if ids := _numbered_item(block):
                 waves.append((listed, plain(block.text).strip(), block.line, ids))
+            continue
+        if block.kind == "table":
+            waves += _roster(block, described)
             continue
         if block.kind not in ("paragraph", "fence"):
             continue
@@ -104,6 +109,22 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
     return sections, drafts
 
 
+def _roster(table: Block, described: dict[str, tuple[int, str, str]]) -> list[tuple[int, str, int, list[str]]]:
+    """`| Wave | Steps |` over `| 2 | S4, S5, S6 |`: a table of waves, each row's labels its efforts."""
+    heads = [plain(h).lower().strip() for h in table.header]
+    wave = next((i for i, h in enumerate(heads) if h in ("wave", "wave #")), None)
+    listed = next((i for i, h in enumerate(heads) if h in _ROSTER_HEADS), None)
+    if wave is None or listed is None:
+        return []
+    out = []
+    for line, cells in table.rows:
+        number = DIGITS.fullmatch(plain(cells[wave]).strip()) if max(wave, listed) < len(cells) else None
+        labels = _labels(plain(cells[listed])) if number else []
+        if labels and all(_LABEL.match(t) and (t in described or ID.fullmatch(t)) for t in labels):
+            out.append((int(number.group(0)) if number else 0, f"Wave {plain(cells[wave]).strip()}", line, labels))
+    return out
+
+
 def _numbered_item(block: Block) -> list[str]:
     """The ids of `2. Rules: R02-T02–R02-T04.` under a `waves` heading, or none."""
     m = _NAMED_ITEM.match(plain(block.text).strip())
@@ -124,10 +145,21 @@ def _labels(text: str) -> list[str]:
     return out
 
 
+def _charted(block: Block, out: dict[str, tuple[int, str, str]]) -> None:
+    chart = parse_flowchart(block.text, block.line + 1)
+    for node, label in chart.labels.items() if chart else []:
+        first, _, name = (label_lines(label) or [""])[0].partition(" ")
+        if chart and first == node and name:
+            out.setdefault(node, (chart.lines.get(node, block.line), name.strip(), label))
+
+
 def _described(blocks: list[Block]) -> dict[str, tuple[int, str, str]]:
-    """label -> (line, name, text) of the list items and headings that open with a label and say what it is."""
+    """label -> (line, name, text) of the list items and headings that open with a label and say what it is, and of
+    the mermaid nodes whose label opens with their own id (`S4[S4 fitter<br/>gnm_fit.py]`)."""
     out: dict[str, tuple[int, str, str]] = {}
     for block in blocks:
+        if block.kind == "fence" and block.info == "mermaid":
+            _charted(block, out)
         if block.kind == "heading" or (block.kind == "paragraph" and block.item):
             first = block.text.split("\n")[0]
             m = _DESCRIBED.match(CHECKBOX.sub("", plain(first) if block.kind == "heading" else first).strip())
