@@ -53,7 +53,9 @@ def test_a_document_without_waves_is_refused_with_what_was_found_and_the_nearest
         "Milestone, Phase, Week or Day headings) and no effort table with a Wave column; found an effort table at line "
         "5 without "
         "a Wave column and a single numbered heading, `Sprint 4` at line 3; to read it as a plan, put its efforts "
-        "under `## Wave 1`, `## Wave 2`... headings or give its effort table a Wave column"
+        "under `## Wave 1`, `## Wave 2`... headings or give its effort table a Wave column (waves are also read from "
+        "lines such as `Wave 1: A-1, A-2`, a `| Wave | Tasks |` table, a mermaid graph's `Wave N` subgraphs or gantt "
+        "sections, or a `wave: N` field under each effort)"
     )
 
 

@@ -275,5 +275,6 @@ def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:
         "Week or Day headings) and no effort table with a Wave column"
         + (f"; found {' and '.join(found)}" if found else "")
         + "; to read it as a plan, put its efforts under `## Wave 1`, `## Wave 2`... headings or give its effort "
-        "table a Wave column"
+        "table a Wave column (waves are also read from lines such as `Wave 1: A-1, A-2`, a `| Wave | Tasks |` table, "
+        "a mermaid graph's `Wave N` subgraphs or gantt sections, or a `wave: N` field under each effort)"
     )
