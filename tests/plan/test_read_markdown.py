@@ -333,3 +333,17 @@ def test_a_matrix_may_key_its_rows_by_ranges_of_task_numbers():
         "Task 4": ["Task 1", "Task 2"],
         "Task 5": ["Task 3", "Task 4"],
     }
+
+
+def test_a_task_tools_lower_case_key_opens_an_item_as_its_id_not_a_branch():
+    text = (
+        "# Tasks\n\n## Wave 1 — backend\n- task-01: Probe the credentials\n- task-02: Push the switch\n\n"
+        "## Wave 2 — front end\n- `task-03` Show the result\n  - depends_on: [task-01]\n"
+    )
+    plan = read_text(text, "tasks.md")
+    read = [(e.id, e.name, e.wave, e.branch, e.depends_on) for e in plan.efforts]
+    assert read == [
+        ("task-01", "Probe the credentials", 1, None, []),
+        ("task-02", "Push the switch", 1, None, []),
+        ("task-03", "Show the result", 2, None, ["task-01"]),
+    ]

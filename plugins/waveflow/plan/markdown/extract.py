@@ -201,6 +201,7 @@ _FENCED_ITEM = re.compile(r"^\s*[-*]\s+\S+:\s", re.M)
 # `1. \`geo/extract-client\` — Extract the client`: an item that opens with a branch in a code span.
 _CODE_FIRST = re.compile(r"^`([^`]+)`")
 _CODE_ID = re.compile(r"^`([A-Z]{1,4}-?\d+[a-z]?)`(?=\s*[—–:-])")
+_LOWER_KEY = re.compile(r"^(?:`([a-z]{1,6}-\d{1,4})`\s*[:—–]?|([a-z]{1,6}-\d{1,4})\s*[:—–])\s+(\S.*)$")
 _LABEL_ID = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?):(?=\s)")
 
 
@@ -223,7 +224,12 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
                 break
             nested.append(child)
         title = Block("paragraph", block.line, first)
-        if _bold_heading(title):
+        if keyed := _keyed_item(first, block.line, section.number, index):
+            for role, at, value in item_fields(nested):
+                told(keyed, role, at, value)
+            keyed.tell(block.text)
+            out.append(keyed)
+        elif _bold_heading(title):
             out += block_efforts(title, nested, section.number, index)
         elif leading_id(plain(bare))[0] or BOLD_ID.match(bare) or _branch_first(bare):
             found = line_efforts(first, block.line, section.number, index)
@@ -237,6 +243,18 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         elif numbered := numbered_todo(block, first, nested, section.number, index):
             out.append(numbered)
     return _once(out)
+
+
+def _keyed_item(text: str, line: int, wave: int, section: int) -> Draft | None:
+    """`` - `t-02` Wire the blockers ``, `- task-01: Probe the credentials`: a task tool's lower-case key opens the
+    item; it is the effort's id, not a branch."""
+    m = _LOWER_KEY.match(text)
+    if not m:
+        return None
+    d = Draft(line, wave, section, source=text)
+    d.set("id", m.group(1) or m.group(2), line)
+    d.set("name", plain(m.group(3)).strip() or None, line)
+    return d
 
 
 def document_items(blocks: list[Block]) -> list[Draft]:
