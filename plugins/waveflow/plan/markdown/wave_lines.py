@@ -37,6 +37,10 @@ _LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER}|#\d+)$")
 # `## Execution waves` over `1. Specification: P01-T01, P01-T02`: the list's n-th item is wave n
 _WAVES_HEADING = re.compile(r"\bwaves\b", re.I)
 _ROSTER_HEADS = {"steps", "tasks", "efforts", "items", "issues", "prs", "stories", "work items"}
+_KEY = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
+_TREE = r"^[\s│├└┣┗|]+[─━-]*\s*"
+_TREE_ITEM = re.compile(_TREE + r"(\S+)(.*)$")
+_TREE_DEPS = re.compile(_TREE + r"(?:depends\s+on|blocked\s+by|needs|after)\s*:?\s+(\S.*)$", re.I)
 _NAMED_ITEM = re.compile(r"^[^:]{1,80}:\s*(\S.*)$")
 _INDENTED = re.compile(rf"^[\s│├└┣┗|]+(?:[-─━*]+\s*)?({_UNIT}|{_WORD})\s*[:—–]\s+(\S.*)$")
 _SEPARATORS = re.compile(r"\s*(?:,|\+|&|\band\b)\s*")
@@ -45,6 +49,7 @@ _NOTE = re.compile(r"\([^)]*\)")
 # `A: Update the tokens`, `**P0-6** — Comprehension test`, `[ ] 1.2 Append the 2025 rates`: an item or heading that
 # says what a label is.
 _DESCRIBED = re.compile(rf"^\**({_WORD})\**\s*[:—–]\s+(\S.*)$|^({_NUMBER})\s+(\S.*)$")
+Described = dict[str, tuple[int, str, str]]  # label -> (line, name, text) of what says what the label is
 # `<!-- agent: build, depends_on: [1.1], touches: [...] -->`: a tool's note on the item, with its dependencies.
 _COMMENT = re.compile(r"<!--.*?-->")
 _NOTED_DEPS = re.compile(r"<!--.*?\bdepends_on\s*:\s*\[([^\]]*)\].*?-->")
@@ -53,6 +58,7 @@ _NOTED_DEPS = re.compile(r"<!--.*?\bdepends_on\s*:\s*\[([^\]]*)\].*?-->")
 def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
     """(one section per wave line, the efforts they list), or None when the document has no such lines."""
     described = _described(blocks)
+    said: dict[str, list[tuple[str, int]]] = {}  # label -> the dependencies a tree's branch under it names
     waves: list[tuple[int, str, int, list[str]]] = []  # (number, the line as written, line, labels)
     listed = 0  # items so far of the list under a `waves` heading, or -1 when not under one
     for block in blocks:
@@ -73,21 +79,8 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
             m = _WAVE_LINE.match(plain(text).strip()) or _WAVE_OVER.match(plain(text).strip())
             if not m:
                 continue
-            if m.re is _WAVE_OVER:
-                # `Wave 1 (parallel):` over indented `TASK-ABE-001: Lint in ACs` lines, or over a line of labels
-                labels: list[str] = []
-                for at, below in lines[i + 1 :]:
-                    u = _INDENTED.match(below)
-                    if u is None:
-                        if not labels and below[:1].isspace():
-                            labels = [t for t in _SEPARATORS.split(_NOTE.sub("", below).strip(" .")) if t]
-                        break
-                    described.setdefault(u.group(1), (at, u.group(2).strip(), u.group(0).strip()))
-                    labels.append(u.group(1))
-                labels = [t.rstrip("*") for t in labels]
-            else:
-                labels = _labels(m.group(3))
-            if not labels or not all(_LABEL.match(t) and (t in described or ID.fullmatch(t)) for t in labels):
+            labels = _listed_below(lines[i + 1 :], described, said) if m.re is _WAVE_OVER else _labels(m.group(3))
+            if not labels or not all(_known(t, described) for t in labels):
                 continue
             waves.append((int(m.group(1)), plain(text).strip(), line, labels))
     if len({number for number, *_ in waves}) < 2:
@@ -103,13 +96,46 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
                 at, name, text = described[label]
                 d.set("name", name, at)
                 d.tell(text)
-                d.deps += [(said.group(1), at) for said in _NOTED_DEPS.finditer(text) if said.group(1).strip()]
+                d.deps += [(noted.group(1), at) for noted in _NOTED_DEPS.finditer(text) if noted.group(1).strip()]
+            d.deps += said.get(label, [])
             d.origin = f"waves:{line}"
             drafts.append(d)
     return sections, drafts
 
 
-def _roster(table: Block, described: dict[str, tuple[int, str, str]]) -> list[tuple[int, str, int, list[str]]]:
+def _known(label: str, described: Described) -> bool:
+    """Whether a label is one the document says what it is, or an id or key that says so itself."""
+    return bool(_LABEL.match(label)) and (label in described or _is_key(label))
+
+
+def _is_key(label: str) -> bool:
+    # `APP-002-W1-READ-DEPLOYMENT`: a tracker's key whose last part is a word is a key as `P0-6` is
+    return bool(ID.fullmatch(label) or (_KEY.fullmatch(label) and any(c.isdigit() for c in label)))
+
+
+def _listed_below(
+    lines: list[tuple[int, str]], described: Described, said: dict[str, list[tuple[str, int]]]
+) -> list[str]:
+    """The labels under `Wave 1 (parallel):`: indented `TASK-ABE-001: Lint in ACs` lines, the branches of a drawn
+    tree (`├─ APP-2-READ (todo — Codex)` over `│   └─ Depends on: APP-2-BASE`), or one indented line of labels."""
+    labels: list[str] = []
+    for at, below in lines:
+        if u := _INDENTED.match(below):
+            described.setdefault(u.group(1), (at, u.group(2).strip(), u.group(0).strip()))
+            labels.append(u.group(1).rstrip("*"))
+        elif (needs := _TREE_DEPS.match(below)) and labels:
+            said.setdefault(labels[-1], []).append((needs.group(1).strip(), at))
+        elif (branch := _TREE_ITEM.match(below)) and _is_key(branch.group(1)):
+            described.setdefault(branch.group(1), (at, _NOTE.sub("", branch.group(2)).strip(" -—–:"), below.strip()))
+            labels.append(branch.group(1))
+        else:
+            if not labels and below[:1].isspace():
+                labels = [t for t in _SEPARATORS.split(_NOTE.sub("", below).strip(" .")) if t]
+            break
+    return labels
+
+
+def _roster(table: Block, described: Described) -> list[tuple[int, str, int, list[str]]]:
     """`| Wave | Steps |` over `| 2 | S4, S5, S6 |`: a table of waves, each row's labels its efforts."""
     heads = [plain(h).lower().strip() for h in table.header]
     wave = next((i for i, h in enumerate(heads) if h in ("wave", "wave #")), None)
@@ -120,7 +146,7 @@ def _roster(table: Block, described: dict[str, tuple[int, str, str]]) -> list[tu
     for line, cells in table.rows:
         number = DIGITS.fullmatch(plain(cells[wave]).strip()) if max(wave, listed) < len(cells) else None
         labels = _labels(plain(cells[listed])) if number else []
-        if labels and all(_LABEL.match(t) and (t in described or ID.fullmatch(t)) for t in labels):
+        if labels and all(_known(t, described) for t in labels):
             out.append((int(number.group(0)) if number else 0, f"Wave {plain(cells[wave]).strip()}", line, labels))
     return out
 
@@ -145,7 +171,7 @@ def _labels(text: str) -> list[str]:
     return out
 
 
-def _charted(block: Block, out: dict[str, tuple[int, str, str]]) -> None:
+def _charted(block: Block, out: Described) -> None:
     chart = parse_flowchart(block.text, block.line + 1)
     for node, label in chart.labels.items() if chart else []:
         first, _, name = (label_lines(label) or [""])[0].partition(" ")
