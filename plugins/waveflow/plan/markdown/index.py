@@ -11,15 +11,14 @@ from .draft import Draft
 from .text import STEM_MIN, branch_prefix, ids_in, is_stem_of, short_branch, words
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
-# The last part of a key-style id (`99A5` of `TASK-BOOT-99A5`): three characters or more, with a digit.
 # `Task 4`, `PR 12`, `#4`: an id that is a unit of work and its number, which the document's tables may give alone.
 _UNIT_ID = re.compile(r"^(?:(?:task|pr|story|issue|ticket)\s+|#)(\d+[a-z]?(?:\.\d+)*)$", re.I)
-# `1, 4`, `Tasks 5, 6`, `6 (soft)`
 # `1, 4`, `Tasks 5, 6`, `6 (soft)`, `4-9`, `F1-F4`
 _NUMBERS_ONLY = re.compile(
     r"^\s*(?:tasks?\s+)?[A-Z]?\d+(?:\s*(?:,|&|\band\b|-|–)\s*[A-Z]?\d+)*\s*(?:\([^()]*\))?\s*$", re.I
 )
 _NUMBER = re.compile(r"([A-Z]?)(\d+)(?:\s*[-–]\s*\1(\d+))?", re.I)
+# The last part of a key-style id (`99A5` of `TASK-BOOT-99A5`): three characters or more, with a digit.
 _KEY_TAIL = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-((?=[A-Z0-9]*\d)[A-Z0-9]{3,})$")
 # Words up to this long match by their stems, longer ones only whole: a word's stems are indexed by its prefixes, and
 # the prefixes of a word of a megabyte would take its square.

@@ -33,7 +33,8 @@ def heading_ids(section: Section, index: int) -> list[Draft]:
         d.tell(as_markdown(section.blocks))
         d.origin = f"heading:{section.line}"
         out.append(d)
-    # One effort named, one branch in the wave's lines (`\`.worktrees/task-151\` on \`task/151-renderers\``): its
+    # One effort named and one branch in the wave's lines (`\`.worktrees/task-151\` on \`task/151-renderers\``): the
+    # branch is that effort's
     branches = {
         d.branch: block.line
         for block in section.blocks
