@@ -13,7 +13,7 @@ from waveflow.plan.convert import to_reading, to_yaml_data
 from waveflow.plan.errors import NotAWavePlan, PlanError
 from waveflow.plan.load import read_plan, read_text
 from waveflow.plan.model import effort_key
-from waveflow.plan.validate import validate
+from waveflow.plan.validate import check, validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "markdown"
 SHAPES = sorted(p.stem for p in FIXTURES.glob("*.md") if p.with_suffix(".expected.json").exists())
@@ -347,3 +347,10 @@ def test_a_task_tools_lower_case_key_opens_an_item_as_its_id_not_a_branch():
         ("task-02", "Push the switch", 1, None, []),
         ("task-03", "Show the result", 2, None, ["task-01"]),
     ]
+
+
+def test_a_numbered_unit_of_work_read_from_a_tree_is_an_id_validation_takes():
+    text = "# T\n\n```\nWave 1 (a):\n├── Task 1.1: Alpha\n└── Task 1.2: Beta\n\nWave 2 (b):\n└── Task 2.1: Gamma\n```\n"
+    plan = read_text(text, "tree.md")
+    check(plan)  # raises on an id the reader made but validation refuses
+    assert [e.id for e in plan.efforts] == ["Task 1.1", "Task 1.2", "Task 2.1"]

@@ -20,7 +20,9 @@ _SHELL = re.compile(r"[;&|$`<>(){}!*?\\\"'\s#]")
 # branches) takes a form of it made for that place.
 # Ids a document gives in its own words, kept as written: an issue (`#37`) or a unit of work and its number (`PR 3`,
 # `Task 12`). They never reach a shell (commands are argv lists), and labels and task ids are made from them safely.
-ISSUE_ID = re.compile(r"#\d+|(?:PR|Task|Ticket|Issue|Story) \d+[a-z]?", re.I)
+UNIT = r"(?:PR|Task|Ticket|Issue|Story)"  # the units of work a document numbers: `PR 3`, `Task 1.2`
+UNIT_NUMBER = r"\d+[a-z]?(?:\.\d+)*"
+ISSUE_ID = re.compile(rf"#\d+|{UNIT} {UNIT_NUMBER}", re.I)
 _PLAIN_BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
 
 

@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 
+from ..names import UNIT, UNIT_NUMBER
 from .draft import Draft
 from .text import STEM_MIN, branch_prefix, ids_in, is_stem_of, short_branch, words
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
 # `Task 4`, `PR 12`, `#4`: an id that is a unit of work and its number, which the document's tables may give alone.
-_UNIT_ID = re.compile(r"^(?:(?:task|pr|story|issue|ticket)\s+|#)(\d+[a-z]?(?:\.\d+)*)$", re.I)
+_UNIT_ID = re.compile(rf"^(?:{UNIT}\s+|#)({UNIT_NUMBER})$", re.I)
 # `1, 4`, `Tasks 5, 6`, `6 (soft)`, `4-9`, `F1-F4`
 _NUMBERS_ONLY = re.compile(
     r"^\s*(?:tasks?\s+)?[A-Z]?\d+(?:\s*(?:,|&|\band\b|-|–)\s*[A-Z]?\d+)*\s*(?:\([^()]*\))?\s*$", re.I

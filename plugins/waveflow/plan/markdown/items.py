@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..names import UNIT
 from .blocks import Block, as_markdown, list_items
 from .briefs import criteria
 from .draft import Draft, namespace_in, ports_in
@@ -35,7 +36,7 @@ _EFFORT_HEADING = re.compile(
     re.I,
 )
 _SIZE_NOTE = re.compile(r"\s*\(\s*~?\s*\d[\d,]*\s*\+?\s*(?:lines?|loc)\s*\)", re.I)
-_UNIT_NUMBER = re.compile(r"^(PR|Task|Ticket|Issue|Story)\s*#?\s*(\d+[a-z]?)\b", re.I)
+_UNIT_NUMBER = re.compile(rf"^({UNIT})\s*#?\s*(\d+[a-z]?)\b", re.I)
 _NUMBER_ID = re.compile(r"\d+(?:[-.]\d+)+[a-z]?")
 _AGENT_HEADING = re.compile(r"^agent[\s-]*([A-Z]|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I)
 _AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*(?:->|[:\-–—→])\s*", re.I)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ..names import UNIT, UNIT_NUMBER
 from .blocks import Block
 from .draft import Draft
 from .items import CHECKBOX
@@ -32,7 +33,7 @@ _WAVE = r"^\W*wave\s+(\d+)\b\s*(\([^)]*\))?"
 _WAVE_LINE = re.compile(_WAVE + r"(?:\s*[—–-]\s[^:]*|[^:\w]*):\**\s*(\S.*)$", re.I)
 _WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
 # An indented line or a branch of a drawn tree (`├── Task 1: Add the id`); a unit and its number is a label too.
-_UNIT = r"(?:Task|PR|Story|Issue|Ticket)\s+\d+[a-z]?(?:\.\d+)*"
+_UNIT = rf"{UNIT}\s+{UNIT_NUMBER}"
 _LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER}|#\d+)$")
 # `## Execution waves` over `1. Specification: P01-T01, P01-T02`: the list's n-th item is wave n
 _WAVES_HEADING = re.compile(r"\bwaves\b", re.I)
