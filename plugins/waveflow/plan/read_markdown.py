@@ -142,11 +142,13 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
     listed = listed or efforts_by_mention(blocks, sections) or table_efforts(blocks)
     if listed:
         return sections, listed
-    found = wave_lines(blocks) or chart_waves(blocks) or own_waves(blocks)
+    # The efforts the document lists anywhere, read once: they may name their own waves, or tell more about the
+    # efforts the waves only list (their dependencies, their brief)
+    items = document_items(blocks)
+    found = wave_lines(blocks) or chart_waves(blocks) or own_waves(items)
     if found is None:
         return sections, []
-    # Waves that only list their efforts: what each effort's own block or item says (its dependencies, its brief)
-    told = {d.id: d for d in document_items(blocks) if d.id}
+    told = {d.id: d for d in items if d.id}
     for d in found[1]:
         other = told.get(d.id or "")
         if other is not None and other is not d:

@@ -10,16 +10,14 @@ Each effort goes in the wave it names; a wave is one section, placed where its f
 
 from __future__ import annotations
 
-from .blocks import Block
 from .draft import Draft
-from .extract import document_items
 from .sections import Section
 
 
-def own_waves(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
-    """(one section per wave named, the efforts that name one), or None when fewer than two waves are named or
-    most efforts name none (a field that happens to say `Wave` is not how the plan is laid out)."""
-    drafts = document_items(blocks)
+def own_waves(drafts: list[Draft]) -> tuple[list[Section], list[Draft]] | None:
+    """Of the efforts a document lists anywhere: (one section per wave named, the efforts that name one), or None
+    when fewer than two waves are named or most efforts name none (a field that happens to say `Wave` is not how the
+    plan is laid out)."""
     placed = [d for d in drafts if d.own_wave is not None]
     if len({d.own_wave for d in placed}) < 2 or 2 * len(placed) < len(drafts):
         return None
