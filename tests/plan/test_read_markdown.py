@@ -354,3 +354,14 @@ def test_a_numbered_unit_of_work_read_from_a_tree_is_an_id_validation_takes():
     plan = read_text(text, "tree.md")
     check(plan)  # raises on an id the reader made but validation refuses
     assert [e.id for e in plan.efforts] == ["Task 1.1", "Task 1.2", "Task 2.1"]
+
+
+def test_an_agent_roster_beside_a_waves_efforts_assigns_roles_and_adds_none():
+    text = (
+        "# T\n\n## Wave 1\n\n| Effort | Branch |\n|---|---|\n| 1.1 Schema | `p/schema` |\n| 1.2 Parser | `p/parser` |\n\n"
+        "## Coordination\n\n### Wave 1 coordination\n\n- **Agent 1**: Primary for the schema package\n"
+        "- **Agent 2**: Owner of the parser package\n\n"
+        "## Wave 2\n\n**Agent 1**: Ranking\n**Agent 2**: Caching\n"
+    )
+    plan = read_text(text, "roles.md")
+    assert [(e.id, e.wave) for e in plan.efforts] == [("1.1", 1), ("1.2", 1), ("ranking", 2), ("caching", 2)]

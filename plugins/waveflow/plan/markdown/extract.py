@@ -22,10 +22,11 @@ from .items import (
 )
 from .named import heading_ids
 from .panels import is_panel, panel_efforts
+from .roster import roster_efforts
 from .sections import Section, fields
 from .structured import structured_efforts
 from .tables import effort_rows
-from .text import leading_id, plain
+from .text import dependency_notes, leading_id, plain
 from .todos import numbered_checklist, numbered_todo, titled_with_fields
 from .tool_calls import is_tool_calls, tool_call_efforts
 
@@ -49,13 +50,31 @@ def section_efforts(sections: list[Section]) -> list[Draft]:
                 _id_bullets(section, index)
                 or heading_ids(section, index)
                 or numbered_checklist(section.blocks, section.number, index)
+                or _told(roster_efforts(section, index), "roster")
             )
         out += found
+    out = _first_rosters(out)
     # An agent known only by its label is an effort only in a plan whose efforts are all such agents; beside efforts
     # with ids or branches, `#### Agent 1 (API Lead)` repeats one of them in an instructions section.
     labelled = [d for d in out if d.slot and d.id == d.slot and not d.branch]
     if len(labelled) < len(out):
         out = [d for d in out if not any(d is x for x in labelled)]
+    return out
+
+
+def _first_rosters(drafts: list[Draft]) -> list[Draft]:
+    """A roster restated later (`## Implementation Order` over the same `Phase 1`) names each wave's agents again:
+    an agent's first line in a wave is its effort. Beside a wave's efforts read from elsewhere, a roster assigns
+    roles (`#### Agent Role Assignment` under `### Wave 2 Coordination`)."""
+    read = {d.wave for d in drafts if d.origin != "roster"}
+    staffed: set[tuple[int, str | None]] = set()
+    out = []
+    for d in drafts:
+        if d.origin == "roster":
+            if d.wave in read or (d.wave, d.agent) in staffed:
+                continue
+            staffed.add((d.wave, d.agent))
+        out.append(d)
     return out
 
 
@@ -201,7 +220,9 @@ _FENCED_ITEM = re.compile(r"^\s*[-*]\s+\S+:\s", re.M)
 # `1. \`geo/extract-client\` — Extract the client`: an item that opens with a branch in a code span.
 _CODE_FIRST = re.compile(r"^`([^`]+)`")
 _CODE_ID = re.compile(r"^`([A-Z]{1,4}-?\d+[a-z]?)`(?=\s*[—–:-])")
-_LOWER_KEY = re.compile(r"^(?:`([a-z]{1,6}-\d{1,4})`\s*[:—–]?|([a-z]{1,6}-\d{1,4})\s*[:—–])\s+(\S.*)$")
+# A tracker's lower-case key: `t-02`, `task-01`, and a dotted one (`akv.5`, `8ov.1`) that has a letter before its dot.
+_TRACKER_KEY = r"[a-z]{1,6}-\d{1,4}|(?=[0-9]*[a-z])[a-z0-9]{2,6}\.\d{1,4}"
+_LOWER_KEY = re.compile(rf"^(?:`({_TRACKER_KEY})`\s*[:—–]?|({_TRACKER_KEY})\s*[:—–])\s+(\S.*)$")
 _LABEL_ID = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?):(?=\s)")
 
 
@@ -253,7 +274,9 @@ def _keyed_item(text: str, line: int, wave: int, section: int) -> Draft | None:
         return None
     d = Draft(line, wave, section, source=text)
     d.set("id", m.group(1) or m.group(2), line)
-    d.set("name", plain(m.group(3)).strip() or None, line)
+    # `Export scheduler (needs bex.1) · sonnet · exports/csv.py`: the name, then its notes and `·`-separated fields
+    name = dependency_notes(plain(m.group(3)).split(" · ")[0])[0]
+    d.set("name", name.strip() or None, line)
     return d
 
 
