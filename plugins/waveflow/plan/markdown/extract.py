@@ -283,8 +283,10 @@ def _keyed_item(text: str, line: int, wave: int, section: int) -> Draft | None:
 def document_items(blocks: list[Block]) -> list[Draft]:
     """The efforts a document lists anywhere as entries of a structured fence, bullets or effort blocks, for plans
     whose waves are not sections."""
-    whole = Section(0, "", 0, 0, blocks=blocks)
     fenced = [d for b in blocks if b.kind == "fence" for d in _told(structured_efforts(b, 0, -1), f"fence:{b.line}")]
+    # `# ADR-0004: Workstream Breakdown`: a document's one title is about all of it, not an effort over the rest
+    titles = [b for b in blocks if b.kind == "heading" and b.level == 1]
+    whole = Section(0, "", 0, 0, blocks=[b for b in blocks if len(titles) != 1 or b is not titles[0]])
     headed = [d for d in _walk(whole, -1) if d.origin == "blocks"]
     return _once(sorted(fenced + _id_bullets(whole, -1) + headed, key=lambda d: d.line))
 

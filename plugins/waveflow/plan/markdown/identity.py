@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ..model import effort_key, slug
 from .draft import Draft
 from .text import name_from_branch, short_branch
+
+# A numbered label with no path in it (`worktree-1`, `wt3`, `lane-2`): a slot when it restarts in every wave.
+_SLOT_LABEL = re.compile(r"^([a-z]+)[-_]?\d{1,2}$", re.I)
 
 
 def _slots(drafts: list[Draft]) -> None:
@@ -24,6 +28,21 @@ def _slots(drafts: list[Draft]) -> None:
         elif len(waves) == len(same) > 1 and all(d.slot for d in same):
             for d in same:  # `Agent 1` of every wave, with no branch: the wave tells them apart
                 d.id = f"w{d.wave}-{d.slot}"
+    by_branch: dict[str, list[Draft]] = defaultdict(list)
+    for d in drafts:
+        if d.branch and _SLOT_LABEL.match(d.branch):
+            by_branch[d.branch.lower()].append(d)
+    # `| worktree-1 | FEAT-009 |` in wave 1 and `| worktree-1 | FEAT-015 |` in wave 2: the worktrees a wave's efforts
+    # take turns in, not branches; `worktree-5`, used once, is one of them too
+    turns = {
+        _SLOT_LABEL.match(label).group(1)  # type: ignore[union-attr]  # every key matched it
+        for label, same in by_branch.items()
+        if len({d.wave for d in same}) == len(same) > 1 and len({d.id for d in same}) == len(same)
+    }
+    for label, same in by_branch.items():
+        if _SLOT_LABEL.match(label).group(1) in turns:  # type: ignore[union-attr]
+            for d in same:
+                d.slot, d.branch = d.branch, None
 
 
 def _retold(seen: Draft, d: Draft) -> bool:

@@ -32,7 +32,7 @@ from .text import (
 # `NEW PR 01d: ...`: a status word in capitals may come before the kind of work.
 _EFFORT_HEADING = re.compile(
     r"^(?:(?-i:[A-Z]{2,})\s+)?(?:effort|task|work\s*item|component|item|story|track|lane|work\s*stream|ticket|pr|plan|worktree|sub-?task|step)"
-    r"\s*#?\s*([A-Za-z]*\d[\w.-]*)\s*(?:[:\-–—.)]\s*(.*))?$",
+    r"\s*#?\s*([A-Za-z]*\d[\w.-]*|(?-i:[A-Z])(?=\s*[:\-–—.)]))\s*(?:[:\-–—.)]\s*(.*))?$",
     re.I,
 )
 _SIZE_NOTE = re.compile(r"\s*\(\s*~?\s*\d[\d,]*\s*\+?\s*(?:lines?|loc)\s*\)", re.I)
@@ -178,8 +178,9 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
     elif effort:
         ident, _ = leading_id(effort.group(1), loose=True)
         name = _SIZE_NOTE.sub("", effort.group(2) or "").strip()
-        if ident is None and _NUMBER_ID.fullmatch(effort.group(1)):
-            ident = effort.group(1)  # `Plan 02-01: Database schema`: a number in parts is an id
+        if ident is None and (_NUMBER_ID.fullmatch(effort.group(1)) or effort.group(1).isalpha()):
+            # `Plan 02-01: Database schema`: a number in parts is an id; `Workstream A: Voice`, a letter
+            ident = effort.group(1)
         elif ident is None:
             # `Track 1 — TASK-FIX-7.1 (wire the linker)`: a bare count, and the effort's id after it.
             ident, rest = leading_id(name)

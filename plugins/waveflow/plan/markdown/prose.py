@@ -26,10 +26,12 @@ _STATEMENT = re.compile(
     r"(?:begin|start|proceed|go)\b"
     # `Start X only after Y is merged.`: an instruction, the effort after the verb.
     r"|^(?:start|begin)\s+(?P<subj6>.+?)\s+(?:only\s+)?(?:after|once|when)\s+(?P<obj6>.+?)"
-    r"(?:\s+(?:is|are)\s+(?:merged|done|complete|landed|finished)|\s+lands?)?$",
+    r"(?:\s+(?:is|are)\s+(?:merged|done|complete|landed|finished)|\s+lands?)?$"
+    # `E (Enhanced Brief) after B completes`: an item of a list of what may run when.
+    r"|^(?P<subj7>[^,;]+?)\s+after\s+(?P<obj7>.+?)\s+(?:completes?|(?:is|are)\s+(?:done|complete|merged)|lands?)\.?$",
     re.I,
 )
-_PARTS = ("", "2", "3", "4", "5", "6")
+_PARTS = ("", "2", "3", "4", "5", "6", "7")
 _BLOCKS = re.compile(r"^(?P<subj>.*?)\b(?:blocks|unblocks|is\s+blocking)\s+(?P<obj>.+)$", re.I)
 _CLAUSE = re.compile(r"\s*;\s*|,\s+and\s+(?=it\b)", re.I)
 _IT = re.compile(r"^(?:it|this|this\s+one)\s", re.I)

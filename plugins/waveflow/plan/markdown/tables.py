@@ -293,7 +293,8 @@ def _row(
             ident, rest = plain(value), ""
         draft.set("id", ident, line)
         if rest and not (role == "id" and branch_in(value) == rest):
-            draft.set("name", rest, line)
+            # `LED-101 (Account model)`: the name in brackets after the id
+            draft.set("name", rest[1:-1] if rest[0] == "(" and rest[-1] == ")" and rest.count("(") == 1 else rest, line)
     branch = cell.get("branch")
     if branch is not None and plain(branch).lower() not in _DASH:
         draft.set("branch", branch_in(branch) or _bare_branch(plain(branch)), line)

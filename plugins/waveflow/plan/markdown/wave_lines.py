@@ -28,7 +28,7 @@ from .text import DIGITS, ID, SPELLED_RANGE, plain, spelled_out
 # What a wave line lists: labels (`A`, `F1`, `P0-6`) or task numbers (`1.2`).
 _WORD = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
 _NUMBER = r"\d+(?:\.\d+)+"
-_WAVE = r"^\W*wave\s+(\d+)\b\s*(\([^)]*\))?"
+_WAVE = r"^\W*(?:wave|sprint|stage|batch|round|group)\s+(\d+)\b\s*(\([^)]*\))?"
 # `Wave 1 (parallel): A, B`, `**Wave 2 — deps on Wave 1:** #7 (←6), #8`
 _WAVE_LINE = re.compile(_WAVE + r"(?:\s*[—–-]\s[^:]*|[^:\w]*):\**\s*(\S.*)$", re.I)
 _WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
@@ -49,7 +49,9 @@ _NOTE = re.compile(r"\([^)]*\)")
 
 # `A: Update the tokens`, `**P0-6** — Comprehension test`, `[ ] 1.2 Append the 2025 rates`: an item or heading that
 # says what a label is.
-_DESCRIBED = re.compile(rf"^\**({_WORD})\**\s*[:—–]\s+(\S.*)$|^({_NUMBER})\s+(\S.*)$")
+_DESCRIBED = re.compile(
+    rf"^(?i:(?:work)?stream\s+|track\s+|lane\s+)?\**({_WORD})\**\s*[:—–]\s+(\S.*)$|^({_NUMBER})\s+(\S.*)$"
+)
 Described = dict[str, tuple[int, str, str]]  # label -> (line, name, text) of what says what the label is
 # `<!-- agent: build, depends_on: [1.1], touches: [...] -->`: a tool's note on the item, with its dependencies.
 _COMMENT = re.compile(r"<!--.*?-->")
