@@ -31,6 +31,10 @@ from .text import leading_id
 
 # `C1: arrange input columnar`, `WP6b opencode-bridge`: a short label opens a label as an id does
 _LABELLED = re.compile(r"^([A-Z]{1,4}\d{1,3}[a-z]?)\s*[:—–]?\s+(\S.*)$")
+# `T1[1 Contribute families]`: the document's own number for the node's work
+_NUMBERED = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
+# `subgraph Wave1`, `subgraph wave_2`: a subgraph's id as its title, the number glued to the word
+_GLUED = re.compile(r"^([A-Za-z]+)[_-]?(\d+)$")
 Waves = tuple[list[Section], list[Draft]]
 
 
@@ -49,12 +53,14 @@ def chart_waves(blocks: list[Block]) -> Waves | None:
 
 
 def _flowchart_waves(chart: Flowchart, at: int) -> Waves:
-    waves = {i: found for i, (title, _) in enumerate(chart.subgraphs) if (found := titled_wave(title))}
+    waves = {
+        i: found for i, (title, _) in enumerate(chart.subgraphs) if (found := titled_wave(_GLUED.sub(r"\1 \2", title)))
+    }
     out = _Waves(at)
     for node in chart.order:
         where = chart.inside.get(node)
         ident, name, lines = label_parts(chart.labels.get(node, ""))
-        if ident is None and lines and (short := _LABELLED.match(lines[0])):
+        if ident is None and lines and (short := _LABELLED.match(lines[0]) or _NUMBERED.match(lines[0])):
             ident, name = short.group(1), short.group(2)
         if where in waves and ident is not None:
             title, line = chart.subgraphs[where]
