@@ -197,6 +197,8 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     staffed = "agent" in col and any(a and plain(a).lower() not in _DASH for a in agents)
     # A `Namespace` column holds just the name; a `Resource Usage` column says `Test ns: name` among other things.
     bare = "resources" in col and _header(table.header[col["resources"]]) in _NAMESPACE_HEADERS
+    # `| Story |` of `1.2 Tailwind setup`, `1.3 Prisma schema`: with no id column, names numbered alike carry the ids
+    numbered = "id" not in col and "name" in col and _numbered_names(col["name"], table)
     # A team is a few agents over many rows: each one's name is read once.
     agent_names = {a: agent_name(a) for a in set(agents) if a}
     # The columns no field is read from (Focus, Notes) go into each row's brief.
@@ -206,7 +208,9 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     for (line, cells, cell), agent in zip(rows, agents, strict=True):
         if staffed and (not agent or plain(agent).lower() in _DASH):
             continue
-        draft = _row(line, cells, cell, wave, section, bare)
+        draft = _row(line, cells, cell, wave, section, bare, numbered)
+        if numbered and draft is not None and draft.id is None and draft.branch is None:
+            continue  # `Buffer / review` among numbered stories: a slot in the schedule, no story
         if draft is not None:
             draft.tell(row_brief(table.header, cells, unread))
             # `| Parallel? | Yes (depends on B032 being merged) |`, `| Notes | Depends on sync-p2w1-queue |`: what
@@ -215,6 +219,9 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
             draft.set("agent", agent_names[agent] if agent else None, line)
             out.append(draft)
     return out if out or not table.rows else None
+
+
+_NUMBERED_NAME = re.compile(r"^\d+\.\d+\s+\S")
 
 
 def _order_notes(cell: str) -> list[str]:
@@ -269,8 +276,20 @@ def _pick_id(col: dict[str, int], table: Block) -> None:
         col["name"] = second
 
 
+def _numbered_names(i: int, table: Block) -> bool:
+    """Whether most of a column's names open with a two-part number (a `💤 Rest/Review` row among them does not)."""
+    numbered = sum(1 for _, cells in table.rows if i < len(cells) and _NUMBERED_NAME.match(plain(cells[i])))
+    return numbered >= 1 and 3 * numbered >= 2 * len(table.rows)
+
+
 def _row(
-    line: int, cells: list[str], cell: dict[str, str], wave: int | None, section: int, bare_namespace: bool
+    line: int,
+    cells: list[str],
+    cell: dict[str, str],
+    wave: int | None,
+    section: int,
+    bare_namespace: bool,
+    numbered: bool,
 ) -> Draft | None:
     first = plain(cells[0]) if cells else ""
     if not (first or any(plain(c) for c in cells[1:])) or _TOTAL.match(first):
@@ -288,7 +307,7 @@ def _row(
             draft.deps.append((deps, line))
         if blocks:
             draft.blocks.append((blocks, line))
-        ident, rest = leading_id(plain(value), loose=role == "id")
+        ident, rest = leading_id(plain(value), loose=role == "id" or numbered)
         if role == "id" and ident is None and _LABEL.match(plain(value)):
             ident, rest = plain(value), ""
         draft.set("id", ident, line)
