@@ -12,6 +12,10 @@ from .draft import Draft
 from .text import STEM_MIN, branch_prefix, ids_in, is_stem_of, short_branch, words
 
 _TOKEN = re.compile(r"#?[A-Za-z0-9][\w./-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# What a number right after names: a wave under any of its names (`after Wave 1`, `Phase 2 complete`)
+_GROUP_WORD = re.compile(
+    r"\b(?:waves?|phases?|stages?|sprints?|batch(?:es)?|rounds?|weeks?|days?|milestones?|iterations?)\s*$", re.I
+)
 # `Task 4`, `PR 12`, `#4`: an id that is a unit of work and its number, which the document's tables may give alone.
 _UNIT_ID = re.compile(rf"^(?:{UNIT}\s+|#)({UNIT_NUMBER})$", re.I)
 # `1, 4`, `Tasks 5, 6`, `6 (soft)`, `4-9`, `F1-F4`
@@ -192,6 +196,8 @@ class Index:
         for m in _TOKEN.finditer(text):
             if out and any(s <= m.start() < e for _, s, e in out):
                 continue
+            if m.group(0).isdigit() and _GROUP_WORD.search(text, max(0, m.start() - 12), m.start()):
+                continue  # `after Wave 1`: a wave, not the effort numbered 1
             d = self.key(m.group(0))
             if d is not None:
                 out.append((d, m.start(), m.end()))

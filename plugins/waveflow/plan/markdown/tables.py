@@ -40,6 +40,7 @@ _ROLES: dict[str, set[str]] = {
         "issue key",
         "issue id",
         "worktree",  # `| Worktree | Lines |`: the worktree each effort gets is what the plan calls it by
+        "group",  # `| Group | Agent | Description |` over `| 4 | engineer | Budget controls |`
     },
     "name": {
         "name",
@@ -308,7 +309,7 @@ def _row(
         if blocks:
             draft.blocks.append((blocks, line))
         ident, rest = leading_id(plain(value), loose=role == "id" or numbered)
-        if role == "id" and ident is None and _LABEL.match(plain(value)):
+        if role == "id" and ident is None and (_LABEL.match(plain(value)) or plain(value).isdigit()):
             ident, rest = plain(value), ""
         draft.set("id", ident, line)
         if rest and not (role == "id" and branch_in(value) == rest):
