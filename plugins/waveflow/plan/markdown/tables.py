@@ -41,6 +41,8 @@ _ROLES: dict[str, set[str]] = {
         "issue id",
         "worktree",  # `| Worktree | Lines |`: the worktree each effort gets is what the plan calls it by
         "group",  # `| Group | Agent | Description |` over `| 4 | engineer | Budget controls |`
+        "packet",
+        "work package",
     },
     "name": {
         "name",
@@ -319,7 +321,10 @@ def _row(
     if branch is not None and plain(branch).lower() not in _DASH:
         draft.set("branch", branch_in(branch) or _bare_branch(plain(branch)), line)
     elif draft.branch is None and "id" in cell:
-        draft.set("branch", branch_in(cell["id"]), line)
+        # `W2-P1 Shared async/freshness state primitives`: a word with a slash inside a name is no branch
+        named = branch_in(cell["id"])
+        if named and (f"`{named}`" in cell["id"] or len(plain(cell["id"]).split()) <= 2):
+            draft.set("branch", named, line)
     if draft.branch and draft.name == draft.branch:
         draft.name = None
     lines = cell.get("lines")
