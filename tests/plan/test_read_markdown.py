@@ -365,3 +365,10 @@ def test_an_agent_roster_beside_a_waves_efforts_assigns_roles_and_adds_none():
     )
     plan = read_text(text, "roles.md")
     assert [(e.id, e.wave) for e in plan.efforts] == [("1.1", 1), ("1.2", 1), ("ranking", 2), ("caching", 2)]
+
+
+def test_a_task_block_after_the_waves_that_list_it_is_its_brief(repo_root):
+    plan = read_plan(repo_root / "tests/plan/family/quiz-bold-waves-todo-blocks.md")
+    editor = next(e for e in plan.efforts if e.id == "Task 3")
+    assert "Recompose the editor from the new components" in editor.brief
+    assert "Use the extracted answer list." in editor.brief

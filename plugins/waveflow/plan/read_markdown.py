@@ -30,7 +30,15 @@ from .markdown.named import describe_named
 from .markdown.own_waves import own_waves
 from .markdown.prose import contradictions
 from .markdown.resources import gates
-from .markdown.sections import FIELD, Section, fields, numbered_heading, rival_waves, wave_sections
+from .markdown.sections import (
+    FIELD,
+    Section,
+    bold_wave_sections,
+    fields,
+    numbered_heading,
+    rival_waves,
+    wave_sections,
+)
 from .markdown.tables import effort_rows
 from .markdown.text import branch_in, plain
 from .markdown.wave_gates import chart_gates, comment_gates, each_after_previous, group_gates, wave_gates
@@ -139,8 +147,16 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
         others = wave_sections(blocks, other_words=True)
         if listed := section_efforts(others):
             sections = others
+    elif not listed and sections:
+        # `#### Phase A` steps inside one task hold no efforts; the `**Wave 1: Foundation**` lines above them do
+        bold = bold_wave_sections(blocks)
+        if listed := section_efforts(bold):
+            sections = bold
     listed = listed or efforts_by_mention(blocks, sections) or table_efforts(blocks)
     if listed:
+        # `### Task 4: ...` blocks after the waves that only list the tasks: what each says (its dependencies, its
+        # brief) is about the effort the waves list
+        _told_elsewhere(listed, document_items(_outside_sections(blocks, sections)))
         return sections, listed
     # The efforts the document lists anywhere, read once: they may name their own waves, or tell more about the
     # efforts the waves only list (their dependencies, their brief)
@@ -148,12 +164,22 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
     found = wave_lines(blocks) or chart_waves(blocks) or own_waves(items)
     if found is None:
         return sections, []
-    told = {d.id: d for d in items if d.id}
-    for d in found[1]:
-        other = told.get(d.id or "")
-        if other is not None and other is not d:
-            d.fill(other)
+    _told_elsewhere(found[1], items, whole=True)
     return found
+
+
+def _told_elsewhere(listed: list[Draft], items: list[Draft], whole: bool = False) -> None:
+    """Each listed effort takes what another reading of it (the item with its id) says: with `whole`, all it does
+    not know; else its order and brief only, since a branch or size outside the waves may be another thing's (a
+    worktree set-up list, a status table)."""
+    told = {d.id.lower(): d for d in items if d.id}
+    for d in listed:
+        other = told.get((d.id or "").lower())
+        if other is not None and other is not d:
+            if whole:
+                d.fill(other)
+            else:
+                d.hear(other)
 
 
 def _title(blocks: list[Block]) -> tuple[str, int]:
@@ -247,8 +273,12 @@ def _steps(sections: list[Section], drafts: list[Draft]) -> str | None:
 
 def _outside(blocks: list[Block], sections: list[Section], kind: str) -> list[Block]:
     """The blocks of a kind outside the wave sections (a dependency matrix or a `Dependencies` section after them)."""
+    return [b for b in _outside_sections(blocks, sections) if b.kind == kind]
+
+
+def _outside_sections(blocks: list[Block], sections: list[Section]) -> list[Block]:
     inside = {id(b) for s in sections for b in s.blocks}
-    return [b for b in blocks if b.kind == kind and id(b) not in inside]
+    return [b for b in blocks if id(b) not in inside]
 
 
 def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:

@@ -47,6 +47,10 @@ class Draft:
         """Take what another reading of the same effort knows and this one does not."""
         for name in ("id", "name", "branch", "lines", "agent", "namespace", "ports", "worktree", "own_wave"):
             self.set(name, getattr(other, name), other.at.get(name, other.line))
+        self.hear(other)
+
+    def hear(self, other: Draft) -> None:
+        """Take what another place says about the effort, but not who it is: its order, its brief, its criteria."""
         self.deps += [d for d in other.deps if d not in self.deps]
         self.blocks += [b for b in other.blocks if b not in self.blocks]
         self.notes += [n for n in other.notes if n not in self.notes]

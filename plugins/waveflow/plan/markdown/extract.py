@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..names import UNIT, UNIT_NUMBER
 from .blocks import Block, as_markdown, list_items, parse_blocks
 from .briefs import criteria
 from .draft import Draft
@@ -217,6 +218,8 @@ def _items(blocks: list[Block], i: int, wave: int, section: int) -> list[Draft]:
 
 # `- ENV-01: Confirm the roster`: a bullet that opens with an id, inside a fence.
 _FENCED_ITEM = re.compile(r"^\s*[-*]\s+\S+:\s", re.M)
+# `- Task 1: Create the nav bar`: an item that opens with a numbered unit of work, which is its id as written.
+_UNIT_ITEM = re.compile(rf"^({UNIT}\s+{UNIT_NUMBER})\s*[:—–]\s+(\S.*)$", re.I)
 # `1. \`geo/extract-client\` — Extract the client`: an item that opens with a branch in a code span.
 _CODE_FIRST = re.compile(r"^`([^`]+)`")
 _CODE_ID = re.compile(r"^`([A-Z]{1,4}-?\d+[a-z]?)`(?=\s*[—–:-])")
@@ -245,7 +248,9 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
                 break
             nested.append(child)
         title = Block("paragraph", block.line, first)
-        if keyed := _keyed_item(first, block.line, section.number, index):
+        if keyed := _keyed_item(first, block.line, section.number, index) or _unit_item(
+            first, block.line, section.number, index
+        ):
             for role, at, value in item_fields(nested):
                 told(keyed, role, at, value)
             keyed.tell(block.text)
@@ -277,6 +282,16 @@ def _keyed_item(text: str, line: int, wave: int, section: int) -> Draft | None:
     # `Export scheduler (needs bex.1) · sonnet · exports/csv.py`: the name, then its notes and `·`-separated fields
     name = dependency_notes(plain(m.group(3)).split(" · ")[0])[0]
     d.set("name", name.strip() or None, line)
+    return d
+
+
+def _unit_item(text: str, line: int, wave: int, section: int) -> Draft | None:
+    m = _UNIT_ITEM.match(plain(text))
+    if not m:
+        return None
+    d = Draft(line, wave, section, source=text)
+    d.set("id", m.group(1), line)
+    d.set("name", dependency_notes(m.group(2))[0].strip() or None, line)
     return d
 
 

@@ -325,11 +325,20 @@ def _fields_with_lists(body: list[Block]) -> list[tuple[str, int, str, list[tupl
         for j, (line, key, value) in enumerate(found):
             role = field_role(key)
             if role is None:
+                # `**Parallelization**: Can Parallel: NO | Wave 2 | Blocked By: Task 1, Task 2`: fields in a line
+                out += [(r, line, v.strip(), []) for k, _, v in _inline_fields(value) if (r := field_role(k))]
                 continue
             last = j == len(found) - 1 and line == block.lines()[-1][0]
             items = following_items(body, i) if last and not value else []
             out.append((role, line, value, items))
     return out
+
+
+def _inline_fields(value: str) -> list[tuple[str, str, str]]:
+    if " | " not in value:
+        return []
+    parts = [part.partition(":") for part in value.split(" | ") if ":" in part]
+    return [(key.strip().lower(), colon, said) for key, colon, said in parts]
 
 
 def following_items(body: list[Block], i: int) -> list[tuple[int, str]]:

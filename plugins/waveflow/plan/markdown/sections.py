@@ -73,14 +73,29 @@ def wave_sections(blocks: list[Block], other_words: bool = False) -> list[Sectio
                 for s in sections:
                     s.word = word
     if not sections:
-        # `**Wave 1 — Foundations**` on a line of its own: a heading in all but markup, below every real heading.
-        labelled = [
-            Block("heading", b.line, m.group(1), level=7)
-            if b.kind == "paragraph" and not b.depth and (m := _BOLD_LABEL.match(b.text))
-            else b
-            for b in blocks
-        ]
-        sections = [s for s in _sections(labelled, _WAVE_HEADING) if s.level == 7]
+        sections = _bold_sections(blocks)
+    return _numbered(blocks, sections)
+
+
+def bold_wave_sections(blocks: list[Block]) -> list[Section]:
+    """The sections of bold `**Wave N**` lines alone, for a plan whose other numbered headings hold no efforts (a
+    task's own `#### Phase A` steps)."""
+    return _numbered(blocks, _bold_sections(blocks))
+
+
+def _bold_sections(blocks: list[Block]) -> list[Section]:
+    # `**Wave 1 — Foundations**` on a line of its own: a heading in all but markup, below every real heading.
+    labelled = [
+        Block("heading", b.line, m.group(1), level=7)
+        if b.kind == "paragraph" and not b.depth and (m := _BOLD_LABEL.match(b.text))
+        else b
+        for b in blocks
+    ]
+    return [s for s in _sections(labelled, _WAVE_HEADING) if s.level == 7]
+
+
+def _numbered(blocks: list[Block], sections: list[Section]) -> list[Section]:
+    """The sections with their order settled: waves numbered afresh in each phase, dotted waves among whole ones."""
     _number_by_phase(blocks, sections)
     dotted = sorted({s.label for s in sections if s.label}, key=_parts)
     if dotted and all(s.label for s in sections):
