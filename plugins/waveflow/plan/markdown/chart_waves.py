@@ -35,6 +35,7 @@ _LABELLED = re.compile(r"^([A-Z]{1,4}\d{1,3}[a-z]?)\s*[:—–]?\s+(\S.*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
 # `subgraph Wave1`, `subgraph wave_2`: a subgraph's id as its title, the number glued to the word
 _GLUED = re.compile(r"^([A-Za-z]+)[_-]?(\d+)$")
+_ROLE = re.compile(r"^[A-Za-z]+(?:\s+\w{1,3})?:\s+(?=\S)")
 Waves = tuple[list[Section], list[Draft]]
 
 
@@ -62,7 +63,11 @@ def _flowchart_waves(chart: Flowchart, at: int) -> Waves:
         ident, name, lines = label_parts(chart.labels.get(node, ""))
         if ident is None and lines and (short := _LABELLED.match(lines[0]) or _NUMBERED.match(lines[0])):
             ident, name = short.group(1), short.group(2)
-        if where in waves and ident is not None:
+        if where in waves and ident is None:
+            # `W1A[Worker 1A: Tracking]`: drawn in a wave with no id of its own, it goes by its node's; its role
+            # before the colon says who does it, the rest what
+            ident, name = node, _ROLE.sub("", name or "") or name
+        if where in waves:
             title, line = chart.subgraphs[where]
             d = out.effort(where, waves[where], title, line, chart.lines[node], chart.labels.get(node, ""))
             d.set("id", ident, d.line)
