@@ -35,6 +35,7 @@ _LABELLED = re.compile(r"^([A-Z]{1,4}\d{1,3}[a-z]?)\s*[:—–]?\s+(\S.*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
 # `subgraph Wave1`, `subgraph wave_2`: a subgraph's id as its title, the number glued to the word
 _GLUED = re.compile(r"^([A-Za-z]+)[_-]?(\d+)$")
+# `Worker 1A: `, `Integrator: `: who does a node's work, before what it is
 _ROLE = re.compile(r"^[A-Za-z]+(?:\s+\w{1,3})?:\s+(?=\S)")
 Waves = tuple[list[Section], list[Draft]]
 

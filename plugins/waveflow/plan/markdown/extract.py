@@ -248,9 +248,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
                 break
             nested.append(child)
         title = Block("paragraph", block.line, first)
-        if keyed := _keyed_item(first, block.line, section.number, index) or _unit_item(
-            first, block.line, section.number, index
-        ):
+        if keyed := _keyed_item(first, block.line, section.number, index):
             for role, at, value in item_fields(nested):
                 told(keyed, role, at, value)
             keyed.tell(block.text)
@@ -273,25 +271,18 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
 
 def _keyed_item(text: str, line: int, wave: int, section: int) -> Draft | None:
     """`` - `t-02` Wire the blockers ``, `- task-01: Probe the credentials`: a task tool's lower-case key opens the
-    item; it is the effort's id, not a branch."""
-    m = _LOWER_KEY.match(text)
-    if not m:
+    item; it is the effort's id, not a branch. So is a numbered unit of work (`- Task 1: Create the nav bar`)."""
+    if m := _LOWER_KEY.match(text):
+        ident, rest = m.group(1) or m.group(2), m.group(3)
+    elif m := _UNIT_ITEM.match(plain(text)):
+        ident, rest = m.group(1), m.group(2)
+    else:
         return None
     d = Draft(line, wave, section, source=text)
-    d.set("id", m.group(1) or m.group(2), line)
+    d.set("id", ident, line)
     # `Export scheduler (needs bex.1) · sonnet · exports/csv.py`: the name, then its notes and `·`-separated fields
-    name = dependency_notes(plain(m.group(3)).split(" · ")[0])[0]
+    name = dependency_notes(plain(rest).split(" · ")[0])[0]
     d.set("name", name.strip() or None, line)
-    return d
-
-
-def _unit_item(text: str, line: int, wave: int, section: int) -> Draft | None:
-    m = _UNIT_ITEM.match(plain(text))
-    if not m:
-        return None
-    d = Draft(line, wave, section, source=text)
-    d.set("id", m.group(1), line)
-    d.set("name", dependency_notes(m.group(2))[0].strip() or None, line)
     return d
 
 

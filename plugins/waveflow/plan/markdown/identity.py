@@ -28,19 +28,23 @@ def _slots(drafts: list[Draft]) -> None:
         elif len(waves) == len(same) > 1 and all(d.slot for d in same):
             for d in same:  # `Agent 1` of every wave, with no branch: the wave tells them apart
                 d.id = f"w{d.wave}-{d.slot}"
-    by_branch: dict[str, list[Draft]] = defaultdict(list)
+    _worktree_turns(drafts)
+
+
+def _worktree_turns(drafts: list[Draft]) -> None:
+    """`| worktree-1 | FEAT-009 |` in wave 1 and `| worktree-1 | FEAT-015 |` in wave 2: the worktrees a wave's efforts
+    take turns in, not branches; `worktree-5`, used once, is one of them too."""
+    by_label: dict[tuple[str, str], list[Draft]] = defaultdict(list)  # (label, its word) -> efforts
     for d in drafts:
-        if d.branch and _SLOT_LABEL.match(d.branch):
-            by_branch[d.branch.lower()].append(d)
-    # `| worktree-1 | FEAT-009 |` in wave 1 and `| worktree-1 | FEAT-015 |` in wave 2: the worktrees a wave's efforts
-    # take turns in, not branches; `worktree-5`, used once, is one of them too
+        if d.branch and (m := _SLOT_LABEL.match(d.branch)):
+            by_label[(d.branch.lower(), m.group(1).lower())].append(d)
     turns = {
-        _SLOT_LABEL.match(label).group(1)  # type: ignore[union-attr]  # every key matched it
-        for label, same in by_branch.items()
+        word
+        for (_, word), same in by_label.items()
         if len({d.wave for d in same}) == len(same) > 1 and len({d.id for d in same}) == len(same)
     }
-    for label, same in by_branch.items():
-        if _SLOT_LABEL.match(label).group(1) in turns:  # type: ignore[union-attr]
+    for (_, word), same in by_label.items():
+        if word in turns:
             for d in same:
                 d.slot, d.branch = d.branch, None
 
