@@ -271,9 +271,14 @@ def _pick_id(col: dict[str, int], table: Block) -> None:
     def strict(i: int) -> int:
         return sum(1 for _, cells in table.rows if i < len(cells) and leading_id(plain(cells[i]))[0])
 
+    def counts(i: int) -> bool:  # `| # |` of `1`, `2`, `3`: the rows counted, beside `| ID |` of `db-migrations`
+        return all(i < len(cells) and plain(cells[i]).isdigit() for _, cells in table.rows)
+
     if strict(second) > strict(col["id"]):
         if "agent" not in col:
             col["agent"] = col["id"]
+        col["id"] = second
+    elif strict(second) == strict(col["id"]) == 0 and counts(col["id"]) and not counts(second):
         col["id"] = second
     elif "name" not in col:
         col["name"] = second
