@@ -318,8 +318,14 @@ def efforts_by_mention(blocks: list[Block], sections: list[Section]) -> list[Dra
     named by a wave, and the efforts must spread over two waves at least, else this is not how the plan is written."""
     inside = {id(b) for s in sections for b in s.blocks}
     outside = [b for b in blocks if id(b) not in inside]
-    # The efforts' own blocks: tables and sketches outside the waves repeat them (checks, maps, matrices).
-    drafts = [d for d in _walk(Section(0, "", 0, 0, blocks=outside), -1) if d.id and d.origin == "blocks"]
+    # The efforts' own blocks: tables and sketches outside the waves repeat them (checks, maps, matrices). Without
+    # blocks, the first effort table outside them (`| Task ID | Title | Branch |`) is where they are told.
+    walked = _walk(Section(0, "", 0, 0, blocks=outside), -1)
+    drafts = [d for d in walked if d.id and d.origin == "blocks"]
+    first = next((d.origin for d in walked if d.origin.startswith("table:")), None)
+    if not drafts and first:
+        table = [d for d in walked if d.origin == first]
+        drafts = table if all(d.id for d in table) else []
     if len({d.id for d in drafts}) < len(drafts):
         return []  # one id with several blocks: splits of one effort, not efforts of their own
     texts = [" ".join([s.heading, *(b.text for b in s.blocks)]) for s in sections]
