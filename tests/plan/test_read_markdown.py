@@ -372,3 +372,14 @@ def test_a_task_block_after_the_waves_that_list_it_is_its_brief(repo_root):
     editor = next(e for e in plan.efforts if e.id == "Task 3")
     assert "Recompose the editor from the new components" in editor.brief
     assert "Use the extracted answer list." in editor.brief
+
+
+def test_efforts_named_in_an_open_bracket_are_not_what_the_sentence_is_about():
+    text = (
+        "# T\n\n## Wave 1\n\n### T1: Scaffold\nSet up the project.\n\n### T2: Styles\nTheme tokens.\n\n"
+        "### T3: Posts\nSample posts.\n\n"
+        "### T4: Content schema\n- **Can Run In Parallel**: YES (with T2, T3 after T1 — but needs T3's posts)\n"
+    )
+    plan = read_text(text, "open-bracket.md")
+    check(plan)  # T1 -> T3 -> T1 was read as a cycle
+    assert {e.id: e.depends_on for e in plan.efforts if e.id != "T4"} == {"T1": [], "T2": [], "T3": []}

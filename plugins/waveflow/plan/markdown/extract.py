@@ -281,8 +281,10 @@ def _keyed_item(text: str, line: int, wave: int, section: int) -> Draft | None:
     d = Draft(line, wave, section, source=text)
     d.set("id", ident, line)
     # `Export scheduler (needs bex.1) · sonnet · exports/csv.py`: the name, then its notes and `·`-separated fields
-    name = dependency_notes(plain(rest).split(" · ")[0])[0]
+    name, deps, blocks = dependency_notes(plain(rest).split(" · ")[0])
     d.set("name", name.strip() or None, line)
+    d.deps += [(deps, line)] if deps else []
+    d.blocks += [(blocks, line)] if blocks else []
     return d
 
 

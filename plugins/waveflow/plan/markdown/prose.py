@@ -156,7 +156,9 @@ def _statement(
         return []
     subject = next((m.group(f"subj{n}") for n in _PARTS if m.group(f"subj{n}")), "").strip(" -*>:")
     obj = _CUT.split(next((m.group(f"obj{n}") for n in _PARTS if m.group(f"obj{n}")), ""))[0].strip(" .")
-    if _NEGATED.search(subject) or not obj:
+    # `YES (with T2, T3 after T1 — but needs T3's posts)`: efforts named in a bracket left open are its companions,
+    # not the subject of what follows
+    if _NEGATED.search(subject) or not obj or subject.count("(") > subject.count(")"):
         return []
     named = [d for d, _, _ in index.explicit(subject)]
     if subject.lower() in _ALL:
