@@ -225,6 +225,8 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
 
 
 _NUMBERED_NAME = re.compile(r"^\d+\.\d+\s+\S")
+# An id cell that opens with a key of its own making, a digit in it, before a dash and the name
+_KEY_FIRST = re.compile(r"^((?=[^\s]*\d)[A-Za-z0-9][\w.-]*)\s+[—–]\s+(\S.*)$")
 
 
 def _order_notes(cell: str) -> list[str]:
@@ -318,6 +320,8 @@ def _row(
         ident, rest = leading_id(plain(value), loose=role == "id" or numbered)
         if role == "id" and ident is None and (_LABEL.match(plain(value)) or plain(value).isdigit()):
             ident, rest = plain(value), ""
+        elif role == "id" and ident is None and (keyed := _KEY_FIRST.match(plain(value))):
+            ident, rest = keyed.group(1), keyed.group(2)  # `W1-tests — router + Postgres tests`
         draft.set("id", ident, line)
         if rest and not (role == "id" and branch_in(value) == rest):
             # `LED-101 (Account model)`: the name in brackets after the id
@@ -362,6 +366,8 @@ def _bare_branch(text: str) -> str | None:
     """A branch cell without a branch-like token: a lone word (`feature-x`, `spike`) is the branch; prose such as
     `Not created` or `To be decided` is none."""
     first, _, rest = text.partition(" ")
+    if first.startswith(("(", "[")):
+        return None  # `(manual)`: a note on the row, no branch
     if not rest or _BRANCHY.search(first) or rest.startswith("("):
         return first
     return None

@@ -194,8 +194,10 @@ def branch_in(text: str) -> str | None:
     if "work" in text.lower():  # most cells name no worktree: no substitution to run
         text = WORKTREE_NAME.sub("", text)
     for span in CODE.findall(text):
-        if " " not in span.strip() and ("/" in span or "-" in span) and not _FILE_PATH.search(span.strip()):
-            return span.strip()
+        span = span.strip()
+        # `deploy/`: a directory, as a file path is no branch
+        if " " not in span and ("/" in span or "-" in span) and not _FILE_PATH.search(span) and span[-1] != "/":
+            return span
     m = BRANCH.search(plain(text))
     return m.group(0) if m else None
 
