@@ -50,15 +50,16 @@ from .model import Plan, slug
 _KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
 # `Wave 3 Plan — Completion Report`, `Test overhaul - Progress`, `Phase 9 Final Status Report`, `Phase 1
 # Integration Report`, `Phase 2 Retrospective`, `Sprint 14 Release Notes`, `Weekly Update`, `Wave 2 Demo Script`,
-# `Orchestration Report - M1 Complete`, `PR Branches Created`: a report that looks back on a plan, or a title that
-# says the work is done. A plain `Status Report` may still lay out waves still to run: its text decides.
+# `Orchestration Report - M1 Complete`, `PR Branches Created`, `Session 43 Pause Snapshot`: a report that looks
+# back on a plan, or a title that says the work is done. A plain `Status Report` may still lay out waves still to
+# run: its text decides.
 _REPORT = re.compile(
     r"\b(?:completion|progress|final|closing|summary|handoff|integration|merge|verification|validation)"
     r"\s+(?:\w+\s+)?report\b|\bretrospective\b|\bpost-?mortem\b"
     r"|\brelease\s+notes\b|\bchange\s*log\b|\b(?:weekly|daily|monthly|status|progress)\s+(?:update|digest)\b"
     r"|\b(?:demo|meeting)\s+(?:script|notes|minutes)\b"
     r"|\breport\s*[-–—:(]|\b(?:created|completed?|merged|landed|finished)\s*$"
-    r"|[-–—:|]\s*progress(?:\s+(?:log|notes))?\s*$|\bprogress\s+log\b",
+    r"|[-–—:|]\s*progress(?:\s+(?:log|notes))?\s*$|\bprogress\s+log\b|\bsnapshot\s*$",
     re.I,
 )
 # `<effort name>`, `feature/<phase>-<effort>`: a blank to fill in.
