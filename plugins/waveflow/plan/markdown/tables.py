@@ -159,7 +159,9 @@ def _roles(header: tuple[str, ...]) -> dict[str, int]:
 _BRANCH_LAST = re.compile(r"^[\w.]+\s+branch$")
 _SIZE_WORDS = re.compile(r"\b(?:lines|loc|size)\b")
 _NOT_LINES = re.compile(r"\b(?:hours?|days?|points?|weeks?|time|files?)\b")
-_DEPS_FIRST = re.compile(r"^(?:prerequisites?|prereqs?|dependenc(?:y|ies)|depends|(?:un)?blocked|requires|needs|after)\b")
+_DEPS_FIRST = re.compile(
+    r"^(?:prerequisites?|prereqs?|dependenc(?:y|ies)|depends|(?:un)?blocked|requires|needs|after)\b"
+)
 
 
 def _role_by_words(h: str) -> str | None:
