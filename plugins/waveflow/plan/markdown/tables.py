@@ -198,6 +198,7 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     _labels_as_ids(col, table)
     _pick_id(col, table)
     rows = [(line, cells, _by_role(cells, col)) for line, cells in table.rows]
+    _final_wave([cell for _, _, cell in rows])
     agents = [cell.get("agent") for _, _, cell in rows]
     # Rows without an agent in a table whose other rows have one are post-hoc splits of the row above.
     staffed = "agent" in col and any(a and plain(a).lower() not in _DASH for a in agents)
@@ -230,6 +231,17 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
 _NUMBERED_NAME = re.compile(r"^\d+\.\d+\s+\S")
 # An id cell that opens with a key of its own making, a digit in it, before a dash and the name
 _KEY_FIRST = re.compile(r"^((?=[^\s]*\d)[A-Za-z0-9][\w.-]*)\s+[—–]\s+(\S.*)$")
+
+
+# `| T4 | F |` among rows of waves 0-2, `Final`: the wave after the numbered ones
+_FINAL = re.compile(r"^(?:f|final|final\s+wave|wave\s+final)$", re.I)
+
+
+def _final_wave(cells: list[dict[str, str]]) -> None:
+    numbers = [n for c in cells if "wave" in c and (n := _wave_number(c["wave"])) is not None]
+    for c in cells if numbers else []:
+        if "wave" in c and _FINAL.match(plain(c["wave"]).strip()):
+            c["wave"] = str(max(numbers) + 1)
 
 
 def _order_notes(cell: str) -> list[str]:
