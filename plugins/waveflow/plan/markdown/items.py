@@ -57,7 +57,8 @@ CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _TITLED = re.compile(ID.pattern + r"\s*:\s+\S")
 _LABELLED_KEY = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w/])")
 _VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
-_NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|[()\[\]]")
+# `Sync queue (branch: \`mobile/sync\`)`: the field's label is left when its branch is taken out
+_NAME_NOISE = re.compile(r"^(?:effort|task|branch)\b\s*|\b(?i:branch|worktree)\s*:|[()\[\]]")
 
 _FIELD_ROLES = {
     "branch": {"branch", "git branch", "branch name"},
@@ -382,7 +383,7 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
     left = plain(CODE.sub(" ", rest))
     for word in [*branches, *ids]:
         left = left.replace(word, " ")
-    left = _NAME_NOISE.sub(" ", left).strip(" \t:-–—.,;|")
+    left = " ".join(_NAME_NOISE.sub(" ", left).split()).strip(" \t:-–—.,;|")
     # `Fix a-01, b-02`: nothing but a verb besides the branches names one effort per branch, `Fix <branch>`.
     doing = verb.group(1) if verb else ""
     only_verb = bool(doing) and left.lower() == doing.lower()
