@@ -37,25 +37,36 @@ def numbered_todo(block: Block, first: str, nested: list[Block], wave: int, sect
     return d
 
 
-# `- [ ] **Gap ranking** — role: pm, deps: gap discovery, est: 90m`: a bold title, then its fields on the same line.
+# `- [ ] **Gap ranking** — role: pm, deps: gap discovery, est: 90m`, `- **push-sender** — APNs sender. Branch: \`x\``: a
+# bold title, then what it is and its fields on the same line.
 _TITLE_THEN_FIELDS = re.compile(r"^\*\*([^*\n]+)\*\*\s*[—–:-]+\s*(.+)$")
-_INLINE_FIELD = re.compile(r"^\s*([A-Za-z][\w .-]{0,20}?)\s*:\s*(.+?)\s*$")
+# A field's key opens the text, or follows the end of a sentence or of another field.
+_INLINE_KEY = re.compile(r"(?:^|(?<=[,.;])\s+)([A-Za-z][\w -]{0,20}?)\s*:\s+")
+_KEBAB_TITLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
 def titled_with_fields(text: str, line: int, wave: int, section: int) -> Draft | None:
     """An effort known by its title alone, when the line goes on with the fields of an effort (deps, role,
-    estimate): a titled bullet without them is a note, not an effort."""
+    estimate, branch): a titled bullet without them is a note, not an effort."""
     m = _TITLE_THEN_FIELDS.match(text)
     if not m:
         return None
-    pairs = [f for part in m.group(2).split(",") if (f := _INLINE_FIELD.match(part))]
-    roles = [(field_role(f.group(1).lower()), f.group(2)) for f in pairs]
-    if not any(role in ("deps", "agent", "lines", "branch") for role, _ in roles):
+    rest = m.group(2)
+    keys = [(k, role) for k in _INLINE_KEY.finditer(rest) if (role := field_role(k.group(1).lower()))]
+    if not any(role in ("deps", "agent", "lines", "branch") for _, role in keys):
         return None
     d = Draft(line, wave, section, source=text)
-    d.set("name", plain(m.group(1)).strip(), line)
-    for role, value in roles:
-        if role and not (role == "deps" and value.strip().lower() in ("none", "-", "—")):
+    title = plain(m.group(1)).strip()
+    said = plain(rest[: keys[0][0].start()]).strip(" .,;")
+    if _KEBAB_TITLE.match(title):  # `**push-sender** — APNs and FCM sender`: a key, then what it names
+        d.set("id", title, line)
+        d.set("name", said or None, line)
+    else:
+        d.set("name", title, line)
+    ends = [k.start() for k, _ in keys[1:]] + [len(rest)]
+    for (k, role), end in zip(keys, ends, strict=True):
+        value = rest[k.end() : end].strip(" .,;")
+        if not (role == "deps" and value.lower() in ("none", "-", "—")):
             told(d, role, line, value)
     return d
 
