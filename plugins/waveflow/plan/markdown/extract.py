@@ -255,7 +255,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
             out.append(keyed)
         elif _bold_heading(title):
             out += block_efforts(title, nested, section.number, index)
-        elif leading_id(plain(bare))[0] or BOLD_ID.match(bare) or _branch_first(bare):
+        elif leading_id(plain(bare))[0] or BOLD_ID.match(bare) or _branch_first(bare) or _branch_last(bare):
             found = line_efforts(first, block.line, section.number, index)
             if len(found) == 1:
                 for role, at, value in item_fields(nested):
@@ -352,6 +352,15 @@ def _fenced_list(block: Block, section: Section, index: int) -> list[Draft]:
 
 def _branch_first(text: str) -> bool:
     m = _CODE_FIRST.match(text)
+    return bool(m and is_branch_span(m.group(1)))
+
+
+# `1. Email sender with retries — \`notif/email\``: what the item is, then its branch
+_CODE_LAST = re.compile(r"\s[—–:-]+\s*`([^`]+)`\s*(?:\([^()]*\))?\s*$")
+
+
+def _branch_last(text: str) -> bool:
+    m = _CODE_LAST.search(text)
     return bool(m and is_branch_span(m.group(1)))
 
 
