@@ -27,7 +27,8 @@ _TRAILING = re.compile(
     r"|[-–—]\s*\d+\s+(?:tasks?|efforts?|agents?|issues?|items?|prs?)\b))+\s*$",
     re.I,
 )
-_BOLD_LABEL = re.compile(r"^\*\*([^*\n]+)\*\*$")
+# `**Wave 2**`, `**Wave 2** (after wave 1 merges)`: the remark is the heading's as a heading's own would be
+_BOLD_LABEL = re.compile(r"^\*\*([^*\n]+)\*\*(\s*\([^()\n]*\))?\s*$")
 _SIDE_BY_SIDE = re.compile(r"\s+\|\s+(?=\*\*[^*\n]+\*\*)")
 FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__|)([A-Za-z][\w /&().'-]{0,40}?)\s*(?::\s*\1|\1\s*:)\s*(.*)$")
 
@@ -86,7 +87,7 @@ def bold_wave_sections(blocks: list[Block]) -> list[Section]:
 def _bold_sections(blocks: list[Block]) -> list[Section]:
     # `**Wave 1 — Foundations**` on a line of its own: a heading in all but markup, below every real heading.
     labelled = [
-        Block("heading", b.line, m.group(1), level=7)
+        Block("heading", b.line, m.group(1) + (m.group(2) or ""), level=7)
         if b.kind == "paragraph" and not b.depth and (m := _BOLD_LABEL.match(b.text))
         else b
         for b in blocks

@@ -148,7 +148,7 @@ def leading_id(text: str, loose: bool = False) -> tuple[str | None, str]:
 # complete`.
 _DEPS_NOTE = re.compile(
     r"[(\[]\s*(?:depends\s+on|deps?|dependencies|after|requires|needs|blocked\s+by)\b\s*:?\s*([^)\]]*)[)\]]"
-    r"|(?:\s[—–-]+|[:.,])\s*(?:depends\s+on|depends:|deps?:|dependencies:|after|needs|requires|blocked\s+by|waits\s+for)\s+(.*)$",
+    r"|(?:\s[—–-]+|[:.,;])\s*(?:depends\s+on|depends:|deps?:|dependencies:|after|needs|requires|blocked\s+by|waits\s+for)\s+(.*)$",
     re.I,
 )
 # `Release notes. Blocks QA2.`: the efforts named wait for this one.
