@@ -8,7 +8,8 @@
         depends_on: [D1, D2]
     ```
 
-A list under `efforts:` / `tasks:` (or the fence's own list) whose entries are mappings with an id or a branch.
+A list under `efforts:` / `tasks:` (or the fence's own list, or each wave's under `waves:`) whose entries are mappings
+with an id or a branch.
 Each entry keeps the line it starts on.
 """
 
@@ -49,7 +50,7 @@ def _root(block: Block) -> Any:
 def structured_efforts(block: Block, wave: int, section: int) -> list[Draft]:
     entries = _entries(_root(block))
     out: list[Draft] = []
-    for node in entries:
+    for node, wave_number in entries:
         fields = _scalars(node)
         if not (fields.get("id") or fields.get("branch")):
             continue
@@ -64,6 +65,7 @@ def structured_efforts(block: Block, wave: int, section: int) -> list[Draft]:
             d.deps.append((fields["deps"], line))
         if (wave_field := DIGITS.search(fields.get("wave", ""))) is not None:
             d.set("own_wave", int(wave_field.group(0)), line)
+        d.set("own_wave", wave_number, line)
         d.tell(yaml.safe_dump(_plain(node), sort_keys=False, allow_unicode=True))
         out.append(d)
     return out
@@ -84,14 +86,28 @@ def metadata(block: Block) -> list[tuple[str, int, str]]:
     return [(role, line, value) for role, value in fields.items() if value]
 
 
-def _entries(root: Any) -> list[yaml.MappingNode]:
-    """The mapping entries of the fence's list, or of the list under one of `_LIST_KEYS`."""
-    seq = root
-    if isinstance(root, yaml.MappingNode):
-        seq = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value in _LIST_KEYS), None)
+def _entries(root: Any) -> list[tuple[yaml.MappingNode, int | None]]:
+    """The mapping entries of the fence's list, or of the list under one of `_LIST_KEYS`; under `waves:`, those of
+    each wave's list with the wave's number (its `wave:` or `number:`, else its place)."""
+    if isinstance(root, yaml.MappingNode) and (waves := _under(root, ("waves",))) is not None:
+        if not isinstance(waves, yaml.SequenceNode):
+            return []
+        out: list[tuple[yaml.MappingNode, int | None]] = []
+        for place, wave in enumerate(waves.value, start=1):
+            if not isinstance(wave, yaml.MappingNode):
+                continue
+            said = _plain(wave)
+            number = DIGITS.search(str(said.get("wave") or said.get("number") or place))
+            out += [(n, int(number.group(0)) if number else place) for n, _ in _entries(wave)]
+        return out
+    seq = _under(root, _LIST_KEYS) if isinstance(root, yaml.MappingNode) else root
     if not isinstance(seq, yaml.SequenceNode):
         return []
-    return [n for n in seq.value if isinstance(n, yaml.MappingNode)]
+    return [(n, None) for n in seq.value if isinstance(n, yaml.MappingNode)]
+
+
+def _under(node: yaml.MappingNode, keys: tuple[str, ...]) -> Any:
+    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value in keys), None)
 
 
 def _scalars(node: yaml.MappingNode) -> dict[str, str]:
