@@ -226,6 +226,7 @@ _CODE_ID = re.compile(r"^`([A-Z]{1,4}-?\d+[a-z]?)`(?=\s*[—–:-])")
 # A tracker's lower-case key: `t-02`, `task-01`, and a dotted one (`akv.5`, `8ov.1`) that has a letter before its dot.
 _TRACKER_KEY = r"[a-z]{1,6}-\d{1,4}|(?=[0-9]*[a-z])[a-z0-9]{2,6}\.\d{1,4}"
 _LOWER_KEY = re.compile(rf"^(?:`({_TRACKER_KEY})`\s*[:—–]?|({_TRACKER_KEY})\s*[:—–])\s+(\S.*)$")
+_TASK_CODE = re.compile(r"^([A-Z]{1,4}-?\d+[a-z]?)(?:\s+\[[^\]\s]{1,12}\])*\s+(?=[^\s—–:-])")
 _LABEL_ID = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?):(?=\s)")
 
 
@@ -238,8 +239,10 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         if not (block.kind == "paragraph" and block.item and block.depth == 1):
             continue
         first, _, rest = CHECKBOX.sub("", block.text).partition("\n")
-        # `` `T1` — Schema `` and `S2: Shifts` open with an id as `**T1** — Schema` does
+        # `` `T1` — Schema `` and `S2: Shifts` open with an id as `**T1** — Schema` does, and so does a checklist's
+        # task code with its markers (`- [ ] T005 [P] [US1] Album service`)
         first = _LABEL_ID.sub(r"**\1** —", _CODE_ID.sub(r"**\1**", first))
+        first = _TASK_CODE.sub(r"**\1** — ", first) if CHECKBOX.match(block.text) else first
         bare = without_owner(first)
         nested = [Block("paragraph", block.line + 1, rest, depth=1)] if rest else []
         for child in blocks[i + 1 :]:
@@ -256,7 +259,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         elif _bold_heading(title):
             out += block_efforts(title, nested, section.number, index)
         elif leading_id(plain(bare))[0] or BOLD_ID.match(bare) or _branch_first(bare) or _branch_last(bare):
-            found = line_efforts(first, block.line, section.number, index)
+            found = line_efforts(first, block.line, section.number, index, written=block.text.partition("\n")[0])
             if len(found) == 1:
                 for role, at, value in item_fields(nested):
                     told(found[0], role, at, value)

@@ -361,8 +361,9 @@ def _join(branches: list[Draft], efforts: list[Draft]) -> list[Draft]:
     return efforts + branches[len(efforts) :]
 
 
-def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
-    """A bullet (or one-line value) naming one effort or several branches of one agent."""
+def line_efforts(text: str, line: int, wave: int, section: int, written: str | None = None) -> list[Draft]:
+    """A bullet (or one-line value) naming one effort or several branches of one agent; `written`, the bullet as the
+    document has it where the text is its reading, is the brief."""
     rest = without_slot(CHECKBOX.sub("", text.strip()))
     agent = None
     m = _AGENT_PREFIX.match(rest) or HANDLE.match(rest)
@@ -400,7 +401,7 @@ def line_efforts(text: str, line: int, wave: int, section: int) -> list[Draft]:
         d.set("name", f"{doing} {branches[0]}" if only_verb and branches else (left or None), line)
         out = [d] if d.id or d.branch else []
     for d in out:
-        d.tell(text)
+        d.tell(written or text)
         d.set("agent", agent, line)
         d.set("lines", size[0] if size else None, line)
         if deps:
