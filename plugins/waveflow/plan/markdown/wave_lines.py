@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..names import UNIT, UNIT_NUMBER
-from .blocks import Block
+from .blocks import Block, as_markdown
 from .draft import Draft
 from .items import CHECKBOX
 from .mermaid import label_lines, parse_flowchart
@@ -34,7 +34,7 @@ _WAVE_LINE = re.compile(_WAVE + r"(?:\s*[—–-]\s[^:]*|[^:\w]*):\**\s*(\S.*)$"
 _WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
 # An indented line or a branch of a drawn tree (`├── Task 1: Add the id`); a unit and its number is a label too.
 _UNIT = rf"{UNIT}\s+{UNIT_NUMBER}"
-_LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER}|#\d+)$")
+_LABEL = re.compile(rf"^(?:{_UNIT}|{_WORD}|{_NUMBER}|#\d+|\d+)$")
 # `## Execution waves` over `1. Specification: P01-T01, P01-T02`: the list's n-th item is wave n
 _WAVES_HEADING = re.compile(r"\bwaves\b", re.I)
 _ROSTER_HEADS = {"steps", "tasks", "efforts", "items", "issues", "prs", "stories", "work items"}
@@ -52,6 +52,11 @@ _NOTE = re.compile(r"\([^)]*\)")
 _DESCRIBED = re.compile(
     rf"^(?i:(?:work)?stream\s+|track\s+|lane\s+)?\**({_WORD})\**\s*[:—–]\s+(\S.*)$|^({_NUMBER})\s+(\S.*)$"
 )
+# `## 2. Make a deleted download undoable`: a numbered heading says what item 2 is (a list's numbers are its markup's)
+_NUMBERED_HEADING = re.compile(r"^(\d+)[.)]\s+(\S.*)$")
+# `items 2, 3 and 5. They share no files.`: the unit word before the numbers, the sentences after them
+_ITEMS_WORD = re.compile(r"^(?:items?|tasks?|steps?)\s+(?=\d)", re.I)
+_SENTENCE_END = re.compile(r"(?<=\d)\.\s+(?=[A-Z])")
 Described = dict[str, tuple[int, str, str]]  # label -> (line, name, text) of what says what the label is
 # `<!-- agent: build, depends_on: [1.1], touches: [...] -->`: a tool's note on the item, with its dependencies.
 _COMMENT = re.compile(r"<!--.*?-->")
@@ -164,6 +169,7 @@ def _numbered_item(block: Block) -> list[str]:
 def _labels(text: str) -> list[str]:
     """The labels a line lists, without the notes after them (`#7 (←6)`), ranges spelled out."""
     out = []
+    text = _SENTENCE_END.split(_ITEMS_WORD.sub("", text.strip(" *")), maxsplit=1)[0]
     for label in _SEPARATORS.split(_NOTE.sub("", text).strip(" .*")):
         label = label.strip("*` ")
         span = SPELLED_RANGE.fullmatch(label)
@@ -186,14 +192,22 @@ def _described(blocks: list[Block]) -> dict[str, tuple[int, str, str]]:
     """label -> (line, name, text) of the list items and headings that open with a label and say what it is, and of
     the mermaid nodes whose label opens with their own id (`S4[S4 fitter<br/>gnm_fit.py]`)."""
     out: dict[str, tuple[int, str, str]] = {}
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.kind == "fence" and block.info == "mermaid":
             _charted(block, out)
         if block.kind == "heading" or (block.kind == "paragraph" and block.item):
             first = block.text.split("\n")[0]
-            m = _DESCRIBED.match(CHECKBOX.sub("", plain(first) if block.kind == "heading" else first).strip())
+            said_as = CHECKBOX.sub("", plain(first) if block.kind == "heading" else first).strip()
+            m = _DESCRIBED.match(said_as) or (_NUMBERED_HEADING.match(said_as) if block.kind == "heading" else None)
             label, said = (m.group(1), m.group(2)) if m and m.group(1) else (m.group(3), m.group(4)) if m else ("", "")
             if label and label not in out:
                 name = re.split(r"\s+[—–]\s+", plain(_COMMENT.sub("", said)))[0].strip()
-                out[label] = (block.line, name, block.text)
+                out[label] = (block.line, name, _section_text(blocks, i) if block.kind == "heading" else block.text)
     return out
+
+
+def _section_text(blocks: list[Block], i: int) -> str:
+    """A heading and what it holds, up to the next heading of its level or above: what the effort it names is."""
+    level = blocks[i].level
+    end = next((j for j in range(i + 1, len(blocks)) if blocks[j].kind == "heading" and blocks[j].level <= level), None)
+    return as_markdown(blocks[i:end])
