@@ -85,7 +85,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
         )
     if not drafts:
         raise NotAWavePlan(path, _why_not(blocks, sections, title), title_line or None)
-    looking_back = _looking_back(blocks, drafts)
+    looking_back = _looking_back(blocks, drafts) or _results(sections, drafts)
     if looking_back:
         raise NotAWavePlan(path, looking_back[1], looking_back[0])
     template = _template(drafts)
@@ -244,6 +244,19 @@ def _looking_back(blocks: list[Block], drafts: list[Draft]) -> tuple[int, str] |
     if first is None:
         return None
     return first.line, f"its efforts are listed under `{plain(first.text)}` (line {first.line}), waves already run"
+
+
+# `## Wave 2 Results`, `### Wave 1 outcome`: a wave told after it ran
+_RESULTS = re.compile(r"^\W*\w+\s+[\w.]+\s+(?:results?|outcomes?)\b", re.I)
+
+
+def _results(sections: list[Section], drafts: list[Draft]) -> tuple[int, str] | None:
+    """(line, why) where every effort is read from a wave section that gives the wave's results."""
+    told = {d.section for d in drafts}
+    if not told or min(told) < 0 or not all(_RESULTS.search(sections[i].heading) for i in told):
+        return None
+    first = sections[min(told)]
+    return first.line, f"its efforts are listed under `{first.heading}` (line {first.line}), the results of waves run"
 
 
 def _template(drafts: list[Draft]) -> str | None:

@@ -328,9 +328,13 @@ def efforts_by_mention(blocks: list[Block], sections: list[Section]) -> list[Dra
     walked = _walk(Section(0, "", 0, 0, blocks=outside), -1)
     drafts = [d for d in walked if d.id and d.origin == "blocks"]
     first = next((d.origin for d in walked if d.origin.startswith("table:")), None)
-    if not drafts and first:
-        table = [d for d in walked if d.origin == first]
+    table = [d for d in walked if d.origin == first]
+    if not drafts:
         drafts = table if all(d.id for d in table) else []
+    rows = {d.id.lower(): d for d in table if d.id}
+    for d in drafts:  # `### F6 — Structured logging` told in the table's row too, with its branch
+        if (row := rows.get((d.id or "").lower())) is not None and row is not d:
+            d.fill(row)
     if len({d.id for d in drafts}) < len(drafts):
         return []  # one id with several blocks: splits of one effort, not efforts of their own
     texts = [" ".join([s.heading, *(b.text for b in s.blocks)]) for s in sections]
