@@ -43,6 +43,8 @@ _ROLES: dict[str, set[str]] = {
         "group",  # `| Group | Agent | Description |` over `| 4 | engineer | Budget controls |`
         "packet",
         "work package",
+        "epic",
+        "epic id",
     },
     "name": {
         "name",
@@ -102,7 +104,7 @@ _ROLES: dict[str, set[str]] = {
         "waits for",
         "predecessors",
     },
-    "blocks": {"blocks", "unblocks", "enables"},
+    "blocks": {"blocks", "unblocks", "enables", "depended on by", "required by", "needed by", "dependents"},
     "links": {"linked issues", "issue links", "links", "linked work items", "linked items"},
     "resources": {"resource usage", "resources", "isolation", "test namespace", "namespace", "test ns"},
     "ports": {"ports", "port range", "port", "port allocation"},
