@@ -45,6 +45,7 @@ from .markdown.wave_gates import chart_gates, comment_gates, each_after_previous
 from .markdown.wave_lines import wave_lines
 from .markdown.wiring import Wiring
 from .model import Plan, slug
+from .names import UNIT
 
 # `Phase 10: Integration & Hardening - Wave Implementation Plan`: the part after the dash says what the file is.
 _KIND_SUFFIX = re.compile(r"\s+[-–—:]\s+[^-–—:]*\b(?:plan|guide)\s*$", re.I)
@@ -173,14 +174,22 @@ def _told_elsewhere(listed: list[Draft], items: list[Draft], whole: bool = False
     """Each listed effort takes what another reading of it (the item with its id) says: with `whole`, all it does
     not know; else its order and brief only, since a branch or size outside the waves may be another thing's (a
     worktree set-up list, a status table)."""
-    told = {d.id.lower(): d for d in items if d.id}
+    told = {_bare(d.id): d for d in items if d.id}
     for d in listed:
-        other = told.get((d.id or "").lower())
+        other = told.get(_bare(d.id or ""))
         if other is not None and other is not d:
             if whole:
                 d.fill(other)
             else:
                 d.hear(other)
+
+
+# `Task 3` of a wave's tree is the `- [ ] 3. Update the pipeline` item of the to-do list
+_UNIT_WORD = re.compile(rf"^{UNIT}\s+(?=\d)", re.I)
+
+
+def _bare(ident: str) -> str:
+    return _UNIT_WORD.sub("", ident).lower()
 
 
 def _title(blocks: list[Block]) -> tuple[str, int]:
