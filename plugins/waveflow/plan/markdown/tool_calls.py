@@ -2,9 +2,11 @@
 
     Task(subagent_type="backend-dev", description="API-1: Rate limiter",
          prompt="Implement the token bucket on branch `feat/api-1-rate-limit` ...")
+    Task("backend-dev", "API-2: Quotas. Count requests per key ...")
 
 Each call is read with Python's own parser: `description` gives the id and name, `subagent_type` the agent, `prompt`
-the brief (and the branch and dependencies it names).
+the brief (and the branch and dependencies it names); written without keywords, the agent comes first and the prompt
+second, its first sentence the description.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .draft import Draft
 from .text import BRANCH, CODE, ID, leading_id
 
 _CALL = re.compile(r"\b(?:Task|Agent)\(")
+_SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s")
 _DEPENDS = re.compile(r"\b(?:depends\s+on|after|needs|requires)\s+([^.\n]+)", re.I)
 
 
@@ -61,7 +64,12 @@ def _arguments(text: str, start: int) -> dict[str, str] | None:
         call = tree.body
         if not isinstance(call, ast.Call):
             return None
-        return {
+        # `Task("backend-engineer", "SA-1: Add the column. File: models.py")`: the agent, then what it is to do
+        said = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        positional = dict(zip(("subagent_type", "prompt"), said, strict=False))
+        if "prompt" in positional:
+            positional["description"] = _SENTENCE_END.split(positional["prompt"], maxsplit=1)[0]
+        return positional | {
             k.arg: k.value.value
             for k in call.keywords
             if k.arg and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
