@@ -28,7 +28,7 @@ from .sections import Section, fields
 from .structured import structured_efforts
 from .tables import effort_rows
 from .text import dependency_notes, leading_id, plain
-from .todos import numbered_checklist, numbered_todo, titled_with_fields
+from .todos import numbered_checklist, numbered_todo, titled_items, titled_with_fields
 from .tool_calls import is_tool_calls, tool_call_efforts
 
 # A paragraph that is one bold line, perhaps with a remark in parentheses, a status mark or a bold status after it
@@ -51,6 +51,7 @@ def section_efforts(sections: list[Section]) -> list[Draft]:
                 _id_bullets(section, index)
                 or heading_ids(section, index)
                 or numbered_checklist(section.blocks, section.number, index)
+                or titled_items(section.blocks, section.number, index)
                 or _told(roster_efforts(section, index), "roster")
             )
         out += found

@@ -8,7 +8,7 @@ import re
 
 from .blocks import Block, as_markdown
 from .draft import Draft
-from .items import field_role, told
+from .items import field_role, item_fields, told
 from .sections import fields
 from .text import plain
 
@@ -87,3 +87,40 @@ def numbered_checklist(blocks: list[Block], wave: int, section: int) -> list[Dra
         d.tell(block.text)
         out.append(d)
     return out
+
+
+# `1. **Choice Card Component** (branch: feat/choice-cards)` over its sub-items: a feature's title alone on its line
+_TITLE_ONLY = re.compile(r"^\*\*([^*\n]+)\*\*\s*(\([^()\n]*\))?\s*:?\s*$")
+_BRANCH_NOTE = re.compile(r"\bbranch\s*:\s*`?([\w./-]+)`?", re.I)
+
+
+def titled_items(blocks: list[Block], wave: int, section: int) -> list[Draft]:
+    """A wave whose list is only bold titles, each over sub-items that say what it is (and perhaps `Dependencies:`):
+    each is an effort known by its title. A list with any other item is notes, not efforts."""
+    items = _top_items(blocks)
+    titled = [(line, m, children) for line, first, children in items if (m := _TITLE_ONLY.match(first)) and children]
+    if not titled or len(titled) < len(items):
+        return []
+    out = []
+    for line, m, children in titled:
+        d = Draft(line, wave, section, source=m.group(0))
+        d.set("name", plain(m.group(1)).strip(), line)
+        named = _BRANCH_NOTE.search(m.group(2) or "")
+        d.set("branch", named.group(1) if named else None, line)
+        for role, at, value in item_fields(children):
+            told(d, role, at, value)
+        d.tell(as_markdown([Block("paragraph", line, m.group(0), depth=1, item=True), *children]))
+        out.append(d)
+    return out
+
+
+def _top_items(blocks: list[Block]) -> list[tuple[int, str, list[Block]]]:
+    """(line, first line, what is nested under it) of each top-level item of the lists among the blocks."""
+    items: list[tuple[int, str, list[Block]]] = []
+    for b in blocks:
+        if b.kind == "paragraph" and b.depth == 1 and b.item:
+            first, _, rest = b.text.partition("\n")
+            items.append((b.line, first, [Block("paragraph", b.line + 1, rest, depth=1)] if rest else []))
+        elif b.depth and items:
+            items[-1][2].append(b)
+    return items
