@@ -383,3 +383,8 @@ def test_efforts_named_in_an_open_bracket_are_not_what_the_sentence_is_about():
     plan = read_text(text, "open-bracket.md")
     check(plan)  # T1 -> T3 -> T1 was read as a cycle
     assert {e.id: e.depends_on for e in plan.efforts if e.id != "T4"} == {"T1": [], "T2": [], "T3": []}
+
+
+def test_a_remark_before_a_waves_name_is_no_part_of_it(repo_root):
+    plan = read_plan(repo_root / "tests/plan/family/timeline-subagent-stages.md")
+    assert [(w.number, w.name) for w in plan.waves] == [(1, "Implementation")]

@@ -279,6 +279,9 @@ def _template(drafts: list[Draft]) -> str | None:
     )
 
 
+_PARALLEL = re.compile(r"\(\s*parallel\b", re.I)
+
+
 def _steps(sections: list[Section], drafts: list[Draft]) -> str | None:
     """Why numbered Stage/Sprint/... headings are not waves: only one of them lists efforts (a guide's `Stage 1: Feature
     branches` with example branches, a feature's `Phase 1..5`). `Wave N` headings are waves whatever they hold."""
@@ -287,6 +290,8 @@ def _steps(sections: list[Section], drafts: list[Draft]) -> str | None:
     if len({d.branch for d in drafts if d.branch}) >= 2 and all(d.id or d.name for d in drafts):
         return None  # named efforts on branches of their own run side by side: a wave of parallel work, not steps
     only = sections[drafts[0].section]
+    if len(drafts) >= 2 and _PARALLEL.search(only.heading):
+        return None  # `Stage 1 (parallel)` over two subagents' blocks: work side by side, whatever comes after it
     return (
         f"of its {len(sections)} `{sections[-1].word.title()} N` sections only `{only.heading}` at line {only.line} "
         "lists efforts, so they read as steps, not waves; to read it as a plan, head its waves `## Wave 1`, "

@@ -38,7 +38,10 @@ _EFFORT_HEADING = re.compile(
 _SIZE_NOTE = re.compile(r"\s*\(\s*~?\s*\d[\d,]*\s*\+?\s*(?:lines?|loc)\s*\)", re.I)
 _UNIT_NUMBER = re.compile(rf"^({UNIT})\s*#?\s*(\d+[a-z]?)\b", re.I)
 _NUMBER_ID = re.compile(r"\d+(?:[-.]\d+)+[a-z]?")
-_AGENT_HEADING = re.compile(r"^agent[\s-]*([A-Z]|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I)
+# `#### Agent A: API`, `#### Subagent BE — Backend` (a label of more letters says what comes after it)
+_AGENT_HEADING = re.compile(
+    r"^(?:sub-?)?agent[\s-]*([A-Z]|(?-i:[A-Z]{2,3})(?=\s*[:\-–—]\s)|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I
+)
 _AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*(?:->|[:\-–—→])\s*", re.I)
 _LIST_LABEL = re.compile(
     r"^(?:branches|efforts|tasks|issues|work items|deliverables|components|effort list|task list)"

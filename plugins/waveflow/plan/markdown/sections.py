@@ -21,6 +21,7 @@ WAVE_WORDS = ("stage", "sprint", "batch", "iteration", "round", "milestone", "ph
 _OTHER_HEADINGS = {word: re.compile(rf"^[^\w]*(?:\d+[.)]\s*)?{word}\s+" + _NUMBER, re.I) for word in WAVE_WORDS}
 # `Wave 0 → Wave 1`, `Wave 1-2 Transition`: about two waves, not one.
 _TRANSITION = re.compile(r"^\s*(?:→|->|-|–|to|&|and|,)\s*(?:wave\s+)?\d|(?:→|->)\s*wave\s+\d", re.I)
+_LEADING_REMARK = re.compile(r"^\s*\([^()]*\)\s*[:\-–—]\s*(?=\S)")
 # What follows a wave's name: `(No Dependencies)`, `[DONE]`, `COMPLETE`, `- 6 Tasks`.
 _TRAILING = re.compile(
     r"(\s*(\([^()]*\)|\[[^\]]*\]|\b(?:COMPLETED?|DONE|IN PROGRESS|PENDING|TODO|WIP)\b"
@@ -51,7 +52,8 @@ def wave_heading(text: str, pattern: re.Pattern[str] = _WAVE_HEADING) -> tuple[s
     m = pattern.match(plain(text))
     if not m or _TRANSITION.search(m.group(2)):
         return None
-    name = _TRAILING.sub("", m.group(2)).strip(" :-–—.|")
+    # `Stage 1 (parallel) — Implementation`: a remark before the name is no part of it
+    name = _TRAILING.sub("", _LEADING_REMARK.sub("", m.group(2))).strip(" :-–—.|")
     return m.group(1), name
 
 
