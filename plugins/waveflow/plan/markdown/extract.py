@@ -27,7 +27,7 @@ from .roster import roster_efforts
 from .sections import Section, fields
 from .structured import structured_efforts
 from .tables import effort_rows
-from .text import dependency_notes, leading_id, plain
+from .text import DOTTED_RANGE, dependency_notes, leading_id, plain, spelled_dotted
 from .todos import numbered_checklist, numbered_todo, titled_items, titled_with_fields
 from .tool_calls import is_tool_calls, tool_call_efforts
 
@@ -329,7 +329,10 @@ def efforts_by_mention(blocks: list[Block], sections: list[Section]) -> list[Dra
     walked = _walk(Section(0, "", 0, 0, blocks=outside), -1)
     drafts = [d for d in walked if d.id and d.origin == "blocks"]
     first = next((d.origin for d in walked if d.origin.startswith("table:")), None)
-    table = [d for d in walked if d.origin == first]
+    # `### GROUP 2` over a table like the first: the task tables of one breakdown, each group in its own
+    header = next((b.header for b in outside if first and b.kind == "table" and f"table:{b.line}" == first), None)
+    alike = {f"table:{b.line}" for b in outside if b.kind == "table" and b.header == header}
+    table = [d for d in walked if d.origin in alike]
     if not drafts:
         drafts = table if all(d.id for d in table) else []
     rows = {d.id.lower(): d for d in table if d.id}
@@ -338,7 +341,7 @@ def efforts_by_mention(blocks: list[Block], sections: list[Section]) -> list[Dra
             d.fill(row)
     if len({d.id for d in drafts}) < len(drafts):
         return []  # one id with several blocks: splits of one effort, not efforts of their own
-    texts = [" ".join([s.heading, *(b.text for b in s.blocks)]) for s in sections]
+    texts = [DOTTED_RANGE.sub(spelled_dotted, " ".join([s.heading, *(b.text for b in s.blocks)])) for s in sections]
     for d in drafts:
         named = re.compile(rf"(?<![\w-]){re.escape(d.id or '')}(?![\w-])")
         where = next((i for i, text in enumerate(texts) if named.search(text)), None)

@@ -20,6 +20,8 @@ _KEY_RANGE = re.compile(r"(?<![\w./-])([A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-)(\d+)
 _LABEL_RANGE = re.compile(r"(?<![\w./-])([A-Z]{1,3})(\d+)\s*[-–]\s*([A-Z]{1,3})(\d+)(?![\w/]|-\w)")
 # `7.2.1-3`: efforts 7.2.1 to 7.2.3.
 ID_RANGE = re.compile(r"(?<![\w./-])((?:[A-Z]{1,3})?\d+(?:\.\d+)+)\.(\d+)\s*[-–]\s*(\d+)(?![\w.])")
+# `1.2-1.5`: tasks 1.2 to 1.5 of group 1
+DOTTED_RANGE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)*)\.(\d+)\s*[-–]\s*\1\.(\d+)(?![\w.])")
 # A branch-like token: lower-case words joined by `-` or `/`, with a digit or a slash (so `read-only` is none).
 # `P01-T03..P01-T11`, `R02-T02–R02-T04`: a range written with the whole id at both ends
 SPELLED_RANGE = re.compile(r"\b([A-Z][A-Z0-9]*(?:-[A-Z]+)?-?)(\d+)\s*(?:\.\.|–|—)\s*\1(\d+)\b")
@@ -105,15 +107,22 @@ def hours(text: str) -> tuple[float, float] | None:
     return (low * unit, high * unit) if high >= low else None
 
 
+def spelled_dotted(m: re.Match[str]) -> str:
+    """The ids of a `DOTTED_RANGE` match as a list; a range of more than 50 is not one."""
+    low, high = int(m.group(2)), int(m.group(3))
+    return ", ".join(f"{m.group(1)}.{n}" for n in range(low, high + 1)) if low < high <= low + 50 else m.group(0)
+
+
 def ids_in(text: str) -> list[tuple[str, int, int]]:
     """Effort ids in text with their spans; `7.2.1-3` gives 7.2.1, 7.2.2 and 7.2.3."""
     found: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
-    for m in ID_RANGE.finditer(text):
-        low, high = int(m.group(2)), int(m.group(3))
-        if low < high <= low + 50:
-            found += [(f"{m.group(1)}.{n}", m.start(), m.end()) for n in range(low, high + 1)]
-            taken.append(m.span())
+    for pattern in (ID_RANGE, DOTTED_RANGE):
+        for m in pattern.finditer(text):
+            low, high = int(m.group(2)), int(m.group(3))
+            if low < high <= low + 50:
+                found += [(f"{m.group(1)}.{n}", m.start(), m.end()) for n in range(low, high + 1)]
+                taken.append(m.span())
     for m in _LABEL_RANGE.finditer(text):
         low, high = int(m.group(2)), int(m.group(4))
         if m.group(1) == m.group(3) and low < high <= low + 50:
