@@ -13,6 +13,7 @@ from .prose import order_notes
 from .sections import WAVE_WORDS
 from .text import (
     DIGITS,
+    KEBAB_KEY,
     SPACES,
     agent_name,
     branch_in,
@@ -232,8 +233,6 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
 
 _NUMBERED_NAME = re.compile(r"^\d+\.\d+\s+\S")
 # An id cell that opens with a key of its own making, a digit in it, before a dash and the name
-# `db-migrations`, `auth_api`: two worded parts at least (`wt-1` is a slot's label, which may come back every wave)
-_KEBAB_KEY = re.compile(r"^[a-z0-9]*[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_.][a-z0-9]*[a-z][a-z0-9]*$")
 _KEY_FIRST = re.compile(r"^((?=[^\s]*\d)[A-Za-z0-9][\w.-]*)\s+[—–]\s+(\S.*)$")
 
 
@@ -339,7 +338,7 @@ def _row(
         ident, rest = leading_id(plain(value), loose=role == "id" or numbered)
         if role == "id" and ident is None and (_LABEL.match(plain(value)) or plain(value).isdigit()):
             ident, rest = plain(value), ""
-        elif role == "id" and ident is None and _KEBAB_KEY.match(plain(value)):
+        elif role == "id" and ident is None and KEBAB_KEY.match(plain(value)):
             ident, rest = plain(value), ""  # `| db-migrations | Database migrations |`: a key of the plan's making
         elif role == "id" and ident is None and (keyed := _KEY_FIRST.match(plain(value))):
             ident, rest = keyed.group(1), keyed.group(2)  # `W1-tests — router + Postgres tests`

@@ -10,11 +10,10 @@ from .blocks import Block, as_markdown
 from .draft import Draft
 from .items import field_role, item_fields, told
 from .sections import fields
-from .text import plain
+from .text import KEBAB_KEY, SENTENCE_END, plain
 
 # `- [ ] 3. Resource points` over `**Parallelization**: Wave 2 | Blocked by: 1`: a planner's numbered to-do.
 _TODO = re.compile(r"^\s*\[[ xX]\]\s+(\d+)\.\s+(\S.*)$")
-_SENTENCE_END = re.compile(r"(?<=[^\s.])[.;]\s|\s+[—–]\s+|\s*_?\(")
 _BLOCKED = re.compile(r"(?:^|\|)\s*(?:blocked\s+by|depends\s+on|deps)\s*:\s*([^|]+)", re.I)
 
 
@@ -42,7 +41,6 @@ def numbered_todo(block: Block, first: str, nested: list[Block], wave: int, sect
 _TITLE_THEN_FIELDS = re.compile(r"^\*\*([^*\n]+)\*\*\s*[—–:-]+\s*(.+)$")
 # A field's key opens the text, or follows the end of a sentence or of another field.
 _INLINE_KEY = re.compile(r"(?:^|(?<=[,.;])\s+)([A-Za-z][\w -]{0,20}?)\s*:\s+")
-_KEBAB_TITLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
 def titled_with_fields(text: str, line: int, wave: int, section: int) -> Draft | None:
@@ -58,7 +56,7 @@ def titled_with_fields(text: str, line: int, wave: int, section: int) -> Draft |
     d = Draft(line, wave, section, source=text)
     title = plain(m.group(1)).strip()
     said = plain(rest[: keys[0][0].start()]).strip(" .,;")
-    if _KEBAB_TITLE.match(title):  # `**push-sender** — APNs and FCM sender`: a key, then what it names
+    if KEBAB_KEY.match(title):  # `**push-sender** — APNs and FCM sender`: a key, then what it names
         d.set("id", title, line)
         d.set("name", said or None, line)
     else:
@@ -83,7 +81,7 @@ def numbered_checklist(blocks: list[Block], wave: int, section: int) -> list[Dra
         d = Draft(block.line, wave, section, source=block.text.split("\n")[0])
         d.set("id", m.group(1), block.line)
         first = plain(" ".join([m.group(2), *block.text.split("\n")[1:]]))
-        d.set("name", _SENTENCE_END.split(first, maxsplit=1)[0].strip(), block.line)
+        d.set("name", SENTENCE_END.split(first, maxsplit=1)[0].strip(), block.line)
         d.tell(block.text)
         out.append(d)
     return out

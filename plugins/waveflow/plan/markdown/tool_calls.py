@@ -16,10 +16,9 @@ import re
 
 from .blocks import Block
 from .draft import Draft
-from .text import BRANCH, CODE, ID, leading_id
+from .text import BRANCH, CODE, ID, SENTENCE_END, leading_id
 
 _CALL = re.compile(r"\b(?:Task|Agent)\(")
-_SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s")
 _DEPENDS = re.compile(r"\b(?:depends\s+on|after|needs|requires)\s+([^.\n]+)", re.I)
 
 
@@ -68,7 +67,7 @@ def _arguments(text: str, start: int) -> dict[str, str] | None:
         said = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         positional = dict(zip(("subagent_type", "prompt"), said, strict=False))
         if "prompt" in positional:
-            positional["description"] = _SENTENCE_END.split(positional["prompt"], maxsplit=1)[0]
+            positional["description"] = SENTENCE_END.split(positional["prompt"], maxsplit=1)[0]
         return positional | {
             k.arg: k.value.value
             for k in call.keywords

@@ -56,7 +56,7 @@ _DESCRIBED = re.compile(
 _NUMBERED_HEADING = re.compile(r"^(\d+)[.)]\s+(\S.*)$")
 # `items 2, 3 and 5. They share no files.`: the unit word before the numbers, the sentences after them
 _ITEMS_WORD = re.compile(r"^(?:items?|tasks?|steps?)\s+(?=\d)", re.I)
-_SENTENCE_END = re.compile(r"(?<=\d)\.\s+(?=[A-Z])")
+_LIST_END = re.compile(r"(?<=\d)\.\s+(?=[A-Z])")
 Described = dict[str, tuple[int, str, str]]  # label -> (line, name, text) of what says what the label is
 # `<!-- agent: build, depends_on: [1.1], touches: [...] -->`: a tool's note on the item, with its dependencies.
 _COMMENT = re.compile(r"<!--.*?-->")
@@ -169,7 +169,7 @@ def _numbered_item(block: Block) -> list[str]:
 def _labels(text: str) -> list[str]:
     """The labels a line lists, without the notes after them (`#7 (←6)`), ranges spelled out."""
     out = []
-    text = _SENTENCE_END.split(_ITEMS_WORD.sub("", text.strip(" *")), maxsplit=1)[0]
+    text = _LIST_END.split(_ITEMS_WORD.sub("", text.strip(" *")), maxsplit=1)[0]
     for label in _SEPARATORS.split(_NOTE.sub("", text).strip(" .*")):
         label = label.strip("*` ")
         span = SPELLED_RANGE.fullmatch(label)
