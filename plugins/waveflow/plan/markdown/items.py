@@ -124,7 +124,8 @@ _WAVE_PREFIX = re.compile(r"^(?:phase|wave|stage|sprint)\s+[\w.]+\s*,\s*(?=\w)",
 
 
 def heading_title(text: str) -> str:
-    return _WAVE_PREFIX.sub("", _BRACKETED.sub(r"\1 ", plain(text)))
+    # `### [x] T-06 — Update the docs`: a heading ticked as a checklist item is, not a bracketed key
+    return _WAVE_PREFIX.sub("", _BRACKETED.sub(r"\1 ", CHECKBOX.sub("", plain(text))))
 
 
 # `#### 2.1 Forced password reset`, `### Workstream: Rate cache`: a two-part number, or a kind of work and a name,
