@@ -57,7 +57,7 @@ BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?|\d+(?:[-.]\d+)+)
 HANDLE = re.compile(r"^\s*@([\w.-]+)\s*[:—–-]\s*")
 # `[ ] `, `[x] `: a checklist item is an item like any other, ticked or not.
 CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
-_TITLED = re.compile(ID.pattern + r"\s*:\s+\S")
+_TITLED = re.compile(ID.pattern + r"(?:\s*:|\s+[-—–])\s+\S")
 _LABELLED_KEY = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w/])")
 _VERB = re.compile(r"^(fix|finish|complete|implement|rework|update)\s+", re.I)
 # `Sync queue (branch: \`mobile/sync\`)`: the field's label is left when its branch is taken out
