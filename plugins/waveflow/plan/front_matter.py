@@ -50,6 +50,14 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     return data, key_lines, body
 
 
+def as_fence(text: str) -> str:
+    """The document with its front matter as a fenced YAML block on the same lines: what another tool's front matter
+    says about the efforts (a tracker's `tasks:` with their `dependencies:`) is read as the document's own."""
+    lines = text.split("\n")
+    end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    return "\n".join(["```yaml", *lines[1:end], "```", *lines[end + 1 :]])
+
+
 def foreign_front_matter(options: dict[str, Any]) -> bool:
     """Front matter written for another tool (a task tracker's `id`, `status`, `created`; a docs site's `sidebar`; a
     note's `author`): none of its keys a plan option but the name or title every tool has, and three keys or more or

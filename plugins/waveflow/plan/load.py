@@ -7,7 +7,14 @@ import stat
 from pathlib import Path
 
 from .errors import NotAWavePlan, PlanError, Problem
-from .front_matter import apply_front_matter, foreign_front_matter, one_task, split_front_matter, unknown_options
+from .front_matter import (
+    apply_front_matter,
+    as_fence,
+    foreign_front_matter,
+    one_task,
+    split_front_matter,
+    unknown_options,
+)
 from .model import Plan
 from .read_yaml import read_yaml
 
@@ -30,6 +37,7 @@ def read_text(text: str, path: str) -> Plan:
             task = one_task(options)
             if task:
                 raise NotAWavePlan(path, f"it is one task's file (front matter `id: {task}`), not efforts in waves", 2)
+            body = as_fence(text) if options else body
             options, key_lines = {}, {}  # a docs site's or a tracker's fields (sidebar, status...): not ours
         try:
             plan = read_markdown(body, path)
