@@ -237,7 +237,9 @@ def _with_agent_graphs(drafts: list[Draft], blocks: list[Block]) -> list[Draft]:
 
 
 # `## Prior waves (summary)`, `### Completed waves`: a look back at waves already run
-_HISTORY = re.compile(r"\b(?:prior|previous|past|earlier|completed|finished)\s+waves?\b|\bwave\s+history\b", re.I)
+_HISTORY = re.compile(
+    r"\b(?:prior|previous|past|earlier|recent|completed|finished)\s+waves?\b|\bwave\s+history\b", re.I
+)
 
 
 def _looking_back(blocks: list[Block], drafts: list[Draft]) -> tuple[int, str] | None:
