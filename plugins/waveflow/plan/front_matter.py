@@ -25,11 +25,8 @@ _ALLOWED = set(Plan.model_fields) - {"waves", "efforts"}
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, int], str]:
     """(options, option -> line, body); the body keeps its line numbers (front matter lines become blank)."""
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, {}, text
-    try:
-        end = next(i for i in range(1, min(len(lines), 500)) if lines[i].strip() in ("---", "..."))
-    except StopIteration:
+    end = _closing_line(lines)
+    if end is None:
         return {}, {}, text
     block = "\n".join(lines[1:end])
     try:
@@ -50,11 +47,20 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     return data, key_lines, body
 
 
+def _closing_line(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter, or None when the document has none."""
+    if not lines or lines[0].strip() != "---":
+        return None
+    return next((i for i in range(1, min(len(lines), 500)) if lines[i].strip() in ("---", "...")), None)
+
+
 def as_fence(text: str) -> str:
     """The document with its front matter as a fenced YAML block on the same lines: what another tool's front matter
     says about the efforts (a tracker's `tasks:` with their `dependencies:`) is read as the document's own."""
     lines = text.split("\n")
-    end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    end = _closing_line(lines)
+    if end is None:
+        return text
     return "\n".join(["```yaml", *lines[1:end], "```", *lines[end + 1 :]])
 
 
