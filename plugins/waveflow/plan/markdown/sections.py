@@ -11,9 +11,11 @@ from .text import first_count, hours, plain
 # Waves numbered (`Wave 2`, `Wave 1.1`), in Roman numerals (`Wave IV`) or lettered (`Wave B`: its place in the
 # alphabet; I, V and X are read as Roman numerals); `Phase 2A` and `Phase 2B` are two halves of wave 2.
 _NUMBER = r"(\d+(?:\.\d+)?(?-i:[A-Z](?![a-z]))?|(?-i:[IVX]+|[A-Z]))(?![\d.]\d)\b(.*)$"
-# `### W0 — Picker`: a wave's short label (not `W3C`).
+# `### W0 — Picker`: a wave's short label (not `W3C`); `### Parallel Wave 1 (4 agents)`.
 _WAVE_HEADING = re.compile(
-    r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?(?:wave\s+|(?-i:W)(?=\d+(?:\.\d+)?\b))" + _NUMBER, re.I
+    r"^[^\w]*(?:\d+[.)]\s*)?(?:phase\s+\d+\s*[,:\-–—]?\s*)?"
+    r"(?:(?:parallel|sequential|serial|concurrent)\s+)?(?:wave\s+|(?-i:W)(?=\d+(?:\.\d+)?\b))" + _NUMBER,
+    re.I,
 )
 # What teams call their waves when they do not say `Wave`: a plan without `Wave N` headings whose headings number
 # one of these twice or more uses them as its waves (`## Stage 1`, `### Sprint 2: Screens`, `# Milestone 3`).
