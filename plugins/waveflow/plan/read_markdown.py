@@ -154,11 +154,12 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
         bold = bold_wave_sections(blocks)
         if listed := section_efforts(bold):
             sections = bold
-    listed = listed or efforts_by_mention(blocks, sections) or table_efforts(blocks)
+    outside = _outside_sections(blocks, sections)
+    listed = listed or efforts_by_mention(outside, sections) or table_efforts(blocks)
     if listed:
         # `### Task 4: ...` blocks after the waves that only list the tasks: what each says (its dependencies, its
         # brief) is about the effort the waves list
-        _told_elsewhere(listed, document_items(_outside_sections(blocks, sections)))
+        _told_elsewhere(listed, document_items(outside))
         return sections, listed
     # The efforts the document lists anywhere, read once: they may name their own waves, or tell more about the
     # efforts the waves only list (their dependencies, their brief)

@@ -318,12 +318,10 @@ def _once(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
-def efforts_by_mention(blocks: list[Block], sections: list[Section]) -> list[Draft]:
+def efforts_by_mention(outside: list[Block], sections: list[Section]) -> list[Draft]:
     """Waves that only name their efforts (an arrow sketch, a line of ids) while each effort has a block of its own
     elsewhere (`### T-05: Store config`): each effort goes in the first wave that names it. Every effort must be
     named by a wave, and the efforts must spread over two waves at least, else this is not how the plan is written."""
-    inside = {id(b) for s in sections for b in s.blocks}
-    outside = [b for b in blocks if id(b) not in inside]
     # The efforts' own blocks: tables and sketches outside the waves repeat them (checks, maps, matrices). Without
     # blocks, the first effort table outside them (`| Task ID | Title | Branch |`) is where they are told.
     walked = _walk(Section(0, "", 0, 0, blocks=outside), -1)
