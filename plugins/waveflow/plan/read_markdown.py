@@ -20,7 +20,7 @@ from .markdown.chart_waves import chart_waves
 from .markdown.checkmarks import checkmark_edges
 from .markdown.deps import Resolver
 from .markdown.draft import Draft
-from .markdown.extract import document_items, efforts_by_mention, section_efforts, table_efforts
+from .markdown.extract import document_items, efforts_by_mention, id_rows, section_efforts, table_efforts
 from .markdown.graph import flowcharts, learn_aliases, learn_labels, match_charts
 from .markdown.identity import settle
 from .markdown.index import Index
@@ -167,7 +167,7 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
     found = wave_lines(blocks) or chart_waves(blocks) or own_waves(items)
     if found is None:
         return sections, []
-    _told_elsewhere(found[1], items, whole=True)
+    _told_elsewhere(found[1], items + id_rows(blocks), whole=True)
     return found
 
 
@@ -175,10 +175,13 @@ def _told_elsewhere(listed: list[Draft], items: list[Draft], whole: bool = False
     """Each listed effort takes what another reading of it (the item with its id) says: with `whole`, all it does
     not know; else its order and brief only, since a branch or size outside the waves may be another thing's (a
     worktree set-up list, a status table)."""
-    told = {_bare(d.id): d for d in items if d.id}
+    told: dict[str, list[Draft]] = {}
+    for item in items:
+        told.setdefault(_bare(item.id or ""), []).append(item)
     for d in listed:
-        other = told.get(_bare(d.id or ""))
-        if other is not None and other is not d:
+        for other in told.get(_bare(d.id or ""), []) if d.id else []:
+            if other is d:
+                continue
             if whole:
                 d.fill(other)
             else:

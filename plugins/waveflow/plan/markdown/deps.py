@@ -13,7 +13,9 @@ from .sections import Section
 from .text import DIGITS, ID, PARENS, SPELLED_RANGE, plain, spelled_out
 
 _NONE = re.compile(
-    r"^(?:none|n/?a|nothing|immediate|-+|—|–|\[\s*\]|independent|no(?:ne)?\b.*|\(?none\)?.*|start immediately)?$", re.I
+    r"^(?:none|n/?a|nothing|immediate|-+|—|–|\[\s*\]|independent|no(?:ne)?\b.*|\(?none\)?.*|start immediately"
+    r"|[-—–]\s*\(.*\))?$",  # `— (adoption list needs M7)`: none, and a remark on it
+    re.I,
 )
 _WAVES = re.compile(r"\bwaves?\s+(\d+)(?:\.(\d+))?((?:\s*(?:-|–|to|&|and|,|\+)\s*(?:wave\s+)?\d+(?![.\d]))*)", re.I)
 _PHASE = re.compile(r"\bphases?\s+\d", re.I)

@@ -303,6 +303,12 @@ def document_items(blocks: list[Block]) -> list[Draft]:
     return _once(sorted(fenced + _id_bullets(whole, -1) + headed, key=lambda d: d.line))
 
 
+def id_rows(blocks: list[Block]) -> list[Draft]:
+    """The rows with an id of every effort table, wherever it stands: what a table beside the waves tells of the
+    efforts they list (`| M1 live upgrade | `mux/m1-takeover` | — |`)."""
+    return [d for b in blocks if b.kind == "table" for d in effort_rows(b, 0, -1) or [] if d.id]
+
+
 def _once(drafts: list[Draft]) -> list[Draft]:
     """`- TASK-15 can overlap with TASK-13` after TASK-15's own item: a later bullet that opens with an effort's id
     says more about it, it is not a second effort."""

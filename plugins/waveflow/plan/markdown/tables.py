@@ -232,6 +232,7 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
 
 
 _NUMBERED_NAME = re.compile(r"^\d+\.\d+\s+\S")
+_LABELLED_NAME = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?)\s+(?=[A-Za-z])")
 # An id cell that opens with a key of its own making, a digit in it, before a dash and the name
 _KEY_FIRST = re.compile(r"^((?=[^\s]*\d)[A-Za-z0-9][\w.-]*)\s+[—–]\s+(\S.*)$")
 
@@ -305,8 +306,13 @@ def _pick_id(col: dict[str, int], table: Block) -> None:
 
 
 def _numbered_names(i: int, table: Block) -> bool:
-    """Whether most of a column's names open with a two-part number (a `💤 Rest/Review` row among them does not)."""
-    numbered = sum(1 for _, cells in table.rows if i < len(cells) and _NUMBERED_NAME.match(plain(cells[i])))
+    """Whether most of a column's names open with a two-part number (a `💤 Rest/Review` row among them does not), or
+    every one opens with a label of its own (`M1 live upgrade`, `M2 attach client`)."""
+    names = [plain(cells[i]) if i < len(cells) else "" for _, cells in table.rows]
+    numbered = sum(1 for name in names if _NUMBERED_NAME.match(name))
+    labels = [m.group(1) for name in names if (m := _LABELLED_NAME.match(name))]
+    if len(labels) == len(names) >= 2 and len(set(labels)) == len(labels):
+        return True
     return numbered >= 1 and 3 * numbered >= 2 * len(table.rows)
 
 

@@ -39,6 +39,8 @@ _HOURS = re.compile(
 )
 _MARKUP = re.compile(r"[*_~`\[<]")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)")
+# `*(optional)*`: one star each side of words is emphasis; a lone one is a wildcard (`all D*`)
+_STARRED = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>\n]*>")
 _STATUS = re.compile(r"[\u2190-\u21ff\u2300-\u2bff\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]+")
@@ -70,6 +72,8 @@ def plain(text: str) -> str:
     if "<" in text:
         text = _TAG.sub(" ", text)
     text = _EMPHASIS.sub("", text.replace("`", ""))
+    if "*" in text:
+        text = _STARRED.sub(r"\1", text)
     if not text.isascii():
         text = _STATUS.sub(" ", text)
     return " ".join(text.split())

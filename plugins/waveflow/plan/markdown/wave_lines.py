@@ -44,8 +44,11 @@ _TREE_ITEM = re.compile(_TREE + r"(\S+)(.*)$")
 _TREE_DEPS = re.compile(_TREE + r"(?:depends\s+on|blocked\s+by|needs|after)\s*:?\s+(\S.*)$", re.I)
 _NAMED_ITEM = re.compile(r"^[^:]{1,80}:\s*(\S.*)$")
 _INDENTED = re.compile(rf"^[\s│├└┣┗|]+(?:[-─━*]+\s*)?({_UNIT}|{_WORD})\s*[:—–]\s+(\S.*)$")
-_SEPARATORS = re.compile(r"\s*(?:,|\+|&|\band\b)\s*")
+_SEPARATORS = re.compile(r"\s*(?:,|\+|&|‖|\band\b)\s*")
+# `**Wave 2:** M2 ‖ M7. **Wave 3:** M3 ‖ M4.`: a sentence that opens with a wave word starts another wave's line
+_NEXT_WAVE = re.compile(r"(?<=[.;])\s+(?=\**(?i:wave|sprint|stage|batch|round)\s+\d+\b)")
 _NOTE = re.compile(r"\([^)]*\)")
+_REMARK = re.compile(r"\s[—–]\s")  # `M1 ‖ M5 — no shared files.`
 
 # `A: Update the tokens`, `**P0-6** — Comprehension test`, `[ ] 1.2 Append the 2025 rates`: an item or heading that
 # says what a label is.
@@ -84,13 +87,13 @@ def wave_lines(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
             continue
         lines = block.lines()
         for i, (line, text) in enumerate(lines):
-            m = _WAVE_LINE.match(plain(text).strip()) or _WAVE_OVER.match(plain(text).strip())
-            if not m:
-                continue
-            labels = _listed_below(lines[i + 1 :], described, said) if m.re is _WAVE_OVER else _labels(m.group(3))
-            if not labels or not all(_known(t, described) for t in labels):
-                continue
-            waves.append((int(m.group(1)), plain(text).strip(), line, labels))
+            for said_as in _NEXT_WAVE.split(plain(text).strip()):
+                m = _WAVE_LINE.match(said_as) or _WAVE_OVER.match(said_as)
+                if not m:
+                    continue
+                labels = _listed_below(lines[i + 1 :], described, said) if m.re is _WAVE_OVER else _labels(m.group(3))
+                if labels and all(_known(t, described) for t in labels):
+                    waves.append((int(m.group(1)), said_as, line, labels))
     if len({number for number, *_ in waves}) < 2:
         return None
     sections: list[Section] = []
@@ -170,7 +173,7 @@ def _labels(text: str) -> list[str]:
     """The labels a line lists, without the notes after them (`#7 (←6)`), ranges spelled out."""
     out = []
     text = _LIST_END.split(_ITEMS_WORD.sub("", text.strip(" *")), maxsplit=1)[0]
-    for label in _SEPARATORS.split(_NOTE.sub("", text).strip(" .*")):
+    for label in _SEPARATORS.split(_REMARK.split(_NOTE.sub("", text), maxsplit=1)[0].strip(" .*")):
         label = label.strip("*` ")
         span = SPELLED_RANGE.fullmatch(label)
         if span:
