@@ -41,6 +41,7 @@ from .markdown.sections import (
 )
 from .markdown.tables import effort_rows
 from .markdown.text import branch_in, plain
+from .markdown.trees import tree_edges
 from .markdown.wave_gates import chart_gates, comment_gates, each_after_previous, group_gates, wave_gates
 from .markdown.wave_lines import wave_lines
 from .markdown.wiring import Wiring
@@ -109,6 +110,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     wiring.prose(sections, _outside(blocks, sections, "paragraph"))
     wiring.charts(charts)
     wiring.arrows(arrow_edges(blocks, index))
+    wiring.arrows(tree_edges(blocks, index))
     wiring.checkmarks(checkmark_edges(_outside(blocks, sections, "table"), index))
     wiring.group_gates(group_gates(sections))
     wiring.wave_gates(wave_gates(sections) + chart_gates(drawn, sections) + comment_gates(blocks, sections))
