@@ -132,7 +132,10 @@ def heading_title(text: str) -> str:
 # open an effort's heading when its block names a branch.
 _NUMBERED = re.compile(r"^(\d+\.\d+)[.:)]?\s+(\S.*)$")
 # `### T4 [P]: Project the world map`: a short label (and a mark) and a colon.
-_LABEL_TITLE = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?)(?:\s+\[[^\]]*\])?(?:\s*:|\s+[-—–])\s+(\S.*)$")
+# `### A. Names, JSON and the debounce`: a letter and a stop.
+_LABEL_TITLE = re.compile(
+    r"^([A-Z]{1,3}\d{1,3}[a-z]?|[A-Z](?=[.)]\s))(?:\s+\[[^\]]*\])?(?:\s*:|\s+[-—–]|[.)])\s+(\S.*)$"
+)
 _KIND_NAME = re.compile(r"^(?:effort|task|workstream|work\s+stream|track|lane|story|feature)\s*:\s*(\S.*)$", re.I)
 # `### **S1** Tokenizer service` (or a `<details>` summary `<b>S1</b> ...`): a bold label opens an effort's heading
 # when its block names a branch.
