@@ -228,6 +228,8 @@ _CODE_ID = re.compile(r"^`([A-Z]{1,4}-?\d+[a-z]?)`(?=\s*[—–:-])")
 _TRACKER_KEY = r"[a-z]{1,6}-\d{1,4}|(?=[0-9]*[a-z])[a-z0-9]{2,6}\.\d{1,4}"
 _LOWER_KEY = re.compile(rf"^(?:`({_TRACKER_KEY})`\s*[:—–]?|({_TRACKER_KEY})\s*[:—–])\s+(\S.*)$")
 _TASK_CODE = re.compile(r"^([A-Z]{1,4}-?\d+[a-z]?)(?:\s+\[[^\]\s]{1,12}\])*\s+(?=[^\s—–:-])")
+# `**B1 `s21/desc-singles`**`: the label and its branch in one bold
+_BOLD_LABEL_BRANCH = re.compile(r"^\*\*([A-Z][A-Z0-9]{0,3})\s+(`[^`\n]+`)\*\*")
 _LABEL_ID = re.compile(r"^([A-Z]{1,3}\d{1,3}[a-z]?):(?=\s)")
 
 
@@ -242,7 +244,7 @@ def _id_bullets(section: Section, index: int) -> list[Draft]:
         first, _, rest = CHECKBOX.sub("", block.text).partition("\n")
         # `` `T1` — Schema `` and `S2: Shifts` open with an id as `**T1** — Schema` does, and so does a checklist's
         # task code with its markers (`- [ ] T005 [P] [US1] Album service`)
-        first = _LABEL_ID.sub(r"**\1** —", _CODE_ID.sub(r"**\1**", first))
+        first = _LABEL_ID.sub(r"**\1** —", _CODE_ID.sub(r"**\1**", _BOLD_LABEL_BRANCH.sub(r"**\1** \2", first)))
         first = _TASK_CODE.sub(r"**\1** — ", first) if CHECKBOX.match(block.text) else first
         bare = without_owner(first)
         nested = [Block("paragraph", block.line + 1, rest, depth=1)] if rest else []

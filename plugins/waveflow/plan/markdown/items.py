@@ -16,6 +16,7 @@ from .text import (
     CODE,
     DIGITS,
     ID,
+    SENTENCE_END,
     WORKTREE_NAME,
     agent_name,
     branch_in,
@@ -52,7 +53,9 @@ _BRANCH_SPAN = re.compile(r"[\w.]+(?:[/-][\w.]+)+")
 _FILE = re.compile(r"\.[A-Za-z]{1,5}$")
 # A worktree value that is a branch (`feature/task-12`), not a directory (`../wt-1`, `wave-1-tracking`).
 _BRANCH_PATH = re.compile(r"^[a-z0-9][\w.-]*/[\w./-]+$")
-BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?|\d+(?:[-.]\d+)+)\*\*")
+_NAME_END = re.compile(r":\s|" + SENTENCE_END.pattern)
+# `**QA1**`, `**1.2**`, and a letter before its branch or a dash (`**A** `s21/import` — importer`)
+BOLD_ID = re.compile(r"^\s*\*\*([A-Z]{1,4}-?\d+(?:\.\d+)*[a-z]?|\d+(?:[-.]\d+)+|[A-Z](?=\*\*\s*[`—–]))\*\*")
 # `@lena: ...`: the owner's handle before a bullet's effort.
 HANDLE = re.compile(r"^\s*@([\w.-]+)\s*[:—–-]\s*")
 # `[ ] `, `[x] `: a checklist item is an item like any other, ticked or not.
@@ -390,8 +393,13 @@ def line_efforts(text: str, line: int, wave: int, section: int, written: str | N
     ids = [lead.group(1)] if lead else [i for i, _, _ in ids_in(plain(rest))]
     left = plain(CODE.sub(" ", rest))
     for word in [*branches, *ids]:
-        left = left.replace(word, " ")
+        # whole words only: `B1` goes, `TRACK-B1.md` stays
+        left = re.sub(rf"(?<![\w./-]){re.escape(word)}(?![\w/-])", " ", left)
     left = " ".join(_NAME_NOISE.sub(" ", left).split()).strip(" \t:-–—.,;|")
+    if lead:
+        # `**A** `r4/api` — season bookings: a booking holds ...`: after a bold label, the name is what comes before
+        # the description
+        left = _NAME_END.split(left, maxsplit=1)[0].strip(" \t:-–—.,;|")
     # `Fix a-01, b-02`: nothing but a verb besides the branches names one effort per branch, `Fix <branch>`.
     doing = verb.group(1) if verb else ""
     only_verb = bool(doing) and left.lower() == doing.lower()

@@ -32,6 +32,8 @@ _TRAILING = re.compile(
 )
 # `**Wave 2**`, `**Wave 2** (after wave 1 merges)`: the remark is the heading's as a heading's own would be
 _BOLD_LABEL = re.compile(r"^\*\*([^*\n]+)\*\*(\s*\([^()\n]*\))?\s*$")
+# `Wave 1 (parallel, worktrees):` on a line of its own over the wave's list
+_COLON_LABEL = re.compile(r"^((?:wave|sprint|stage|batch|round)\s+\d[^\n:]*)()?:\s*$", re.I)
 _SIDE_BY_SIDE = re.compile(r"\s+\|\s+(?=\*\*[^*\n]+\*\*)")
 FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__|)([A-Za-z][\w /&().'-]{0,40}?)\s*(?::\s*\1|\1\s*:)\s*(.*)$")
 
@@ -92,7 +94,7 @@ def _bold_sections(blocks: list[Block]) -> list[Section]:
     # `**Wave 1 — Foundations**` on a line of its own: a heading in all but markup, below every real heading.
     labelled = [
         Block("heading", b.line, m.group(1) + (m.group(2) or ""), level=7)
-        if b.kind == "paragraph" and not b.depth and (m := _BOLD_LABEL.match(b.text))
+        if b.kind == "paragraph" and not b.depth and (m := _BOLD_LABEL.match(b.text) or _COLON_LABEL.match(b.text))
         else b
         for b in blocks
     ]
