@@ -51,7 +51,7 @@ _DEPEND = re.compile("dep", re.I)
 # without a subject is about that effort.
 _OWN = re.compile(
     r"^(?:it\s+|this\s+(?:effort|task|branch|one)\s+)?(?:requires|needs|depends\s+on|(?:can\s+)?(?:starts?|begins?)\s+"
-    r"(?:after|once|when)|is\s+blocked\s+by|blocked\s+by|waits\s+for)\s*:?\s+(?P<obj>.+?)"
+    r"(?:after|once|when)|is\s+blocked\s+by|blocked\s+by|waits\s+for|waiting\s+(?:on|for))\s*:?\s+(?P<obj>.+?)"
     r"(?:\s+(?:is|are|has\s+been|have\s+been)\s+(?:merged|done|complete|landed|finished)|\s+lands?)?\s*$",
     re.I,
 )

@@ -122,7 +122,7 @@ _PAREN_TEXT = re.compile(r"\([^)]*\)")
 # `A`, `L2`, `QA`: a short label that is an effort's id in a column of them.
 _LABEL = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_MAY_ORDER = re.compile(r"depend|requir|after|needs|blocked", re.I)
+_MAY_ORDER = re.compile(r"depend|requir|after|needs|blocked|waiting", re.I)
 _LABELLED_AGENT = re.compile(r"^[A-Z]{1,3}\d{1,3}[a-z]?\s*:\s*\S")
 
 
@@ -190,6 +190,7 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     col = roles(table.header)
     if is_gate_table(table) or not ({"id", "name", "branch"} & col.keys()):
         return None
+    _labels_as_ids(col, table)
     if not ({"branch", "lines", "deps", "agent", "id"} & col.keys()):
         return None
     if wave is None and "wave" not in col:
@@ -198,7 +199,6 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
         if other is None:
             return None
         col["wave"] = other
-    _labels_as_ids(col, table)
     _pick_id(col, table)
     rows = [(line, cells, _by_role(cells, col)) for line, cells in table.rows]
     _final_wave([cell for _, _, cell in rows])
