@@ -146,6 +146,9 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
     described elsewhere, else one table with a Wave column, else lines of an execution order, else a graph's wave
     subgraphs, else the waves the efforts name for themselves."""
     sections = wave_sections(blocks)
+    if len(sections) == 1 and sections[0].level == 1 and (inner := _waves_elsewhere(blocks)):
+        # `# Wave Q — OAuth scaffold`: the document is one wave of a larger programme, and its own rounds are its waves
+        return inner
     listed = section_efforts(sections)
     if not listed and sections and sections[-1].word == "wave":
         others = wave_sections(blocks, other_words=True)
@@ -163,13 +166,18 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
         # brief) is about the effort the waves list
         _told_elsewhere(listed, document_items(outside))
         return sections, listed
+    return _waves_elsewhere(blocks) or (sections, [])
+
+
+def _waves_elsewhere(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:
+    """Waves that are not sections: lines of an execution order, a graph's wave subgraphs, or the waves the efforts
+    name for themselves."""
     # The efforts the document lists anywhere, read once: they may name their own waves, or tell more about the
     # efforts the waves only list (their dependencies, their brief)
     items = document_items(blocks)
     found = wave_lines(blocks) or chart_waves(blocks) or own_waves(items)
-    if found is None:
-        return sections, []
-    _told_elsewhere(found[1], items + id_rows(blocks), whole=True)
+    if found is not None:
+        _told_elsewhere(found[1], items + id_rows(blocks), whole=True)
     return found
 
 

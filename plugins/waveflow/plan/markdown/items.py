@@ -36,6 +36,7 @@ _EFFORT_HEADING = re.compile(
     r"\s*#?\s*([A-Za-z]*\d[\w.-]*|(?-i:[A-Z])(?=\s*[:\-–—.)]))\s*(?:[:\-–—.)]\s*(.*))?$",
     re.I,
 )
+_SIZED = re.compile(r"\s*\([^()]*\b(?:lines?|loc)\b[^()]*\)", re.I)  # `(~430 LOC, no deps)`
 _SIZE_NOTE = re.compile(r"\s*\(\s*~?\s*\d[\d,]*\s*\+?\s*(?:lines?|loc)\s*\)", re.I)
 _UNIT_NUMBER = re.compile(rf"^({UNIT})\s*#?\s*(\d+[a-z]?)\b", re.I)
 _NUMBER_ID = re.compile(r"\d+(?:[-.]\d+)+[a-z]?")
@@ -177,6 +178,14 @@ def is_branch_span(span: str) -> bool:
     return bool(_BRANCH_SPAN.fullmatch(span)) and not _FILE.search(span) and not span.startswith(".")
 
 
+def title_notes(title: str) -> tuple[str, str | None]:
+    """(the name, what it depends on) of a title with notes in brackets: `Login handlers (~480 LOC, deps: Q1 + Q2)`."""
+    name, deps, _ = dependency_notes(title)
+    if name.count("(") > name.count(")"):
+        name = name[: name.rindex("(")]
+    return _SIZED.sub("", name).strip(), deps
+
+
 def block_efforts(heading: Block, body: list[Block], wave: int, section: int) -> list[Draft]:
     """The efforts of one `Effort N:` / `Agent X:` / `<id>: name` heading and the blocks under it."""
     title = heading_title(heading.text)
@@ -204,8 +213,13 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
     elif kind := _KIND_NAME.match(title):
         base.set("name", kind.group(1).strip(), heading.line)
     elif short := _LABEL_TITLE.match(title):
+        # `### Q4 — Login handlers (~480 LOC, deps: Q1 + Q2)`: the notes in brackets say its size and dependencies
+        name, deps = title_notes(short.group(2))
         base.set("id", short.group(1), heading.line)
-        base.set("name", short.group(2).strip(), heading.line)
+        base.set("name", name, heading.line)
+        base.set("lines", size[0] if (size := line_count(short.group(2))) else None, heading.line)
+        if deps:
+            base.deps.append((deps, heading.line))
     elif bold:
         base.set("id", bold[0], heading.line)
         base.set("name", bold[1] or None, heading.line)

@@ -20,7 +20,7 @@ import re
 from ..names import UNIT, UNIT_NUMBER
 from .blocks import Block, as_markdown
 from .draft import Draft
-from .items import CHECKBOX
+from .items import CHECKBOX, title_notes
 from .mermaid import label_lines, parse_flowchart
 from .sections import Section
 from .text import DIGITS, ID, SPELLED_RANGE, plain, spelled_out
@@ -204,7 +204,7 @@ def _described(blocks: list[Block]) -> dict[str, tuple[int, str, str]]:
             m = _DESCRIBED.match(said_as) or (_NUMBERED_HEADING.match(said_as) if block.kind == "heading" else None)
             label, said = (m.group(1), m.group(2)) if m and m.group(1) else (m.group(3), m.group(4)) if m else ("", "")
             if label and label not in out:
-                name = re.split(r"\s+[—–]\s+", plain(_COMMENT.sub("", said)))[0].strip()
+                name = title_notes(re.split(r"\s+[—–]\s+", plain(_COMMENT.sub("", said)))[0])[0]
                 out[label] = (block.line, name, _section_text(blocks, i) if block.kind == "heading" else block.text)
     return out
 
