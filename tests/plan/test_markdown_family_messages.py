@@ -50,7 +50,7 @@ def test_a_document_without_waves_is_refused_with_what_was_found_and_the_nearest
     text = "# Roadmap\n\n## Sprint 4\n\n| Branch | Owner |\n|---|---|\n| `web/cart` | ali |\n"
     assert _refusal(text)[1] == (
         "not a wave plan: no `Wave N` sections (nor two or more numbered Stage, Sprint, Batch, Iteration, Round, "
-        "Milestone, Phase, Week or Day headings) and no effort table with a Wave column; found an effort table at line "
+        "Milestone, Phase, Week, Day or Group headings) and no effort table with a Wave column; found an effort table at line "
         "5 without "
         "a Wave column and a single numbered heading, `Sprint 4` at line 3; to read it as a plan, put its efforts "
         "under `## Wave 1`, `## Wave 2`... headings or give its effort table a Wave column (waves are also read from "

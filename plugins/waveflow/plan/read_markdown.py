@@ -348,7 +348,7 @@ def _why_not(blocks: list[Block], sections: list[Section], title: str) -> str:
         found.append(f"a single numbered heading, `{plain(lone.text)}` at line {lone.line}")
     return (
         "no `Wave N` sections (nor two or more numbered Stage, Sprint, Batch, Iteration, Round, Milestone, Phase, "
-        "Week or Day headings) and no effort table with a Wave column"
+        "Week, Day or Group headings) and no effort table with a Wave column"
         + (f"; found {' and '.join(found)}" if found else "")
         + "; to read it as a plan, put its efforts under `## Wave 1`, `## Wave 2`... headings or give its effort "
         "table a Wave column (waves are also read from lines such as `Wave 1: A-1, A-2`, a `| Wave | Tasks |` table, "

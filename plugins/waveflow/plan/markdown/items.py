@@ -409,11 +409,11 @@ def line_efforts(text: str, line: int, wave: int, section: int, written: str | N
     for word in [*branches, *ids]:
         # whole words only: `B1` goes, `TRACK-B1.md` stays
         left = re.sub(rf"(?<![\w./-]){re.escape(word)}(?![\w/-])", " ", left)
-    left = " ".join(_NAME_NOISE.sub(" ", left).split()).strip(" \t:-–—.,;|")
     if lead:
         # `**A** `r4/api` — season bookings: a booking holds ...`: after a bold label, the name is what comes before
-        # the description
-        left = _NAME_END.split(left, maxsplit=1)[0].strip(" \t:-–—.,;|")
+        # the description (or a note in brackets)
+        left = _NAME_END.split(left.strip(" \t:-–—.,;|"), maxsplit=1)[0]
+    left = " ".join(_NAME_NOISE.sub(" ", left).split()).strip(" \t:-–—.,;|")
     # `Fix a-01, b-02`: nothing but a verb besides the branches names one effort per branch, `Fix <branch>`.
     doing = verb.group(1) if verb else ""
     only_verb = bool(doing) and left.lower() == doing.lower()

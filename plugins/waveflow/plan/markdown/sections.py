@@ -19,8 +19,11 @@ _WAVE_HEADING = re.compile(
 )
 # What teams call their waves when they do not say `Wave`: a plan without `Wave N` headings whose headings number
 # one of these twice or more uses them as its waves (`## Stage 1`, `### Sprint 2: Screens`, `# Milestone 3`).
-WAVE_WORDS = ("stage", "sprint", "batch", "iteration", "round", "milestone", "phase", "week", "day")
-_OTHER_HEADINGS = {word: re.compile(rf"^[^\w]*(?:\d+[.)]\s*)?{word}\s+" + _NUMBER, re.I) for word in WAVE_WORDS}
+WAVE_WORDS = ("stage", "sprint", "batch", "iteration", "round", "milestone", "phase", "week", "day", "group")
+_OTHER_HEADINGS = {
+    word: re.compile(rf"^[^\w]*(?:\d+[.)]\s*)?(?:(?:parallel|execution)\s+)?{word}\s+" + _NUMBER, re.I)
+    for word in WAVE_WORDS
+}
 # `Wave 0 → Wave 1`, `Wave 1-2 Transition`: about two waves, not one.
 _TRANSITION = re.compile(r"^\s*(?:→|->|-|–|to|&|and|,)\s*(?:wave\s+)?\d|(?:→|->)\s*wave\s+\d", re.I)
 _LEADING_REMARK = re.compile(r"^\s*\([^()]*\)\s*[:\-–—]\s*(?=\S)")
@@ -73,6 +76,8 @@ def wave_sections(blocks: list[Block], other_words: bool = False) -> list[Sectio
     if not sections:
         best = (2, -7)  # two numbers at least, at any heading level
         for word, pattern in _OTHER_HEADINGS.items():
+            if other_words and word == "group":
+                continue  # beside `Wave N` sections, `### GROUP 2` holds tasks the waves pick from, not a wave
             found = _sections(blocks, pattern)
             rank = (len({s.number for s in found}), -min((s.level for s in found), default=7))
             if rank > best:
