@@ -75,3 +75,16 @@ def test_an_unknown_id_of_this_plan_is_kept_for_the_validator_and_an_unknown_nam
     plan = _read(deps="Frobnicator")
     assert plan.effort("2.2.1").depends_on == ["2.1.1"]
     assert any("'Frobnicator' names no effort" in m for _, m in plan.source.warnings)
+
+
+def test_an_effort_column_of_sizes_holds_no_ids():
+    # `| Effort |` means the work in most plans, but a column of `small`/`medium` sizes it: the rows are still
+    # efforts, known by their branches
+    plan = read_text(
+        "# Sizes\n\n## Wave 1\n\n| Workstream | Branch | Effort |\n|---|---|---|\n"
+        "| Retry writes | `fix/retry-writes` | small |\n| Trim payloads | `fix/trim-payloads` | small |\n"
+        "| Decompiler fallback | `fix/decompiler` | medium (no rebuild) |\n",
+        "sizes.md",
+    )
+    assert [e.branch for e in plan.efforts] == ["fix/retry-writes", "fix/trim-payloads", "fix/decompiler"]
+    assert [e.name for e in plan.efforts] == ["Retry writes", "Trim payloads", "Decompiler fallback"]

@@ -190,6 +190,7 @@ def effort_rows(table: Block, wave: int | None, section: int) -> list[Draft] | N
     col = roles(table.header)
     if is_gate_table(table) or not ({"id", "name", "branch"} & col.keys()):
         return None
+    _sizes_not_ids(col, table)
     _labels_as_ids(col, table)
     if not ({"branch", "lines", "deps", "agent", "id"} & col.keys()):
         return None
@@ -280,6 +281,17 @@ def _labelled_agents(i: int, table: Block) -> bool:
 
 def _holds_ids(i: int | None, table: Block) -> bool:
     return i is not None and any(i < len(cells) and leading_id(plain(cells[i]))[0] for _, cells in table.rows)
+
+
+# `| Effort |` of `small`, `medium (no rebuild)`: how big the work is, not which
+_SIZE_WORD = re.compile(r"^(?:x{0,2}s|m|x{0,2}l|small|medium|large|tiny|huge|low|high|trivial)(?![\w-])", re.I)
+
+
+def _sizes_not_ids(col: dict[str, int], table: Block) -> None:
+    i = col.get("id")
+    cells = [plain(cells[i]) for _, cells in table.rows if i is not None and i < len(cells)]
+    if cells and all(_SIZE_WORD.match(c) for c in cells):
+        del col["id"]
 
 
 def _pick_id(col: dict[str, int], table: Block) -> None:
