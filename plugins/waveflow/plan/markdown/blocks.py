@@ -180,6 +180,13 @@ def as_markdown(blocks: list[Block]) -> str:
     return text
 
 
+def heading_section(blocks: list[Block], i: int) -> str:
+    """A heading and what it holds, up to the next heading of its level or above, written back as markdown."""
+    level = blocks[i].level
+    end = next((j for j in range(i + 1, len(blocks)) if blocks[j].kind == "heading" and blocks[j].level <= level), None)
+    return as_markdown(blocks[i:end])
+
+
 def list_items(body: list[Block], i: int) -> list[tuple[int, str, list[Block]]]:
     """(line, first line, blocks nested under it) of each top-level item of the list right after block i."""
     items: list[tuple[int, str, list[Block]]] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .blocks import Block, list_items
+from .blocks import Block, heading_section, list_items
 from .draft import Draft, by_section
 from .sections import FIELD, Section, fields
 from .text import agent_name, plain
@@ -64,6 +64,16 @@ def fill_briefs(blocks: list[Block], sections: list[Section], drafts: list[Draft
     _command_comments(sections, drafts)
     _agent_entries(blocks, drafts)
     _wave_criteria(sections, drafts)
+    _keyed_headings(blocks, drafts)
+
+
+def _keyed_headings(blocks: list[Block], drafts: list[Draft]) -> None:
+    """`### 01-timetable-import` over a paragraph, for the feature a chart's node labels so: a heading that is an
+    effort's key and nothing more holds what it is to do."""
+    keyed = {d.id: d for d in drafts if d.id and len(d.id) > 3 and not d.brief}
+    for i, block in enumerate(blocks if keyed else []):
+        if block.kind == "heading" and (d := keyed.get(plain(block.text).strip())):
+            d.tell(heading_section(blocks, i))
 
 
 def _wave_criteria(sections: list[Section], drafts: list[Draft]) -> None:

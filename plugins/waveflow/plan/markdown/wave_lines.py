@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..names import UNIT, UNIT_NUMBER
-from .blocks import Block, as_markdown
+from .blocks import Block, heading_section
 from .draft import Draft
 from .items import CHECKBOX, title_notes
 from .mermaid import label_lines, parse_flowchart
@@ -205,12 +205,5 @@ def _described(blocks: list[Block]) -> dict[str, tuple[int, str, str]]:
             label, said = (m.group(1), m.group(2)) if m and m.group(1) else (m.group(3), m.group(4)) if m else ("", "")
             if label and label not in out:
                 name = title_notes(re.split(r"\s+[—–]\s+", plain(_COMMENT.sub("", said)))[0])[0]
-                out[label] = (block.line, name, _section_text(blocks, i) if block.kind == "heading" else block.text)
+                out[label] = (block.line, name, heading_section(blocks, i) if block.kind == "heading" else block.text)
     return out
-
-
-def _section_text(blocks: list[Block], i: int) -> str:
-    """A heading and what it holds, up to the next heading of its level or above: what the effort it names is."""
-    level = blocks[i].level
-    end = next((j for j in range(i + 1, len(blocks)) if blocks[j].kind == "heading" and blocks[j].level <= level), None)
-    return as_markdown(blocks[i:end])
