@@ -90,7 +90,7 @@ def read_markdown(text: str, path: str = "<plan>") -> Plan:
     looking_back = _looking_back(blocks, drafts) or _results(sections, drafts)
     if looking_back:
         raise NotAWavePlan(path, looking_back[1], looking_back[0])
-    template = _template(drafts)
+    template = _template(drafts) or _example(blocks, drafts)
     if template:
         raise NotAWavePlan(path, template, drafts[0].line)
     steps = _steps(sections, drafts)
@@ -292,6 +292,30 @@ def _template(drafts: list[Draft]) -> str | None:
     return (
         f"it is a template: its efforts are placeholders (line {first.line}: {first.source.strip()}); fill in the "
         "efforts' ids, names and branches"
+    )
+
+
+# `For example, in the graph below, nodes a and b run in parallel`: the chart after it shows how waves work
+_EXAMPLE = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.|an?\s+example|illustrat)", re.I)
+
+
+def _example(blocks: list[Block], drafts: list[Draft]) -> str | None:
+    """Why a document whose only efforts are a chart's, which the text before it calls an example, is no plan."""
+    origins = {d.origin for d in drafts}
+    if len(origins) != 1 or not (origin := origins.pop()).startswith("chart:"):
+        return None
+    at = int(origin.partition(":")[2])
+    before = []
+    for b in blocks:
+        if b.line >= at:
+            break
+        before = [] if b.kind == "heading" else [*before, b]
+    said = next((b for b in reversed(before) if b.kind == "paragraph" and _EXAMPLE.search(b.text)), None)
+    if said is None:
+        return None
+    return (
+        f"its only efforts are the chart at line {at}, which line {said.line} gives as an example; it explains how "
+        "waves work, it does not plan any"
     )
 
 
