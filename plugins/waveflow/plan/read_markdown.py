@@ -305,7 +305,7 @@ def _example(blocks: list[Block], drafts: list[Draft]) -> str | None:
     if len(origins) != 1 or not (origin := origins.pop()).startswith("chart:"):
         return None
     at = int(origin.partition(":")[2])
-    before = []
+    before: list[Block] = []
     for b in blocks:
         if b.line >= at:
             break
