@@ -149,6 +149,12 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
     if len(sections) == 1 and sections[0].level == 1 and (inner := _waves_elsewhere(blocks)):
         # `# Wave Q — OAuth scaffold`: the document is one wave of a larger programme, and its own rounds are its waves
         return inner
+    if any(_NAMES_A_WAVE.search(s.heading) for s in sections if s.word != "wave"):
+        # `### Stage 2: Parallel Build (Wave 1)` beside `- **Wave 1** (parallel): WU-1, WU-2`: the stages say which
+        # wave they serve, so they are the pipeline's steps and the lines that say `Wave` are the waves
+        said = _waves_elsewhere(blocks)
+        if said and _said_as_waves(said[0]):
+            return said
     listed = section_efforts(sections)
     if not listed and sections and sections[-1].word == "wave":
         others = wave_sections(blocks, other_words=True)
@@ -167,6 +173,14 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
         _told_elsewhere(listed, document_items(outside))
         return sections, listed
     return _waves_elsewhere(blocks) or (sections, [])
+
+
+def _said_as_waves(sections: list[Section]) -> bool:
+    return all(_WAVE_WORD.match(s.heading) for s in sections)
+
+
+_WAVE_WORD = re.compile(r"^\W*wave\s", re.I)
+_NAMES_A_WAVE = re.compile(r"\bwave\s+\d", re.I)
 
 
 def _waves_elsewhere(blocks: list[Block]) -> tuple[list[Section], list[Draft]] | None:

@@ -44,6 +44,7 @@ _NUMBER_ID = re.compile(r"\d+(?:[-.]\d+)+[a-z]?")
 _AGENT_HEADING = re.compile(
     r"^(?:sub-?)?agent[\s-]*([A-Z]|(?-i:[A-Z]{2,3})(?=\s*[:\-–—]\s)|\d+)\b\s*[:\-–—]?\s*(.*)$", re.I
 )
+_KEY_AFTER = re.compile(r"\(\s*([A-Z][A-Za-z]*-?\d+[a-z]?|[A-Z]{2,}-[a-z0-9]+)\s*\)\W*$")  # `(WU-1)`, `(AV-c3t1)`
 _AGENT_PREFIX = re.compile(r"^\s*(?:\*\*)?(agent[\s-]*(?:[A-Z]|\d+))\b(?:\*\*)?\s*(?:->|[:\-–—→])\s*", re.I)
 _LIST_LABEL = re.compile(
     r"^(?:branches|efforts|tasks|issues|work items|deliverables|components|effort list|task list)"
@@ -195,6 +196,10 @@ def block_efforts(heading: Block, body: list[Block], wave: int, section: int) ->
     bold = _bold_id(heading.text) if not (agent or effort or leading_id(title)[0]) else None
     if agent:
         base.set("agent", agent_name(f"Agent {agent.group(1)}"), heading.line)
+        if keyed := _KEY_AFTER.search(agent.group(2)):
+            # `**Agent A — Coordinator** (WU-1)`: the agent works on the unit whose key closes its heading
+            base.set("id", keyed.group(1), heading.line)
+            base.set("name", agent.group(2)[: keyed.start()].strip(" :-–—*") or None, heading.line)
     elif effort:
         ident, _ = leading_id(effort.group(1), loose=True)
         name = _SIZE_NOTE.sub("", effort.group(2) or "").strip()
