@@ -27,14 +27,12 @@ from .gantt import GanttSection, parse_gantt
 from .graph import label_parts
 from .mermaid import Flowchart, parse_flowchart
 from .sections import Section, titled_wave
-from .text import leading_id
+from .text import KEBAB_KEY, leading_id
 
 # `C1: arrange input columnar`, `WP6b opencode-bridge`: a short label opens a label as an id does
 _LABELLED = re.compile(r"^([A-Z]{1,4}\d{1,3}[a-z]?)\s*[:—–]?\s+(\S.*)$")
 # `T1[1 Contribute families]`: the document's own number for the node's work
 _NUMBERED = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
-# `001-stateful-runtime`: a key of lower-case words, numbered or not
-_KEY = re.compile(r"^(?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)+$")
 # `subgraph Wave1`, `subgraph wave_2`: a subgraph's id as its title, the number glued to the word
 _GLUED = re.compile(r"^([A-Za-z]+)[_-]?(\d+)$")
 # `Worker 1A: `, `Integrator: `: who does a node's work, before what it is
@@ -66,7 +64,7 @@ def _flowchart_waves(chart: Flowchart, at: int) -> Waves:
         ident, name, lines = label_parts(chart.labels.get(node, ""))
         if ident is None and lines and (short := _LABELLED.match(lines[0]) or _NUMBERED.match(lines[0])):
             ident, name = short.group(1), short.group(2)
-        elif ident is None and len(lines) == 1 and _KEY.match(lines[0]):
+        elif ident is None and len(lines) == 1 and KEBAB_KEY.match(lines[0]):
             ident, name = lines[0], None  # `F001["001-stateful-runtime"]`: the key the document knows it by
         if where in waves and ident is None:
             # `W1A[Worker 1A: Tracking]`: drawn in a wave with no id of its own, it goes by its node's; its role

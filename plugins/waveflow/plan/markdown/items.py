@@ -36,8 +36,7 @@ _EFFORT_HEADING = re.compile(
     r"\s*#?\s*([A-Za-z]*\d[\w.-]*|(?-i:[A-Z])(?=\s*[:\-–—.)]))\s*(?:[:\-–—.)]\s*(.*))?$",
     re.I,
 )
-_SIZED = re.compile(r"\s*\([^()]*\b(?:lines?|loc)\b[^()]*\)", re.I)  # `(~430 LOC, no deps)`
-_SIZE_NOTE = re.compile(r"\s*\(\s*~?\s*\d[\d,]*\s*\+?\s*(?:lines?|loc)\s*\)", re.I)
+_SIZE_NOTE = re.compile(r"\s*\([^()]*\b(?:lines?|loc)\b[^()]*\)", re.I)  # `(~400 lines)`, `(~430 LOC, no deps)`
 _UNIT_NUMBER = re.compile(rf"^({UNIT})\s*#?\s*(\d+[a-z]?)\b", re.I)
 _NUMBER_ID = re.compile(r"\d+(?:[-.]\d+)+[a-z]?")
 # `#### Agent A: API`, `#### Subagent BE — Backend` (a label of more letters says what comes after it)
@@ -184,7 +183,7 @@ def title_notes(title: str) -> tuple[str, str | None]:
     name, deps, _ = dependency_notes(title)
     if name.count("(") > name.count(")"):
         name = name[: name.rindex("(")]
-    return _SIZED.sub("", name).strip(), deps
+    return _SIZE_NOTE.sub("", name).strip(), deps
 
 
 def block_efforts(heading: Block, body: list[Block], wave: int, section: int) -> list[Draft]:

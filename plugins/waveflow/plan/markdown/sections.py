@@ -35,8 +35,10 @@ _TRAILING = re.compile(
 )
 # `**Wave 2**`, `**Wave 2** (after wave 1 merges)`: the remark is the heading's as a heading's own would be
 _BOLD_LABEL = re.compile(r"^\*\*([^*\n]+)\*\*(\s*\([^()\n]*\))?\s*$")
+# The words that open a wave's line (`Wave 1 (parallel): A, B`, `Round 2: C`) where it is not a heading
+LINE_WAVE_WORDS = "wave|sprint|stage|batch|round|group"
 # `Wave 1 (parallel, worktrees):` on a line of its own over the wave's list
-_COLON_LABEL = re.compile(r"^((?:wave|sprint|stage|batch|round)\s+\d[^\n:]*)()?:\s*$", re.I)
+_COLON_LABEL = re.compile(rf"^((?:{LINE_WAVE_WORDS})\s+\d[^\n:]*)()?:\s*$", re.I)
 _SIDE_BY_SIDE = re.compile(r"\s+\|\s+(?=\*\*[^*\n]+\*\*)")
 FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__|)([A-Za-z][\w /&().'-]{0,40}?)\s*(?::\s*\1|\1\s*:)\s*(.*)$")
 

@@ -20,9 +20,9 @@ _KEY_RANGE = re.compile(r"(?<![\w./-])([A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-)(\d+)
 _LABEL_RANGE = re.compile(r"(?<![\w./-])([A-Z]{1,3})(\d+)\s*[-–]\s*([A-Z]{1,3})(\d+)(?![\w/]|-\w)")
 # `7.2.1-3`: efforts 7.2.1 to 7.2.3.
 ID_RANGE = re.compile(r"(?<![\w./-])((?:[A-Z]{1,3})?\d+(?:\.\d+)+)\.(\d+)\s*[-–]\s*(\d+)(?![\w.])")
-# `db-migrations`, `auth_api`: a key of the plan's making, two worded parts at least (`wt-1` is a slot's label, which
-# may come back every wave)
-KEBAB_KEY = re.compile(r"^[a-z0-9]*[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_.][a-z0-9]*[a-z][a-z0-9]*$")
+# `db-migrations`, `auth_api`, `001-stateful-runtime`: a key of the plan's making, two worded parts at least (`wt-1`
+# is a slot's label, which may come back every wave)
+KEBAB_KEY = re.compile(r"^(?:\d+[-_.])?[a-z0-9]*[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_.][a-z0-9]*[a-z][a-z0-9]*$")
 # Where a name's first sentence ends: `Add the column. File: x`, `Theme — tokens`, `Login (v2)`
 SENTENCE_END = re.compile(r"(?<=[^\s.])[.;]\s|\s+[—–]\s+|\s*_?\(")
 # `1.2-1.5`: tasks 1.2 to 1.5 of group 1

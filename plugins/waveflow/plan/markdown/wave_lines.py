@@ -22,13 +22,13 @@ from .blocks import Block, heading_section
 from .draft import Draft
 from .items import CHECKBOX, title_notes
 from .mermaid import label_lines, parse_flowchart
-from .sections import Section
+from .sections import LINE_WAVE_WORDS, Section
 from .text import DIGITS, ID, SPELLED_RANGE, plain, spelled_out
 
 # What a wave line lists: labels (`A`, `F1`, `P0-6`) or task numbers (`1.2`).
 _WORD = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
 _NUMBER = r"\d+(?:\.\d+)+"
-_WAVE = r"^\W*(?:wave|sprint|stage|batch|round|group)\s+(\d+)\b\s*(\([^)]*\))?"
+_WAVE = rf"^\W*(?:{LINE_WAVE_WORDS})\s+(\d+)\b\s*(\([^)]*\))?"
 # `Wave 1 (parallel): A, B`, `**Wave 2 — deps on Wave 1:** #7 (←6), #8`
 _WAVE_LINE = re.compile(_WAVE + r"(?:\s*[—–-]\s[^:]*|[^:\w]*):\**\s*(\S.*)$", re.I)
 _WAVE_OVER = re.compile(_WAVE + r"\s*:\**\s*$", re.I)
@@ -46,7 +46,7 @@ _NAMED_ITEM = re.compile(r"^[^:]{1,80}:\s*(\S.*)$")
 _INDENTED = re.compile(rf"^[\s│├└┣┗|]+(?:[-─━*]+\s*)?({_UNIT}|{_WORD})\s*[:—–]\s+(\S.*)$")
 _SEPARATORS = re.compile(r"\s*(?:,|\+|&|‖|\band\b)\s*")
 # `**Wave 2:** M2 ‖ M7. **Wave 3:** M3 ‖ M4.`: a sentence that opens with a wave word starts another wave's line
-_NEXT_WAVE = re.compile(r"(?<=[.;])\s+(?=\**(?i:wave|sprint|stage|batch|round)\s+\d+\b)")
+_NEXT_WAVE = re.compile(rf"(?<=[.;])\s+(?=\**(?i:{LINE_WAVE_WORDS})\s+\d+\b)")
 _NOTE = re.compile(r"\([^)]*\)")
 _REMARK = re.compile(r"\s[—–]\s")  # `M1 ‖ M5 — no shared files.`
 
