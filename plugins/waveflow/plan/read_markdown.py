@@ -144,7 +144,8 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
     """The waves and their efforts, read the first way the document writes them: efforts inside `Wave N` sections
     (else inside `Phase N` ones, when the `Wave N` sections are a closing regrouping), else named by the waves and
     described elsewhere, else one table with a Wave column, else lines of an execution order, else a graph's wave
-    subgraphs, else the waves the efforts name for themselves."""
+    subgraphs, else the waves the efforts name for themselves. Lines of an execution order come first where the one
+    `Wave` heading is the document's title, or where the sections found say which wave they serve."""
     sections = wave_sections(blocks)
     if len(sections) == 1 and sections[0].level == 1 and (inner := _waves_elsewhere(blocks)):
         # `# Wave Q — OAuth scaffold`: the document is one wave of a larger programme, and its own rounds are its waves
@@ -176,6 +177,7 @@ def _waves_and_efforts(blocks: list[Block]) -> tuple[list[Section], list[Draft]]
 
 
 def _said_as_waves(sections: list[Section]) -> bool:
+    """Whether every wave was read from a line that says `Wave` (not `Round` or `Stage`)."""
     return all(_WAVE_WORD.match(s.heading) for s in sections)
 
 
@@ -319,12 +321,13 @@ def _example(blocks: list[Block], drafts: list[Draft]) -> str | None:
     if len(origins) != 1 or not (origin := origins.pop()).startswith("chart:"):
         return None
     at = int(origin.partition(":")[2])
-    before: list[Block] = []
-    for b in blocks:
+    start = end = 0  # the blocks between the chart's heading and the chart
+    for end, b in enumerate(blocks):
         if b.line >= at:
             break
-        before = [] if b.kind == "heading" else [*before, b]
-    said = next((b for b in reversed(before) if b.kind == "paragraph" and _EXAMPLE.search(b.text)), None)
+        if b.kind == "heading":
+            start = end + 1
+    said = next((b for b in blocks[start:end] if b.kind == "paragraph" and _EXAMPLE.search(b.text)), None)
     if said is None:
         return None
     return (
